@@ -1,0 +1,96 @@
+"""Input checks shared by every module of :mod:`companion`.
+
+Each check raises a :class:`TypeError` (wrong kind of value) or a
+:class:`ValueError` (right kind, outside the allowed range) whose message names
+the parameter and the allowed range, *before* any heavy work starts.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+#: Largest dense m x m float64 matrix the package will build (bytes).
+MAX_DENSE_BYTES = 2 * 1024**3
+
+
+def check_int(value: object, name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as an ``int`` if it is an integer in ``[minimum, maximum]``.
+
+    Booleans and floats (even ``3.0``) are refused: a dimension is a count.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f" and <= {maximum}"
+        raise ValueError(f"{name} must be >= {minimum}{upper}, got {value}")
+    return value
+
+
+def check_d(d: object, *, minimum: int = 3) -> int:
+    """Input dimension ``d``; the theorems of the paper need ``d > 2``."""
+    return check_int(d, "d", minimum=minimum)
+
+
+def check_rng(rng: object) -> np.random.Generator:
+    """Accept a :class:`numpy.random.Generator` or an integer seed."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        "rng must be a numpy.random.Generator or a non-negative integer seed, "
+        f"got {type(rng).__name__}"
+    )
+
+
+def check_array(a: object, name: str, *, ndim: int | tuple[int, ...]) -> np.ndarray:
+    """Return ``a`` as a finite float64 array with ``ndim`` dimensions."""
+    if not isinstance(a, (np.ndarray, list, tuple, numbers.Real)):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(a).__name__}")
+    try:
+        arr = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of real numbers ({exc})") from None
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if arr.ndim not in allowed:
+        raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimension(s), got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return arr
+
+
+def check_W(W: object, *, min_d: int = 1) -> np.ndarray:
+    """Hidden weights ``W`` of shape ``(d, m)``: finite, ``d >= min_d``, ``m >= 1``."""
+    W = check_array(W, "W", ndim=2)
+    d, m = W.shape
+    if d < min_d:
+        raise ValueError(f"W must have d >= {min_d} rows (input dimension), got shape {W.shape}")
+    if np.any(np.einsum("ij,ij->j", W, W) == 0.0):
+        raise ValueError("W must have no zero column (a hidden unit with no weights has no direction)")
+    return W
+
+
+def check_x(x: object, d: int) -> np.ndarray:
+    """Inputs ``x``: one input of shape ``(d,)`` or a batch of shape ``(N, d)``; returned as ``(N, d)``."""
+    x = check_array(x, "x", ndim=(1, 2))
+    if x.shape[-1] != d:
+        raise ValueError(f"x must have d = {d} entries per input (last axis), got shape {x.shape}")
+    return x.reshape(-1, d)
+
+
+def check_dense(m: int, name: str = "m") -> None:
+    """Refuse a dense ``m x m`` float64 matrix larger than :data:`MAX_DENSE_BYTES`."""
+    need = 8 * m * m
+    if need > MAX_DENSE_BYTES:
+        limit = int(np.sqrt(MAX_DENSE_BYTES / 8))
+        raise ValueError(
+            f"{name} = {m} needs a dense {m} x {m} matrix ({need / 1024**3:.1f} GiB); "
+            f"the dense Fisher matrix is built only for {name} <= {limit}"
+        )
