@@ -7,3 +7,35 @@ Fisher information ``J = E_x[X X^T]``.
 """
 
 __version__ = "0.1.0"
+
+from .fisher import features, fisher_empirical, fisher_exact, fisher_spectrum, sample_inputs, sample_weights
+from .limits import F0, F_ab, F_gamma, F_l, F_tilde, beta_half, limit, limit_constants, pairs
+from .eigengroups import (
+    GROUPS,
+    Decomposition,
+    basis,
+    cluster_means,
+    decomposition,
+    eigenvectors,
+    gram_matrix,
+    group_eigenvalues,
+    group_outputs,
+    group_size,
+    group_vectors,
+    rayleigh_quotients,
+)
+from .harmonics import mercer_eigenvalues, multiplicity, paper_comparison, paper_trace_share, trace_share, zonal_kernel
+from .simulate import (
+    PAPER_ROWS,
+    PAPER_TABLE1,
+    TABLE1_GROUPS,
+    Table1Row,
+    error_decay,
+    figure1_data,
+    fit_slope,
+    member_mae,
+    table1,
+    table1_row,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate"}]

@@ -1,0 +1,316 @@
+r"""The approximate eigenvectors of :math:`J` and decomposition (5) (paper §1, §2.2, §2.3).
+
+For weights :math:`W` with columns :math:`w_i`, the three approximate eigen-groups are
+
+.. math::
+
+   v^{(0)}_i &= \|w_i\| / \sqrt d
+       && \text{G1, eigenvalue} \approx \tfrac{2d+1}{4\pi}\\
+   v^{(l)} &= W_{l*}^\top, \quad l = 1..d
+       && \text{G2, eigenvalue } \tfrac14\\
+   v^{(\alpha,\beta)}_i &= \sqrt{d+2}\, W_{\alpha i} W_{\beta i} / \|w_i\|, \quad \alpha < \beta
+       && \text{G3, eigenvalue} \approx \tfrac{1}{2\pi(d+2)}\\
+   \tilde v^{(\gamma)} &= \tfrac{1}{\sqrt2}\Bigl(v^{(\gamma,\gamma)} - \sqrt{\tfrac{d+2}{d}}\, v^{(0)}\Bigr),
+       \quad \gamma = 1..d && \text{eq. (4)}\\
+   v^{(\gamma)} &= \tilde v^{(\gamma)} - \tfrac{1}{\sqrt d + 1}\tilde v^{(d)}, \quad \gamma = 1..d-1
+       && \text{eq. (3)}
+
+and :math:`J \approx \frac{2d+1}{4\pi} v^{(0)}v^{(0)\top} + \frac14\sum_l v^{(l)}v^{(l)\top}
++ \frac{1}{2\pi(d+2)}\bigl(\sum_\gamma v^{(\gamma)}v^{(\gamma)\top} + \sum_{\alpha<\beta}
+v^{(\alpha,\beta)}v^{(\alpha,\beta)\top}\bigr) + R` (eq. (5)).
+
+Every entry :math:`i` of every vector depends on column :math:`w_i` alone, so the functions
+:math:`f_v(x) = X^\top v` of a whole group are computed chunk by chunk over the hidden units
+(:func:`group_outputs`): memory stays bounded for any :math:`m`, and the work is BLAS
+matrix products.
+
+Groups are named ``"G1"`` (:math:`v^{(0)}`), ``"G2"`` (:math:`v^{(l)}`), ``"G3_gamma"``
+(:math:`v^{(\gamma)}`), ``"G3_ab"`` (:math:`v^{(\alpha,\beta)}`) and ``"G3_tilde"``
+(:math:`\tilde v^{(\gamma)}`, Lemma 3.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import check_array, check_d, check_dense, check_W, check_x
+from .harmonics import multiplicity
+from .limits import limit_constants, pairs
+
+__all__ = [
+    "GROUPS",
+    "group_size",
+    "group_vectors",
+    "eigenvectors",
+    "basis",
+    "group_outputs",
+    "group_eigenvalues",
+    "rayleigh_quotients",
+    "gram_matrix",
+    "Decomposition",
+    "decomposition",
+    "cluster_means",
+]
+
+#: Group names, in the order of decomposition (5) (G3_tilde last: it is not part of the basis).
+GROUPS = ("G1", "G2", "G3_gamma", "G3_ab", "G3_tilde")
+
+#: Target size in bytes of one chunk of group vectors in :func:`group_outputs`.
+_CHUNK_BYTES = 8 * 1024**2
+
+
+def _check_group(group: str) -> str:
+    if group not in GROUPS:
+        raise ValueError(f"group must be one of {list(GROUPS)}, got {group!r}")
+    return group
+
+
+def group_size(d: int, group: str) -> int:
+    """Number of members of ``group`` at input dimension ``d``: 1, d, d-1, d(d-1)/2 or d."""
+    d = check_d(d)
+    return {"G1": 1, "G2": d, "G3_gamma": d - 1, "G3_ab": d * (d - 1) // 2, "G3_tilde": d}[
+        _check_group(group)
+    ]
+
+
+def _block(group: str, Wc: np.ndarray, norms: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Members of ``group`` restricted to the hidden units of ``Wc``, as rows: shape (K, mc)."""
+    d = Wc.shape[0]
+    if group == "G1":
+        return (norms / np.sqrt(d))[None, :]
+    if group == "G2":
+        return Wc
+    scale = np.sqrt(d + 2.0) / norms
+    if group == "G3_ab":
+        K = d * (d - 1) // 2
+        out = np.empty((K, Wc.shape[1])) if out is None else out[:K]
+        scaled = Wc * scale
+        start = 0
+        for a in range(d - 1):  # d - 1 row blocks, each one vectorised product
+            stop = start + d - 1 - a
+            np.multiply(Wc[a + 1 :], scaled[a], out=out[start:stop])
+            start = stop
+        return out
+    # v^(gamma,gamma) - sqrt((d+2)/d) v^(0), divided by sqrt 2 (eq. (4))
+    tilde = (Wc * Wc * scale - np.sqrt((d + 2.0) / d) * norms / np.sqrt(d)) / np.sqrt(2.0)
+    if group == "G3_tilde":
+        return tilde
+    return tilde[:-1] - tilde[-1] / (np.sqrt(d) + 1.0)  # eq. (3)
+
+
+def group_vectors(W: np.ndarray, group: str) -> np.ndarray:
+    r"""All members of one eigen-group, as the columns of an ``(m, K)`` array (§2.2).
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m), d > 2
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+
+    Returns
+    -------
+    V : ndarray of shape (m, K)
+        ``V[:, k]`` is the k-th member: :math:`v^{(0)}`; :math:`v^{(l)}`, l = 1..d;
+        :math:`v^{(\gamma)}`, :math:`\gamma` = 1..d-1; :math:`v^{(\alpha,\beta)}` in the order
+        of :func:`companion.pairs`; or :math:`\tilde v^{(\gamma)}`, :math:`\gamma` = 1..d.
+    """
+    W = check_W(W, min_d=3)
+    _check_group(group)
+    d, m = W.shape
+    size = 8 * m * group_size(d, group)
+    if size > 4 * 1024**3:
+        raise ValueError(
+            f"W: the {group} vectors at d = {d}, m = {m} need {size / 1024**3:.1f} GiB; "
+            "use group_outputs, which works chunk by chunk, or a smaller m"
+        )
+    norms = np.sqrt(np.einsum("ij,ij->j", W, W))
+    return np.ascontiguousarray(_block(group, W, norms).T)
+
+
+def eigenvectors(W: np.ndarray) -> dict[str, np.ndarray]:
+    """Every group of :func:`group_vectors` at once, as a dict keyed by group name."""
+    return {g: group_vectors(W, g) for g in GROUPS}
+
+
+def basis(W: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    r"""The :math:`d + d(d+1)/2` basis vectors of decomposition (5), side by side.
+
+    Returns
+    -------
+    V : ndarray of shape (m, d(d+3)/2)
+        Columns :math:`v^{(0)}, v^{(1..d)}, v^{(\gamma=1..d-1)}, v^{(\alpha<\beta)}`.
+    labels : list of str
+        The group of each column (``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``).
+    """
+    parts = [(g, group_vectors(W, g)) for g in GROUPS[:4]]
+    labels = [g for g, V in parts for _ in range(V.shape[1])]
+    return np.hstack([V for _, V in parts]), labels
+
+
+def _chunk_size(m: int, widest: int, n: int) -> int:
+    return int(max(64, min(m, _CHUNK_BYTES // (8 * max(widest, n, 1)))))
+
+
+def group_outputs(
+    x: np.ndarray, W: np.ndarray, groups: tuple[str, ...] | list[str] = GROUPS[:4]
+) -> dict[str, np.ndarray]:
+    r"""The basis functions :math:`f_v(x) = X(x)^\top v` for every member of each group.
+
+    Computed as :math:`\sum_{\text{chunks } c} \sigma(x^\top W_c)\, V_c` with the group vectors
+    :math:`V_c` built for one chunk of hidden units at a time: peak memory is a few chunks
+    (about 8 MiB each) whatever :math:`m`, and the work is one BLAS product per chunk and group.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, d) or (d,)
+    W : ndarray of shape (d, m), d > 2
+    groups : sequence of str
+        Any of :data:`GROUPS`; by default the four groups of Table 1.
+
+    Returns
+    -------
+    dict
+        ``out[group]`` has shape (N, K): row n, column k is :math:`X(x_n)^\top v_k`.
+    """
+    W = check_W(W, min_d=3)
+    x = check_x(x, W.shape[0])
+    groups = [_check_group(g) for g in groups]
+    d, m = W.shape
+    n = x.shape[0]
+    sizes = {g: group_size(d, g) for g in groups}
+    out_t = {g: np.zeros((sizes[g], n)) for g in groups}  # transposed: (K, N)
+    mc = _chunk_size(m, max(sizes.values()), n)
+    buf = np.empty((max(sizes.values()), mc)) if "G3_ab" in groups else None
+    for start in range(0, m, mc):
+        Wc = W[:, start : start + mc]
+        Xc = x @ Wc
+        np.maximum(Xc, 0.0, out=Xc)
+        norms = np.sqrt(np.einsum("ij,ij->j", Wc, Wc))
+        for g in groups:
+            B = _block(g, Wc, norms, None if buf is None else buf[:, : Wc.shape[1]])
+            out_t[g] += B @ Xc.T
+    return {g: np.ascontiguousarray(o.T) for g, o in out_t.items()}
+
+
+def group_eigenvalues(d: int, *, exact: bool = False) -> dict[str, float]:
+    r"""The eigenvalue of each group: the paper's approximation or the exact :math:`m \to \infty` value.
+
+    Paper (eq. (5)): :math:`\frac{2d+1}{4\pi}`, :math:`\frac14`, :math:`\frac{1}{2\pi(d+2)}`.
+    Exact (the squared norms of the limits, :math:`\mathbb E[F^2]`, §3):
+    :math:`\lambda_0 = d\,c_0^2 = \frac{d^2 B(d/2,1/2)^2}{4\pi^2}`, :math:`\lambda_1 = \frac14`,
+    :math:`\lambda_2 = \frac{c_3^2}{d+2} = \frac{\lambda_0}{(d+1)^2}`; the paper's values follow
+    from :math:`B(\frac d2,\frac12) \approx \sqrt{\pi(2d+1)}/d`. ``"G3_gamma"``, ``"G3_ab"`` and
+    ``"G3_tilde"`` share the third value.
+    """
+    d = check_d(d)
+    if exact:
+        c = limit_constants(d)
+        l0, l1, l2 = d * c["c0"] ** 2, 0.25, c["c3"] ** 2 / (d + 2.0)
+    else:
+        l0, l1, l2 = (2 * d + 1) / (4 * np.pi), 0.25, 1.0 / (2 * np.pi * (d + 2))
+    return {"G1": l0, "G2": l1, "G3_gamma": l2, "G3_ab": l2, "G3_tilde": l2}
+
+
+def _check_J_V(J: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    J = check_array(J, "J", ndim=2)
+    if J.shape[0] != J.shape[1]:
+        raise ValueError(f"J must be square, got shape {J.shape}")
+    V = check_array(V, "V", ndim=(1, 2))
+    V = V.reshape(V.shape[0], -1)
+    if V.shape[0] != J.shape[0]:
+        raise ValueError(f"V must have m = {J.shape[0]} rows (one per hidden unit), got shape {V.shape}")
+    return J, V
+
+
+def rayleigh_quotients(J: np.ndarray, V: np.ndarray) -> np.ndarray:
+    r"""Rayleigh quotients :math:`v^\top J v / v^\top v` of the columns of ``V``, shape (K,)."""
+    J, V = _check_J_V(J, V)
+    return np.einsum("ik,ik->k", V, J @ V) / np.einsum("ik,ik->k", V, V)
+
+
+def gram_matrix(J: np.ndarray, V: np.ndarray) -> np.ndarray:
+    r"""Gram matrix of the basis functions, :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j` (§2.3).
+
+    Approximately :math:`\lambda_i \delta_{ij}` for the approximate eigenvectors.
+    """
+    J, V = _check_J_V(J, V)
+    return V.T @ (J @ V)
+
+
+@dataclass
+class Decomposition:
+    r"""Decomposition (5), :math:`J = \hat J + R`, and how good it is.
+
+    Attributes
+    ----------
+    J, J_hat, R : ndarray of shape (m, m)
+        The exact Fisher matrix, the three-group part of (5) and the residual.
+    eigenvalues : dict
+        The group eigenvalues used in :math:`\hat J`.
+    residual_share : float
+        :math:`\operatorname{tr} R / \operatorname{tr} J` (the paper: below 0.023).
+    min_eigenvalue : float
+        Smallest eigenvalue of :math:`R` (the paper: :math:`R` is positive semi-definite).
+    """
+
+    J: np.ndarray
+    J_hat: np.ndarray
+    R: np.ndarray
+    eigenvalues: dict[str, float]
+    residual_share: float
+    min_eigenvalue: float
+
+
+def decomposition(W: np.ndarray, *, exact: bool = False, J: np.ndarray | None = None) -> Decomposition:
+    r"""Decomposition (5) of the exact :math:`J` for these weights.
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m), d > 2
+    exact : bool
+        Use the exact group eigenvalues (:func:`group_eigenvalues`) instead of the paper's.
+    J : ndarray of shape (m, m), optional
+        The exact Fisher matrix if already computed (:func:`companion.fisher_exact`).
+    """
+    from .fisher import fisher_exact
+    import scipy.linalg
+
+    W = check_W(W, min_d=3)
+    d, m = W.shape
+    check_dense(m)
+    J = fisher_exact(W) if J is None else _check_J_V(J, W.T)[0]
+    lam = group_eigenvalues(d, exact=exact)
+    V, labels = basis(W)
+    U = V * np.sqrt([lam[g] for g in labels])
+    J_hat = U @ U.T
+    R = J - J_hat
+    return Decomposition(
+        J=J,
+        J_hat=J_hat,
+        R=R,
+        eigenvalues=lam,
+        residual_share=float(np.trace(R) / np.trace(J)),
+        min_eigenvalue=float(scipy.linalg.eigvalsh(R, subset_by_index=[0, 0])[0]),
+    )
+
+
+def cluster_means(eigenvalues: np.ndarray, d: int) -> dict[str, float]:
+    r"""Means of the three clusters of a descending spectrum, and the share of the rest.
+
+    The clusters are the top eigenvalue (G1), the next :math:`d` (G2) and the next
+    :math:`N(d,2) = d(d+1)/2 - 1` (G3); ``"tail_share"`` is the share of the trace carried
+    by all the other eigenvalues.
+    """
+    eig = check_array(eigenvalues, "eigenvalues", ndim=1)
+    d = check_d(d)
+    n3 = multiplicity(d, 2)
+    if eig.size < 1 + d + n3:
+        raise ValueError(f"eigenvalues must have at least 1 + d + d(d+1)/2 - 1 = {1 + d + n3} entries, got {eig.size}")
+    eig = np.sort(eig)[::-1]
+    return {
+        "G1": float(eig[0]),
+        "G2": float(eig[1 : 1 + d].mean()),
+        "G3": float(eig[1 + d : 1 + d + n3].mean()),
+        "tail_share": float(eig[1 + d + n3 :].sum() / eig.sum()),
+    }

@@ -1,0 +1,207 @@
+r"""The model and its Fisher information matrix (paper §1, §2.2, §2.3).
+
+Inputs :math:`x \sim N(0, I_d)`, fixed hidden weights :math:`W \in \mathbb{R}^{d\times m}`
+with iid :math:`N(0, 1/m)` entries, hidden features :math:`X(x) = \sigma(x^\top W)`
+(:math:`\sigma` the ReLU) and the regression model :math:`y = X^\top v + \epsilon`
+(equation (1)). Its Fisher information for :math:`v` is
+
+.. math::
+
+   J = \mathbb{E}_{x \sim N(0, I_d)}\left[X(x) X(x)^\top\right],
+   \qquad
+   J_{ij} = \frac{\|w_i\|\,\|w_j\|}{2\pi}\bigl(\sin\theta_{ij} + (\pi - \theta_{ij})\cos\theta_{ij}\bigr),
+
+with :math:`w_i` the :math:`i`-th column of :math:`W` and :math:`\theta_{ij}` the angle between
+columns :math:`i` and :math:`j` (the order-1 arc-cosine kernel of Cho and Saul, halved).
+
+Example
+-------
+>>> import companion as cp
+>>> W = cp.sample_weights(d=10, m=500, rng=0)
+>>> J = cp.fisher_exact(W)
+>>> J.shape
+(500, 500)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse.linalg
+
+from ._validate import check_array, check_dense, check_int, check_rng, check_W, check_x
+
+__all__ = [
+    "sample_weights",
+    "sample_inputs",
+    "features",
+    "fisher_exact",
+    "fisher_empirical",
+    "fisher_spectrum",
+]
+
+#: Rows of J computed at once by :func:`fisher_exact` (bounds the temporaries).
+_ROW_BLOCK = 512
+
+
+def sample_weights(d: int, m: int, rng: np.random.Generator | int) -> np.ndarray:
+    r"""Draw the hidden weights :math:`W` with iid :math:`N(0, 1/m)` entries (paper §1).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 1``.
+    m : int
+        Number of hidden units, ``m >= 1``.
+    rng : numpy.random.Generator or int
+        Source of randomness (or a seed): the same seed gives the same ``W``.
+
+    Returns
+    -------
+    W : ndarray of shape (d, m)
+        Column :math:`j` is the weight vector :math:`w_j = W_{*j}` of hidden unit :math:`j`.
+    """
+    d = check_int(d, "d")
+    m = check_int(m, "m")
+    rng = check_rng(rng)
+    return rng.standard_normal((d, m)) / np.sqrt(m)
+
+
+def sample_inputs(d: int, n: int, rng: np.random.Generator | int) -> np.ndarray:
+    r"""Draw ``n`` inputs :math:`x \sim N(0, I_d)` as the rows of an ``(n, d)`` array."""
+    d = check_int(d, "d")
+    n = check_int(n, "n")
+    rng = check_rng(rng)
+    return rng.standard_normal((n, d))
+
+
+def features(x: np.ndarray, W: np.ndarray) -> np.ndarray:
+    r"""Hidden features :math:`X(x) = \sigma(x^\top W)` for a batch of inputs (equation (1)).
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, d) or (d,)
+        Inputs, one per row.
+    W : ndarray of shape (d, m)
+        Hidden weights.
+
+    Returns
+    -------
+    X : ndarray of shape (N, m) (or (m,) for a single input)
+        :math:`X_{nj} = \max(0, x_n^\top w_j)`.
+    """
+    W = check_W(W)
+    single = np.ndim(x) == 1
+    x = check_x(x, W.shape[0])
+    X = x @ W
+    np.maximum(X, 0.0, out=X)
+    return X[0] if single else X
+
+
+def _arccos_block(G: np.ndarray, na: np.ndarray, nb: np.ndarray) -> np.ndarray:
+    """Kernel block from the Gram block ``G = A^T B`` and the column norms.
+
+    ``|a||b| sin(theta) = sqrt(|a|^2 |b|^2 - (a.b)^2)`` and ``theta = arctan2(sin, cos)``:
+    no division by the norms, and the angle stays accurate where ``arccos`` of a
+    rounded cosine would not.
+    """
+    outer = np.multiply.outer(na, nb)
+    S = outer * outer
+    S -= G * G
+    np.maximum(S, 0.0, out=S)
+    np.sqrt(S, out=S)
+    theta = np.arctan2(S, G)
+    theta = np.subtract(np.pi, theta, out=theta)
+    theta *= G
+    S += theta
+    S /= 2.0 * np.pi
+    return S
+
+
+def fisher_exact(W: np.ndarray) -> np.ndarray:
+    r"""The exact Fisher information :math:`J` from its closed form (§2.2).
+
+    .. math::
+
+       J_{ij} = \frac{\|w_i\|\|w_j\|}{2\pi}\bigl(\sin\theta_{ij} + (\pi-\theta_{ij})\cos\theta_{ij}\bigr),
+       \qquad J_{ii} = \frac{\|w_i\|^2}{2}.
+
+    Computed in blocks of rows; the sine comes from
+    :math:`\sqrt{\|w_i\|^2\|w_j\|^2 - (w_i^\top w_j)^2}` and the angle from ``arctan2``.
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+        Hidden weights; the dense ``m x m`` result must fit in 2 GiB (``m <= 16384``).
+
+    Returns
+    -------
+    J : ndarray of shape (m, m)
+        Symmetric positive semi-definite; :math:`\operatorname{tr} J = \|W\|_F^2 / 2`.
+    """
+    W = check_W(W)
+    m = W.shape[1]
+    check_dense(m)
+    norms = np.sqrt(np.einsum("ij,ij->j", W, W))
+    J = np.empty((m, m))
+    for start in range(0, m, _ROW_BLOCK):
+        rows = slice(start, min(start + _ROW_BLOCK, m))
+        J[rows] = _arccos_block(W[:, rows].T @ W, norms[rows], norms)
+    J[np.diag_indices(m)] = norms**2 / 2.0
+    return J
+
+
+def fisher_empirical(W: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""The empirical Fisher information :math:`\hat J = \frac1N \sum_{n=1}^N X(x_n) X(x_n)^\top`.
+
+    The paper's §6 uses it with :math:`N = 100` and :math:`N = 1000` Gaussian inputs.
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+        Hidden weights (the dense ``m x m`` result must fit in 2 GiB).
+    x : ndarray of shape (N, d)
+        The inputs (any distribution; :func:`sample_inputs` draws Gaussian ones).
+
+    Returns
+    -------
+    J_hat : ndarray of shape (m, m)
+    """
+    W = check_W(W)
+    check_dense(W.shape[1])
+    X = features(np.atleast_2d(x), W)
+    return (X.T @ X) / X.shape[0]
+
+
+def fisher_spectrum(J_or_W: np.ndarray, *, top: int | None = None, from_weights: bool | None = None) -> np.ndarray:
+    r"""Eigenvalues of :math:`J`, in descending order.
+
+    Parameters
+    ----------
+    J_or_W : ndarray
+        Either the ``m x m`` matrix :math:`J` itself or the weights ``W`` (``d x m``
+        with ``d < m``), from which the exact :math:`J` is built with :func:`fisher_exact`.
+    top : int, optional
+        Return only the ``top`` largest eigenvalues (Lanczos, :func:`scipy.sparse.linalg.eigsh`),
+        much faster than the dense solver when ``m`` is large.
+    from_weights : bool, optional
+        Force the interpretation of ``J_or_W``; by default a square array is ``J``.
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (m,) or (top,)
+    """
+    A = check_array(J_or_W, "J_or_W", ndim=2)
+    if from_weights is None:
+        from_weights = A.shape[0] != A.shape[1]
+    J = fisher_exact(A) if from_weights else A
+    if not from_weights and not np.allclose(J, J.T, rtol=1e-10, atol=1e-12 * np.abs(J).max()):
+        raise ValueError("J_or_W: a square argument must be the symmetric matrix J")
+    m = J.shape[0]
+    if top is None or top >= m - 1:
+        eig = scipy.linalg.eigvalsh(J)
+        eig = eig[::-1]
+        return eig if top is None else eig[:top]
+    top = check_int(top, "top", minimum=1, maximum=m)
+    eig = scipy.sparse.linalg.eigsh(J, k=top, which="LA", return_eigenvectors=False, tol=1e-12)
+    return np.sort(eig)[::-1]

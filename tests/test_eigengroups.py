@@ -1,0 +1,129 @@
+"""The approximate eigenvectors of §2.2 against the exact spectrum of J."""
+
+import numpy as np
+import pytest
+
+import companion as cp
+from companion import eigengroups
+
+
+@pytest.fixture(scope="module")
+def case():
+    d, m = 10, 2000
+    W = cp.sample_weights(d, m, rng=7)
+    return d, W, cp.fisher_exact(W)
+
+
+def test_group_sizes_add_up_to_the_three_eigenspaces():
+    for d in (3, 10, 50):
+        n = sum(cp.group_size(d, g) for g in ("G1", "G2", "G3_gamma", "G3_ab"))
+        assert n == 1 + d + cp.multiplicity(d, 2)
+
+
+def test_vectors_are_nearly_orthonormal_for_large_m():
+    d, m = 6, 200_000
+    W = cp.sample_weights(d, m, rng=1)
+    V, labels = cp.basis(W)
+    G = V.T @ V
+    # each entry of V^T V is a mean of m iid terms: deviations ~ 1/sqrt(m) = 0.0022
+    np.testing.assert_allclose(G, np.eye(len(labels)), atol=25 / np.sqrt(m))
+    # the tilde vectors have Gram I - 11^T/d (eq. (4) removes the v^(0) direction)
+    T = cp.group_vectors(W, "G3_tilde")
+    np.testing.assert_allclose(T.T @ T, np.eye(d) - 1 / d, atol=25 / np.sqrt(m))
+
+
+def test_cluster_means_match_predicted_eigenvalues(case):
+    d, W, J = case
+    means = cp.cluster_means(cp.fisher_spectrum(J), d)
+    exact = cp.group_eigenvalues(d, exact=True)
+    # finite-m deviations are O(m^-1/2) ~ 2%; measured over seeds 0-9: at most 1.8%
+    assert means["G1"] == pytest.approx(exact["G1"], rel=0.04)
+    assert means["G2"] == pytest.approx(exact["G2"], rel=0.04)
+    assert means["G3"] == pytest.approx(exact["G3_ab"], rel=0.04)
+    assert means["tail_share"] < 0.03
+
+
+def test_rayleigh_quotients_by_group(case):
+    d, W, J = case
+    exact = cp.group_eigenvalues(d, exact=True)
+    for g in ("G1", "G2"):
+        rq = cp.rayleigh_quotients(J, cp.group_vectors(W, g))
+        assert rq.mean() == pytest.approx(exact[g], rel=0.05), g
+    # third group: v^T J v picks up lambda_0 (v . v0)^2 from the O(m^-1/2) overlap with v^(0),
+    # so the quotient is biased upwards at finite m; it stays within a factor 2 here
+    for g in ("G3_gamma", "G3_ab"):
+        rq = cp.rayleigh_quotients(J, cp.group_vectors(W, g))
+        assert exact[g] * 0.8 < np.median(rq) < exact[g] * 2, g
+
+
+def test_rayleigh_bias_of_third_group_shrinks_with_m():
+    d = 6
+    lam = cp.group_eigenvalues(d, exact=True)["G3_ab"]
+    bias = []
+    for m in (500, 8000):
+        b = []
+        for s in range(3):
+            W = cp.sample_weights(d, m, rng=100 + s)
+            b.append(abs(cp.rayleigh_quotients(cp.fisher_exact(W), cp.group_vectors(W, "G3_ab")).mean() / lam - 1))
+        bias.append(np.mean(b))
+    assert bias[1] < bias[0] / 3, bias  # ~1/m for the (v . v0)^2 term: factor 16 expected
+
+
+def test_group_outputs_equal_explicit_products(case, monkeypatch):
+    d, W, _ = case
+    x = cp.sample_inputs(d, 13, rng=3)
+    X = cp.features(x, W)
+    monkeypatch.setattr(eigengroups, "_CHUNK_BYTES", 8 * 300)  # force many chunks
+    out = cp.group_outputs(x, W, cp.GROUPS)
+    for g in cp.GROUPS:
+        np.testing.assert_allclose(out[g], X @ cp.group_vectors(W, g), rtol=1e-11, atol=1e-13)
+
+
+def test_member_formulas_by_hand():
+    d, m = 4, 9
+    W = cp.sample_weights(d, m, rng=5)
+    n = np.linalg.norm(W, axis=0)
+    np.testing.assert_allclose(cp.group_vectors(W, "G1")[:, 0], n / 2)
+    np.testing.assert_allclose(cp.group_vectors(W, "G2"), W.T)
+    a, b = cp.pairs(d)
+    k = list(zip(a, b)).index((1, 3))
+    np.testing.assert_allclose(cp.group_vectors(W, "G3_ab")[:, k], np.sqrt(6) * W[1] * W[3] / n)
+    vgg = np.sqrt(6) * W**2 / n
+    tilde = (vgg - np.sqrt(6 / 4) * n / 2) / np.sqrt(2)
+    np.testing.assert_allclose(cp.group_vectors(W, "G3_tilde"), tilde.T)
+    np.testing.assert_allclose(cp.group_vectors(W, "G3_gamma"), (tilde[:3] - tilde[3] / 3).T)
+
+
+def test_decomposition(case):
+    d, W, J = case
+    paper = cp.decomposition(W, J=J)
+    exact = cp.decomposition(W, J=J, exact=True)
+    for D in (paper, exact):
+        np.testing.assert_allclose(D.J_hat + D.R, J, atol=1e-13)
+        assert np.trace(D.R) == pytest.approx(np.trace(J) - np.trace(D.J_hat), rel=1e-10)
+    # the paper's bound: tr R < 0.023 tr J
+    assert paper.residual_share < 0.023
+    # with the exact eigenvalues the residual tends to the share of degrees >= 3 (harmonics)
+    assert exact.residual_share == pytest.approx(1 - cp.trace_share(d), abs=0.005)
+
+
+def test_gram_matrix_diagonal_and_orthogonality_improve_with_m():
+    d = 5
+    offs = []
+    for m in (500, 8000):
+        W = cp.sample_weights(d, m, rng=8)
+        G = cp.gram_matrix(cp.fisher_exact(W), cp.basis(W)[0])
+        offs.append(np.abs(G - np.diag(np.diag(G))).max())
+    assert offs[1] < offs[0] / 2, offs  # O(m^-1/2): sqrt(16) = 4 expected
+
+
+
+def test_exact_and_paper_eigenvalues_converge_in_d():
+    rel = []
+    for d in (3, 10, 100, 1000):
+        p, e = cp.group_eigenvalues(d), cp.group_eigenvalues(d, exact=True)
+        rel.append([abs(p[g] / e[g] - 1) for g in ("G1", "G3_ab")])
+        assert p["G2"] == e["G2"] == 0.25
+    rel = np.array(rel)
+    assert np.all(np.diff(rel, axis=0) < 0)
+    assert rel[-1].max() < 1e-3

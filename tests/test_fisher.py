@@ -1,0 +1,85 @@
+"""The Fisher information matrix: closed form against Monte Carlo and exact identities."""
+
+import numpy as np
+import pytest
+
+import companion as cp
+
+
+def test_weights_are_reproducible_and_scaled():
+    W1 = cp.sample_weights(7, 20000, rng=3)
+    W2 = cp.sample_weights(7, 20000, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(W1, W2)
+    # entries N(0, 1/m): m * Var = 1 within 4 standard errors (Var of a chi^2 mean: 2/n)
+    n = W1.size
+    assert abs(W1.var() * 20000 - 1) < 4 * np.sqrt(2 / n)
+
+
+def test_features_are_relu_of_xW():
+    W = cp.sample_weights(4, 30, rng=0)
+    x = cp.sample_inputs(4, 9, rng=1)
+    X = cp.features(x, W)
+    np.testing.assert_array_equal(X, np.where(x @ W > 0, x @ W, 0.0))
+    np.testing.assert_allclose(cp.features(x[2], W), X[2], rtol=1e-13, atol=1e-16)
+
+
+def test_exact_fisher_matches_monte_carlo_within_standard_errors():
+    d, m, n = 5, 40, 100_000
+    W = cp.sample_weights(d, m, rng=11)
+    J = cp.fisher_exact(W)
+    X = cp.features(cp.sample_inputs(d, n, rng=12), W)
+    J_mc = X.T @ X / n
+    # standard error of each entry, estimated from the same sample
+    second = (X**2).T @ (X**2) / n
+    se = np.sqrt(np.maximum(second - J_mc**2, 0) / n)
+    z = np.abs(J - J_mc) / se
+    assert z.max() < 5.5, z.max()  # 1600 entries; a 5.5-sigma miss has probability ~1e-5 in all
+    assert np.abs(z).mean() < 1.0  # |N(0,1)| has mean 0.8
+
+
+def test_exact_fisher_identities():
+    W = cp.sample_weights(6, 300, rng=2)
+    J = cp.fisher_exact(W)
+    np.testing.assert_allclose(J, J.T, rtol=0, atol=1e-15)
+    assert np.trace(J) == pytest.approx(np.sum(W**2) / 2, rel=1e-13)
+    assert np.linalg.eigvalsh(J).min() > -1e-12
+    # scaling a column by c > 0 scales its row and column by c (ReLU is 1-homogeneous)
+    W2 = W.copy()
+    W2[:, 0] *= 3.0
+    J2 = cp.fisher_exact(W2)
+    np.testing.assert_allclose(J2[0, 1:], 3 * J[0, 1:], rtol=1e-12)
+
+
+def test_parallel_and_antiparallel_columns():
+    w = np.array([0.3, -1.2, 0.5])
+    W = np.stack([w, 2 * w, -w, w + 1e-9 * np.array([1.0, 0.0, 0.0])], axis=1)
+    J = cp.fisher_exact(W)
+    n = np.linalg.norm(w)
+    assert J[0, 1] == pytest.approx(n * 2 * n / 2, rel=1e-12)  # theta = 0
+    assert J[0, 2] == pytest.approx(0.0, abs=1e-15)  # theta = pi: never both positive
+    assert J[0, 3] == pytest.approx(n * n / 2, rel=1e-8)
+
+
+def test_empirical_fisher_is_the_sample_average():
+    W = cp.sample_weights(4, 25, rng=0)
+    x = cp.sample_inputs(4, 100, rng=5)
+    X = cp.features(x, W)
+    np.testing.assert_allclose(cp.fisher_empirical(W, x), X.T @ X / 100, rtol=1e-14)
+
+
+def test_spectrum_dense_and_top_agree():
+    W = cp.sample_weights(8, 400, rng=4)
+    J = cp.fisher_exact(W)
+    eig = cp.fisher_spectrum(J)
+    assert np.all(np.diff(eig) <= 1e-14)
+    assert eig.sum() == pytest.approx(np.trace(J), rel=1e-12)
+    np.testing.assert_allclose(cp.fisher_spectrum(J, top=10), eig[:10], rtol=1e-9)
+    np.testing.assert_allclose(cp.fisher_spectrum(W), eig, rtol=1e-12)
+
+
+def test_dense_fisher_refused_when_too_large():
+    W = np.ones((3, 1_000_000))
+    with pytest.raises(ValueError, match="m = 1000000"):
+        cp.fisher_exact(W)
+    with pytest.raises(ValueError, match="m = 1000000"):
+        cp.fisher_empirical(W, np.ones((2, 3)))

@@ -1,0 +1,51 @@
+"""Bad input: a clear TypeError/ValueError naming the parameter, before any heavy work."""
+
+import numpy as np
+import pytest
+
+import companion as cp
+
+W5 = np.random.default_rng(0).standard_normal((5, 20)) / np.sqrt(20)
+
+
+@pytest.mark.parametrize(
+    "call, exc, word",
+    [
+        (lambda: cp.sample_weights(0, 10, 0), ValueError, "d must be >= 1"),
+        (lambda: cp.sample_weights(3, 0, 0), ValueError, "m must be >= 1"),
+        (lambda: cp.sample_weights(3.0, 10, 0), TypeError, "d must be an integer"),
+        (lambda: cp.sample_weights(3, 10, "seed"), TypeError, "rng"),
+        (lambda: cp.sample_weights(3, 10, -1), ValueError, "seed"),
+        (lambda: cp.sample_inputs(3, 0, 0), ValueError, "n must be >= 1"),
+        (lambda: cp.features(np.ones((2, 4)), W5), ValueError, "x must have d = 5"),
+        (lambda: cp.features(np.full(5, np.nan), W5), ValueError, "x must be finite"),
+        (lambda: cp.features(np.ones(5), np.where(W5 > 0, np.inf, W5)), ValueError, "W must be finite"),
+        (lambda: cp.features(np.ones(5), W5[0]), ValueError, "W must have 2 dimension"),
+        (lambda: cp.features("abc", W5), TypeError, "x must be an array"),
+        (lambda: cp.fisher_exact(np.zeros((3, 4))), ValueError, "no zero column"),
+        (lambda: cp.group_vectors(W5[:2], "G1"), ValueError, "d >= 3"),
+        (lambda: cp.group_vectors(W5, "G4"), ValueError, "group must be one of"),
+        (lambda: cp.group_outputs(np.ones((3, 4)), W5), ValueError, "x must have d = 5"),
+        (lambda: cp.limit(np.ones((3, 2)), "G1"), ValueError, "x must have d >= 3"),
+        (lambda: cp.F0(np.array([1.0, np.inf, 0.0])), ValueError, "x must be finite"),
+        (lambda: cp.limit(np.ones(4), "G9"), ValueError, "group must be one of"),
+        (lambda: cp.limit_constants(2), ValueError, "d must be >= 3"),
+        (lambda: cp.group_eigenvalues(2), ValueError, "d must be >= 3"),
+        (lambda: cp.table1_row(2, 100), ValueError, "d must be >= 3"),
+        (lambda: cp.table1_row(5, 100, n_inputs=0), ValueError, "n_inputs must be >= 1"),
+        (lambda: cp.table1_row(5, 100, seeds=0), ValueError, "seeds must be >= 1"),
+        (lambda: cp.table1(rows=[(5, 100, 3)]), ValueError, "rows must be"),
+        (lambda: cp.rayleigh_quotients(np.eye(20), np.ones((19, 2))), ValueError, "V must have m = 20 rows"),
+        (lambda: cp.fisher_spectrum(np.eye(20), top=0), ValueError, "top must be >= 1"),
+        (lambda: cp.cluster_means(np.ones(5), 10), ValueError, "eigenvalues must have at least"),
+    ],
+)
+def test_bad_input_is_named(call, exc, word):
+    with pytest.raises(exc, match=word):
+        call()
+
+
+def test_huge_group_refused_before_work():
+    W = np.ones((100, 200_000))
+    with pytest.raises(ValueError, match="GiB"):
+        cp.group_vectors(W, "G3_ab")
