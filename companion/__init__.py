@@ -35,7 +35,9 @@ from .simulate import (
     fit_slope,
     member_mae,
     table1,
+    table1_frame,
     table1_row,
 )
+from .plotting import GROUP_COLORS, GROUP_LABELS, plot_error_decay, plot_gram, plot_limits, plot_mercer, plot_spectrum
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate"}]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate", "plotting"}]

@@ -36,6 +36,7 @@ __all__ = [
     "figure1_data",
     "error_decay",
     "fit_slope",
+    "table1_frame",
 ]
 
 #: The four columns of Table 1: G1 v^(0), G2 v^(l), G3 v^(gamma), G3 v^(alpha,beta).
@@ -235,3 +236,23 @@ def error_decay(
         mean = np.array([r.mean[g] for r in rows])
         out[g] = {"mean": mean, "sd": np.array([r.sd[g] for r in rows]), "slope": fit_slope(ms_arr, mean)}
     return out
+
+
+def table1_frame(rows: list[Table1Row], *, digits: int = 4):
+    """Table 1 as a :class:`pandas.DataFrame`: each cell "mean ± sd" beside the paper's number.
+
+    Columns are a two-level index (group, "this book" / "paper"); rows are indexed by (d, m).
+    """
+    import pandas as pd
+
+    records = {}
+    for r in rows:
+        cells = {}
+        for g in r.mean:
+            cells[(g, "this book (mean ± sd)")] = f"{r.mean[g]:.{digits}f} ± {r.sd[g]:.{digits}f}"
+            cells[(g, "paper")] = "" if r.paper is None else f"{r.paper[g]:.{digits}f}"
+        records[(r.d, r.m)] = cells
+    frame = pd.DataFrame.from_dict(records, orient="index")
+    frame.index = frame.index.set_names(["d", "m"])
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    return frame
