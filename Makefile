@@ -1,0 +1,95 @@
+# Build the book and run the tests.
+#
+#   make book    build the Jupyter Book into _build/html (executes every chapter)
+#   make test    build the book, then run the test suite
+#   make venv    create or update the virtual environment .venv
+#   make vendor  fetch MathJax and the widget JavaScript into book/_static/
+#   make clean   remove build output (keeps .venv)
+#
+# The virtual environment is (re)installed whenever requirements.txt or
+# pyproject.toml is newer than its stamp file.
+
+PYTHON3     ?= python3
+VENV        := .venv
+VENV_STAMP  := $(VENV)/.installed
+PY          := $(VENV)/bin/python
+
+# JavaScript that the built pages need is taken from the npm registry and
+# served from the book's own _static/ folder (book/_static/, git-ignored), so
+# the pages load nothing from another host:
+#   - MathJax 3 (all math), into book/_static/mathjax/
+#   - RequireJS and @jupyter-widgets/html-manager (pages with ipywidgets
+#     outputs; myst-nb would otherwise load them from CDNs), into
+#     book/_static/widgets/
+MATHJAX_VERSION      := 3.2.2
+HTML_MANAGER_VERSION := 1.0.6
+REQUIREJS_VERSION    := 2.3.7
+STATIC        := book/_static
+VENDOR_STAMP  := $(STATIC)/.vendored-$(MATHJAX_VERSION)-$(HTML_MANAGER_VERSION)-$(REQUIREJS_VERSION)
+
+# Jupyter Book flags: warnings are errors, nitpicky cross-references.
+# `make book` rebuilds only the pages whose source changed (quick while
+# writing).  Sphinx does not re-read an unchanged page, so its warnings are
+# not repeated, and some _config.yml changes go unnoticed: `make test` (and
+# so CI) therefore rebuilds every page with --all.
+BOOKFLAGS   ?= -W -n --keep-going
+
+# Environment for the build, the notebook kernels and the tests.
+# Matplotlib draws with Agg, except in the book's notebook kernels: the book
+# recipe unsets MPLBACKEND so that ipykernel selects the inline backend,
+# without which figures would show as "<Figure size ...>" text in the book.
+export MPLBACKEND := Agg
+unexport OPENBLAS_NUM_THREADS
+# Notebook kernels are started from the virtual environment.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Silence debugpy's "frozen modules" notice printed by every kernel.
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: all book test venv vendor clean distclean
+
+all: book
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
+	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+$(VENDOR_STAMP):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch MathJax and the widget JavaScript" >&2; exit 1; }
+	rm -rf .vendor $(STATIC)/mathjax $(STATIC)/widgets $(STATIC)/.vendored-*
+	mkdir -p .vendor/mathjax .vendor/html-manager .vendor/requirejs \
+	         $(STATIC)/mathjax $(STATIC)/widgets
+	cd .vendor && npm pack --silent mathjax@$(MATHJAX_VERSION) \
+	    @jupyter-widgets/html-manager@$(HTML_MANAGER_VERSION) \
+	    requirejs@$(REQUIREJS_VERSION)
+	tar -xzf .vendor/mathjax-$(MATHJAX_VERSION).tgz -C .vendor/mathjax
+	tar -xzf .vendor/jupyter-widgets-html-manager-$(HTML_MANAGER_VERSION).tgz -C .vendor/html-manager
+	tar -xzf .vendor/requirejs-$(REQUIREJS_VERSION).tgz -C .vendor/requirejs
+	cp -R .vendor/mathjax/package/es5/. $(STATIC)/mathjax/
+	cp .vendor/mathjax/package/LICENSE $(STATIC)/mathjax/LICENSE
+	cd .vendor/html-manager/package/dist && \
+	    cp embed-amd.js *.woff *.woff2 *.ttf *.eot *.svg $(CURDIR)/$(STATIC)/widgets/
+	cp .vendor/html-manager/package/LICENSE $(STATIC)/widgets/LICENSE.html-manager
+	cp .vendor/requirejs/package/require.js $(STATIC)/widgets/require.js
+	rm -rf .vendor
+	touch $@
+
+book: $(VENV_STAMP) $(VENDOR_STAMP)
+	env -u MPLBACKEND $(VENV)/bin/jupyter-book build . $(BOOKFLAGS)
+
+# The whole book is built first, so a chapter that fails fails the tests;
+# pytest runs last so that its summary line closes the output.
+test: $(VENV_STAMP) $(VENDOR_STAMP)
+	$(MAKE) --no-print-directory book BOOKFLAGS="$(BOOKFLAGS) --all"
+	$(PY) -m pytest -q tests
+
+clean:
+	rm -rf _build .pytest_cache .vendor
+
+# Also removes the virtual environment and the vendored JavaScript.
+distclean: clean
+	rm -rf $(VENV) $(STATIC)/mathjax $(STATIC)/widgets $(STATIC)/.vendored-*
