@@ -51,9 +51,19 @@ all: book
 
 venv: $(VENV_STAMP)
 
+# JupyterLab settings of this environment: open MyST Markdown files (the
+# chapters) as notebooks through jupytext, not in the text editor; do not
+# ask to fetch news or check for updates (the machines are offline).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
 $(VENV_STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
+	mkdir -p $(dir $(LAB_OVERRIDES))
+	printf '%s\n' '{' \
+	  '  "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}},' \
+	  '  "@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}' \
+	  '}' > $(LAB_OVERRIDES)
 	touch $@
 
 vendor: $(VENDOR_STAMP)
