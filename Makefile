@@ -1,7 +1,7 @@
 # Build the book and run the tests.
 #
 #   make book    build the Jupyter Book into _build/html (executes every chapter)
-#   make test    build the book, then run the test suite
+#   make test    rebuild the whole book (--all), then run the test suite
 #   make venv    create or update the virtual environment .venv
 #   make vendor  fetch MathJax and the widget JavaScript into book/_static/
 #   make clean   remove build output (keeps .venv)
