@@ -24,7 +24,19 @@ from .eigengroups import (
     group_vectors,
     rayleigh_quotients,
 )
-from .harmonics import mercer_eigenvalues, multiplicity, paper_comparison, paper_trace_share, trace_share, zonal_kernel
+from .harmonics import (
+    closed_form_eigenvalues,
+    default_n_nodes,
+    legendre_d,
+    mercer_eigenvalues,
+    mercer_eigenvalues_closed_form,
+    multiplicity,
+    paper_comparison,
+    paper_eigenvalues,
+    paper_trace_share,
+    trace_share,
+    zonal_kernel,
+)
 from .simulate import (
     PAPER_ROWS,
     PAPER_TABLE1,

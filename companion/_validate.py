@@ -86,7 +86,7 @@ def check_x(x: object, d: int) -> np.ndarray:
 
 
 def check_dense(m: int, name: str = "m") -> None:
-    """Refuse a dense ``m x m`` float64 matrix larger than :data:`MAX_DENSE_BYTES`."""
+    """Refuse a dense ``m x m`` float64 matrix larger than ``MAX_DENSE_BYTES``."""
     need = 8 * m * m
     if need > MAX_DENSE_BYTES:
         limit = int(np.sqrt(MAX_DENSE_BYTES / 8))

@@ -166,7 +166,7 @@ def group_outputs(
     x : ndarray of shape (N, d) or (d,)
     W : ndarray of shape (d, m), d > 2
     groups : sequence of str
-        Any of :data:`GROUPS`; by default the four groups of Table 1.
+        Any of ``companion.GROUPS``; by default the four groups of Table 1.
 
     Returns
     -------

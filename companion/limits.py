@@ -157,7 +157,7 @@ def F_ab(x: np.ndarray) -> np.ndarray:
     return _out(c * (x[:, a] * x[:, b]) * inv_r[:, None], single)
 
 
-#: The limit function of each group, keyed like :data:`companion.GROUPS`.
+#: The limit function of each group, keyed like ``companion.GROUPS``.
 LIMITS = {"G1": F0, "G2": F_l, "G3_gamma": F_gamma, "G3_ab": F_ab, "G3_tilde": F_tilde}
 
 
