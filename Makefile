@@ -89,11 +89,23 @@ $(VENDOR_STAMP):
 	touch $@
 
 book: $(VENV_STAMP) $(VENDOR_STAMP)
-	env -u MPLBACKEND $(VENV)/bin/jupyter-book build . $(BOOKFLAGS)
+	env -u MPLBACKEND COMPANION_WIDGETS=static $(VENV)/bin/jupyter-book build . $(BOOKFLAGS)
 
 # The whole book is built first, so a chapter that fails fails the tests;
 # pytest runs last so that its summary line closes the output.
-test: $(VENV_STAMP) $(VENDOR_STAMP)
+# The browser tests (tests/test_browser.py) drive Debian's Chromium, never a
+# downloaded browser: installed here when missing (as root, with apt-get).
+CHROMIUM ?= /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	    echo "The browser tests need Debian's chromium at $(CHROMIUM) (apt-get install chromium)" >&2; exit 1; \
+	fi
+
+test: $(VENV_STAMP) $(VENDOR_STAMP) $(CHROMIUM)
 	$(MAKE) --no-print-directory book BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(PY) -m pytest -q tests
 

@@ -14,3 +14,26 @@
     paths: { "@jupyter-widgets/html-manager/dist": base + "widgets" },
   });
 })();
+
+// The ipywidgets HTML manager typesets widget labels with the MathJax 2 API
+// (MathJax.Hub.Queue); this book serves MathJax 3, which has no Hub, so that
+// call would throw.  Give MathJax 3 a Hub whose Queue typesets the element
+// with MathJax 3's own API.  MathJax 3 replaces the global MathJax object when
+// it starts, so the shim is added again once the page has loaded (before the
+// widget manager renders: this listener is registered first).
+(function () {
+  function addHub() {
+    if (window.MathJax && !window.MathJax.Hub) {
+      window.MathJax.Hub = {
+        Queue: function (job) {
+          var el = job && job[2];
+          if (el && window.MathJax.typesetPromise) {
+            window.MathJax.typesetPromise([el]).catch(function () {});
+          }
+        },
+      };
+    }
+  }
+  addHub();
+  window.addEventListener("load", addHub);
+})();
