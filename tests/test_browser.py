@@ -1,0 +1,117 @@
+"""The built site in a real browser (headless Debian Chromium, driven by Playwright).
+
+Needs the built book in ``_build/html`` (``make test`` builds it first) and Chromium at
+``/usr/bin/chromium`` (``make test`` installs it). For every page of the book: no JavaScript
+error, no request to another host, math rendered by the vendored MathJax without TeX errors;
+on the chapters with widgets, every slider moved in the browser changes the picture shown.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM = Path("/usr/bin/chromium")
+#: Chapters with an explorer widget, and the number of sliders it has.
+WIDGETS = {"book/fisher": 2, "book/limits": 2, "book/harmonics": 1, "book/simulations": 2}
+
+
+def _pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    stack = list(toc.get("chapters", [])) + [c for p in toc.get("parts", []) for c in p.get("chapters", [])]
+    while stack:
+        entry = stack.pop(0)
+        files.append(entry["file"])
+        stack = list(entry.get("sections", [])) + stack
+    return files
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (SITE / "index.html").exists():
+        pytest.fail("the book is not built: run `make book` (make test does) before the browser tests")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(SITE))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def _open(browser, url):
+    page = browser.new_page()
+    problems: list[str] = []
+    host = url.split("/book/")[0]
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("request", lambda r: None if r.url.startswith((host, "data:", "blob:"))
+            else problems.append(f"request to another host: {r.url}"))
+    page.goto(url, wait_until="load")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+    page.evaluate("() => MathJax.startup.promise")
+    return page, problems
+
+
+def _visible_pictures(explorer) -> list[str]:
+    return explorer.evaluate(
+        "el => [...el.querySelectorAll('img')].filter(i => i.offsetParent !== null).map(i => i.src)"
+    )
+
+
+@pytest.mark.parametrize("doc", _pages())
+def test_page_renders_offline_without_errors(server, browser, doc):
+    page, problems = _open(browser, f"{server}/{doc}.html")
+    source = (ROOT / f"{doc}.md").read_text()
+    if "$" in source:
+        assert page.locator("mjx-container").count() > 0, "math is not rendered"
+    assert page.locator("mjx-merror").count() == 0, "MathJax reports a TeX error"
+    page.close()
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("doc, n_sliders", sorted(WIDGETS.items()))
+def test_every_slider_changes_the_picture(server, browser, doc, n_sliders):
+    page, problems = _open(browser, f"{server}/{doc}.html")
+    explorers = page.locator(".companion-explorer")
+    assert explorers.count() >= 1, "no explorer widget on the page"
+    explorer = explorers.first
+    explorer.locator("img").first.wait_for(state="attached", timeout=20_000)
+    handles = explorer.locator(".noUi-handle")
+    assert handles.count() == n_sliders
+    for i in range(n_sliders):
+        before = _visible_pictures(explorer)
+        assert len(before) == 1, "exactly one picture is shown at a time"
+        handles.nth(i).focus()
+        for key in ("ArrowRight", "ArrowLeft", "ArrowLeft"):  # the last stop may be at an end
+            page.keyboard.press(key)
+            page.wait_for_timeout(300)
+            after = _visible_pictures(explorer)
+            if after != before:
+                break
+        assert len(after) == 1 and after != before, f"slider {i} did not change the picture"
+    page.close()
+    assert not problems, problems
