@@ -50,6 +50,7 @@ from .simulate import (
     table1_frame,
     table1_row,
 )
+from .checks import CheckResult, check_eigenvectors, check_fisher, check_limit, check_mercer_eigenvalue, check_table1_row
 from .plotting import GROUP_COLORS, GROUP_LABELS, plot_error_decay, plot_gram, plot_limits, plot_mercer, plot_spectrum
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate", "plotting"}]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate", "plotting", "checks"}]

@@ -1,0 +1,298 @@
+"""Auto-checks for exercises: say what is right and what is wrong in a student's answer.
+
+Each ``check_*`` function compares a student's own result with the package's reference
+and returns a :class:`CheckResult`: ``bool(result)`` is True when the answer is right; its
+lines say which properties hold (shape, symmetry, scale, entries) and, when something is
+wrong, what kind of mistake it looks like (a transposed ``W``, a missing :math:`1/(2\\pi)`,
+a wrong normalisation, a specific entry) -- never the reference values themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validate import check_d, check_int, check_W
+
+__all__ = [
+    "CheckResult",
+    "check_fisher",
+    "check_eigenvectors",
+    "check_limit",
+    "check_mercer_eigenvalue",
+    "check_table1_row",
+]
+
+#: Scale factors that betray a typical slip, and how to say it.
+_FACTORS = {
+    2 * np.pi: "a missing factor 1/(2π)",
+    1 / (2 * np.pi): "an extra factor 1/(2π)",
+    np.pi: "a missing factor 1/π",
+    1 / np.pi: "an extra factor 1/π",
+    2.0: "a missing factor 1/2",
+    0.5: "an extra factor 1/2",
+    -1.0: "the wrong sign",
+}
+
+
+@dataclass
+class CheckResult:
+    """The verdict of a check: ``ok`` and one line per property checked."""
+
+    name: str
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+
+    def good(self, text: str) -> None:
+        self.lines.append(f"✓ {text}")
+
+    def bad(self, text: str) -> None:
+        self.ok = False
+        self.lines.append(f"✗ {text}")
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        head = f"{self.name}: {'correct' if self.ok else 'not yet correct'}"
+        return "\n".join([head, *("  " + line for line in self.lines)])
+
+    def _repr_html_(self) -> str:
+        colour = "green" if self.ok else "#b00"
+        body = "<br>".join(self.lines)
+        return f"<div><b style='color:{colour}'>{str(self).splitlines()[0]}</b><br><small>{body}</small></div>"
+
+
+def _as_array(value, result: CheckResult, what: str) -> np.ndarray | None:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        result.bad(f"{what} must be an array of numbers")
+        return None
+    if not np.all(np.isfinite(arr)):
+        result.bad(f"{what} contains NaN or inf")
+        return None
+    return arr
+
+
+def _compare(result: CheckResult, got: np.ndarray, ref: np.ndarray, what: str, rtol: float, atol: float) -> None:
+    """Entry-wise comparison; on failure, diagnose a common scale factor or the worst entry."""
+    close = np.isclose(got, ref, rtol=rtol, atol=atol)
+    if close.all():
+        result.good(f"{what}: every entry matches (rtol {rtol:g})")
+        return
+    mask = np.abs(ref) > 10 * atol
+    if mask.any():
+        ratio = got[mask] / ref[mask]
+        r = float(np.median(ratio))
+        if np.allclose(ratio, r, rtol=max(rtol, 1e-6) * 5):
+            for factor, slip in _FACTORS.items():
+                if np.isclose(r, factor, rtol=1e-3):
+                    result.bad(f"{what}: off by a constant factor — looks like {slip}")
+                    return
+            result.bad(f"{what}: right shape of the answer but off by a constant factor ≈ {r:.4g}")
+            return
+    bad = np.argwhere(~close)
+    idx = tuple(int(i) for i in bad[0])
+    result.bad(f"{what}: {len(bad)} of {got.size} entries differ, the first at index {idx}")
+
+
+def check_fisher(J, W, *, rtol: float = 1e-6) -> CheckResult:
+    r"""Check a student's Fisher matrix :math:`J` for the weights ``W`` (``d x m``).
+
+    Accepts the exact closed form (to ``rtol``); for a Monte Carlo estimate pass a looser
+    ``rtol`` (e.g. 0.05). Diagnoses a transposed ``W``, a missing :math:`1/(2\pi)` or
+    :math:`1/2`, asymmetry and negative eigenvalues.
+    """
+    from .fisher import fisher_exact
+
+    result = CheckResult("Fisher information J")
+    W = check_W(W)
+    d, m = W.shape
+    J = _as_array(J, result, "J")
+    if J is None:
+        return result
+    if J.shape == (d, d) and d != m:
+        result.bad(f"J has shape {J.shape} but must be m x m = ({m}, {m}): did you use W transposed (x W^T instead of x^T W)?")
+        return result
+    if J.shape != (m, m):
+        result.bad(f"J has shape {J.shape} but must be m x m = ({m}, {m})")
+        return result
+    result.good(f"shape ({m}, {m})")
+    if np.allclose(J, J.T, rtol=1e-10, atol=1e-12):
+        result.good("symmetric")
+    else:
+        result.bad("J is not symmetric: J_ij must equal J_ji")
+    ref = fisher_exact(W)
+    scale = float(np.abs(ref).max())
+    if np.trace(J) > 0 and np.isclose(np.trace(J), np.sum(W**2) / 2, rtol=max(rtol, 1e-9)):
+        result.good("trace equals ‖W‖_F²/2")
+    _compare(result, J, ref, "entries", rtol, rtol * scale)
+    return result
+
+
+def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
+    r"""Check a student's eigen-group vectors (columns of ``V``, shape ``(m, K)``) for ``W``.
+
+    ``group`` as in :func:`companion.group_vectors`. Diagnoses members stored as rows
+    instead of columns, a sign flip, a missing :math:`\sqrt{d+2}` or :math:`\sqrt 2`, and
+    members in the wrong order.
+    """
+    from .eigengroups import group_size, group_vectors
+
+    result = CheckResult(f"eigenvectors of group {group}")
+    W = check_W(W, min_d=3)
+    d, m = W.shape
+    V = _as_array(V, result, "V")
+    if V is None:
+        return result
+    K = group_size(d, group)
+    if V.ndim == 1 and K == 1:
+        V = V[:, None]
+    if V.shape == (K, m) and K != m:
+        result.bad(f"V has shape {V.shape}: store one member per COLUMN, shape ({m}, {K})")
+        return result
+    if V.shape != (m, K):
+        result.bad(f"V has shape {V.shape} but group {group} has {K} members of length m = {m}: expected ({m}, {K})")
+        return result
+    result.good(f"shape ({m}, {K})")
+    ref = group_vectors(W, group)
+    norms = np.linalg.norm(V, axis=0)
+    ref_norms = np.linalg.norm(ref, axis=0)
+    ratio = norms / ref_norms
+    for factor, slip in ((np.sqrt(d + 2), "√(d+2)"), (np.sqrt(2), "√2"), (np.sqrt(d), "√d")):
+        if np.allclose(ratio, 1 / factor, rtol=1e-6):
+            result.bad(f"the norms are too small by a factor {slip}: a missing {slip}?")
+            return result
+        if np.allclose(ratio, factor, rtol=1e-6):
+            result.bad(f"the norms are too large by a factor {slip}: an extra {slip}?")
+            return result
+    cos = (V / norms).T @ (ref / ref_norms)
+    if K > 1 and np.allclose(np.abs(cos).max(axis=1), 1, atol=1e-8) and not np.allclose(np.abs(np.diag(cos)), 1, atol=1e-8):
+        result.bad("the right vectors, but in the wrong order (see companion.pairs for the order of (α, β))")
+        return result
+    _compare(result, V, ref, "entries", rtol, rtol * float(np.abs(ref).max()))
+    return result
+
+
+def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
+    r"""Check a student's limit function values ``F`` (shape ``(N, K)``, or ``(N,)`` for G1) at inputs ``x``.
+
+    Diagnoses a missing :math:`1/(2\pi)`, :math:`\sqrt d` or :math:`\sqrt 2`, a Beta function
+    with the wrong arguments, :math:`\|x\|^2` in place of :math:`\|x\|`.
+    """
+    from scipy.special import betaln
+
+    from .limits import limit
+
+    result = CheckResult(f"limit function of group {group}")
+    ref = limit(x, group)
+    F = _as_array(F, result, "F")
+    if F is None:
+        return result
+    if F.shape != ref.shape and F.size == ref.size:
+        F = F.reshape(ref.shape)
+    if F.shape != ref.shape:
+        result.bad(f"F has shape {F.shape}; expected {ref.shape} (one row per input, one column per member)")
+        return result
+    result.good(f"shape {ref.shape}")
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    d = x.shape[1]
+    r = np.linalg.norm(x, axis=1)
+    scale = float(np.abs(ref).max())
+    if not np.isclose(F, ref, rtol=rtol, atol=rtol * scale).all():
+        # known slips, tested as whole-array alternatives
+        wrong_beta = np.exp(betaln((d - 1) / 2, 0.5) - betaln(d / 2, 0.5))
+        slips = {
+            "B((d-1)/2, 1/2) in place of B(d/2, 1/2)": ref * wrong_beta,
+            "‖x‖² in place of ‖x‖": ref * r.reshape(-1, *([1] * (ref.ndim - 1))),
+            "a missing √d": ref / np.sqrt(d),
+            "a missing 1/√2": ref * np.sqrt(2),
+            "an extra 1/√2": ref / np.sqrt(2),
+        }
+        for slip, alt in slips.items():
+            if np.allclose(F, alt, rtol=1e-6, atol=1e-12 * scale):
+                result.bad(f"the values look like {slip}")
+                return result
+    _compare(result, F, ref, "values", rtol, rtol * scale)
+    return result
+
+
+def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6) -> CheckResult:
+    r"""Check a student's eigenvalue of :math:`J` (:math:`m \to \infty`) for spherical-harmonic degree ``k``.
+
+    Diagnoses the Funk–Hecke eigenvalue :math:`\mu_k` given instead of :math:`\lambda_k = d\mu_k`,
+    and the paper's approximation given instead of the exact value.
+    """
+    from .eigengroups import group_eigenvalues
+    from .harmonics import mercer_eigenvalues
+
+    result = CheckResult(f"Mercer eigenvalue λ_{k} at d = {d}")
+    d = check_d(d)
+    k = check_int(k, "k", minimum=0)
+    got = _as_array(value, result, "value")
+    if got is None:
+        return result
+    if got.size != 1:
+        result.bad(f"give one number, got an array of shape {got.shape}")
+        return result
+    got = float(got.reshape(()))
+    ref = float(mercer_eigenvalues(d, k)[k])
+    if k % 2 == 1 and k >= 3:
+        if abs(got) < 1e-10:
+            result.good("odd degree ≥ 3: zero")
+        else:
+            result.bad("odd degrees k ≥ 3 have eigenvalue 0 (the odd part of the kernel is t/4)")
+        return result
+    if np.isclose(got, ref, rtol=rtol):
+        result.good(f"matches to rtol {rtol:g}")
+        return result
+    if np.isclose(got * d, ref, rtol=rtol):
+        result.bad("off by a factor d: this is μ_k on the sphere; the eigenvalue of J is d·μ_k (E‖z‖² = d)")
+        return result
+    if k <= 2:
+        paper = group_eigenvalues(d)[("G1", "G2", "G3_ab")[k]]
+        if np.isclose(got, paper, rtol=1e-9):
+            result.bad("this is the paper's approximation; the exact value keeps B(d/2, 1/2)")
+            return result
+    rel = got / ref - 1
+    result.bad(f"off by {100 * rel:+.2f}% (too {'large' if rel > 0 else 'small'})")
+    return result
+
+
+def check_table1_row(row: dict, d: int, m: int, *, n_inputs: int = 100, seeds: int = 8, seed: int = 12345) -> CheckResult:
+    r"""Check a student's Table 1 row ``{"G1": mae, "G2": ..., "G3_gamma": ..., "G3_ab": ...}``.
+
+    The MAE is random (it depends on the draw of :math:`W` and :math:`x`), so each value is
+    compared with the spread of the package's own row over ``seeds`` fresh draws: it must lie
+    within 4 standard deviations of one group-averaged draw, or within the range of single
+    members. A value 10 or more times too large usually means :math:`W` was drawn with variance
+    1 instead of :math:`1/m`.
+    """
+    from .simulate import TABLE1_GROUPS, table1_row
+
+    result = CheckResult(f"Table 1 row d = {d}, m = {m}")
+    if not isinstance(row, dict):
+        result.bad("give the row as a dict {'G1': ..., 'G2': ..., 'G3_gamma': ..., 'G3_ab': ...}")
+        return result
+    missing = [g for g in TABLE1_GROUPS if g not in row]
+    if missing:
+        result.bad(f"missing group(s): {', '.join(missing)}")
+        return result
+    ref = table1_row(d, m, seeds=seeds, n_inputs=n_inputs, seed=seed)
+    for g in TABLE1_GROUPS:
+        value = _as_array(row[g], result, g)
+        if value is None:
+            continue
+        value = float(np.mean(value))
+        per = ref.per_member[g]
+        spread = max(ref.sd[g], 1e-15)
+        if abs(value - ref.mean[g]) <= 4 * spread or per.min() <= value <= per.max():
+            result.good(f"{g}: plausible for this (d, m)")
+        elif value > 10 * ref.mean[g]:
+            result.bad(f"{g}: far too large — is W drawn with variance 1/m (W = rng.standard_normal((d, m)) / sqrt(m))?")
+        else:
+            result.bad(f"{g}: too {'large' if value > ref.mean[g] else 'small'} for this (d, m) "
+                       "— check the limit function's constant and the member vectors")
+    return result
