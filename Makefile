@@ -1,7 +1,8 @@
 # Build the book and run the tests.
 #
 #   make book    build the Jupyter Book into _build/html (executes every chapter)
-#   make test    rebuild the whole book (--all), then run the test suite
+#   make test    rebuild the whole book (--all) and the student edition, then run the test suite
+#   make student build the student edition (no solutions) into _build/student/html
 #   make venv    create or update the virtual environment .venv
 #   make vendor  fetch MathJax and the widget JavaScript into book/_static/
 #   make clean   remove build output (keeps .venv)
@@ -45,7 +46,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Silence debugpy's "frozen modules" notice printed by every kernel.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all book test venv vendor clean distclean
+.PHONY: all book student test venv vendor clean distclean
 
 all: book
 
@@ -93,6 +94,20 @@ book: $(VENV_STAMP) $(VENDOR_STAMP)
 
 # The whole book is built first, so a chapter that fails fails the tests;
 # pytest runs last so that its summary line closes the output.
+# The student edition: the same book without any solution (sphinx-exercise's
+# hide_solutions), from a copy of _config.yml written into _build/student/.
+STUDENT := _build/student
+
+student: $(VENV_STAMP) $(VENDOR_STAMP)
+	mkdir -p $(STUDENT)
+	$(PY) -c 'import os, yaml; c = yaml.safe_load(open("_config.yml")); s = c["sphinx"]; \
+	  s["config"]["hide_solutions"] = True; c["title"] += " (student edition)"; \
+	  s["local_extensions"] = {k: os.path.abspath(v) for k, v in s.get("local_extensions", {}).items()}; \
+	  yaml.safe_dump(c, open("$(STUDENT)/_config.yml", "w"), sort_keys=False, allow_unicode=True)'
+	env -u MPLBACKEND COMPANION_WIDGETS=static $(VENV)/bin/jupyter-book build . \
+	    --config $(STUDENT)/_config.yml --path-output $(STUDENT) $(BOOKFLAGS)
+	rm -rf $(STUDENT)/html && mv $(STUDENT)/_build/html $(STUDENT)/html && rm -rf $(STUDENT)/_build
+
 # The browser tests (tests/test_browser.py) drive Debian's Chromium, never a
 # downloaded browser: installed here when missing (as root, with apt-get).
 CHROMIUM ?= /usr/bin/chromium
@@ -107,6 +122,7 @@ $(CHROMIUM):
 
 test: $(VENV_STAMP) $(VENDOR_STAMP) $(CHROMIUM)
 	$(MAKE) --no-print-directory book BOOKFLAGS="$(BOOKFLAGS) --all"
+	$(MAKE) --no-print-directory student BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(PY) -m pytest -q tests
 
 clean:
