@@ -1,0 +1,109 @@
+"""Sphinx extension: every chapter downloadable as a Jupyter notebook that installs ``companion``.
+
+For each MyST-notebook page the extension writes ``_sources/<page>.ipynb`` (the theme's
+download menu then offers ".ipynb"): the chapter converted by jupytext, not executed, with a
+first cell that installs the ``companion`` package when it is missing (in Colab, say) and does
+nothing otherwise. The package's source is served as ``_static/companion-src.zip``; the cell
+installs it from ``html_baseurl`` when the book's address is configured, else from a
+``companion-src.zip`` saved next to the notebook. When ``hide_solutions`` is on (the student
+edition), the solutions are cut out of the notebooks too.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+INSTALL_CELL = '''\
+# Run this cell first: it installs the companion package when it is missing
+# (in Colab, or a Jupyter without this book's environment) and does nothing otherwise.
+import importlib.util, subprocess, sys
+
+if importlib.util.find_spec("companion") is None:
+    source = "{source}"  # the book's own copy of the package source
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)'''
+
+_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}.*?^\1\s*$", re.S | re.M)
+_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}.*?^\1\s*$", re.S | re.M)
+_WHOLE = re.compile(r"^(`{3,}|:{3,})\{solution\}.*?^\1\s*$", re.S | re.M)
+
+
+def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove every solution (gated ``solution-start``/``solution-end`` or a ``solution`` block)."""
+    cells, inside = [], False
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            if not inside:
+                cells.append(cell)
+            continue
+        text = cell.source
+        if inside:
+            end = _END.search(text)
+            if not end:
+                continue
+            text, inside = text[end.end():], False
+        while True:
+            start = _START.search(text)
+            if not start:
+                break
+            end = _END.search(text, start.end())
+            if end:
+                text = text[: start.start()] + text[end.end():]
+            else:
+                text, inside = text[: start.start()], True
+                break
+        text = _WHOLE.sub("", text).strip()
+        if text:
+            cell.source = text
+            cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def chapter_notebook(path: Path, source: str, hide_solutions: bool) -> nbformat.NotebookNode:
+    """The notebook of one chapter: install cell first, solutions cut when asked."""
+    nb = jupytext.read(path)
+    if hide_solutions:
+        strip_solutions(nb)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(source=source)))
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _package_zip(app) -> None:
+    root = Path(app.srcdir)
+    target = Path(app.outdir) / "_static" / "companion-src.zip"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("pyproject.toml", "README.md"):
+            z.write(root / name, f"companion-src/{name}")
+        for f in sorted((root / "companion").glob("*.py")):
+            z.write(f, f"companion-src/companion/{f.name}")
+
+
+def _write_notebook(app, pagename, templatename, context, doctree):
+    if doctree is None or "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return
+    base = (app.config.html_baseurl or "").rstrip("/")
+    source = f"{base}/_static/companion-src.zip" if base else "companion-src.zip"
+    nb = chapter_notebook(Path(app.env.doc2path(pagename)), source, bool(getattr(app.config, "hide_solutions", False)))
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _finished(app, exception):
+    if exception is None and app.builder.format == "html":
+        _package_zip(app)
+
+
+def setup(app):
+    app.connect("html-page-context", _write_notebook, priority=500)
+    app.connect("build-finished", _finished)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

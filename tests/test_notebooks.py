@@ -1,0 +1,89 @@
+"""Chapters as notebooks to hand out: downloadable, install companion when missing, execute;
+the student edition (``make student``) carries no solution, neither on its pages nor in its notebooks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import notebooks  # noqa: E402  (the book's Sphinx extension)
+
+SITE = ROOT / "_build" / "html"
+STUDENT = ROOT / "_build" / "student" / "html"
+
+
+def _chapters() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    docs = [toc["root"], *(c["file"] for c in toc["chapters"])]
+    return [d for d in docs if "kernelspec:" in (ROOT / f"{d}.md").read_text()]
+
+
+def _with_solutions() -> list[str]:
+    return [d for d in _chapters() if "{solution" in (ROOT / f"{d}.md").read_text()]
+
+
+def test_strip_solutions_gated_and_whole():
+    md = nbformat.v4.new_markdown_cell
+    code = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        md("```{exercise-start}\n:label: e1\n```\nShow that 1 + 1 = 2."),
+        md("```{exercise-end}\n```\n\n```{solution-start} e1\n:class: dropdown\n```\nBecause SECRET."),
+        code("print('SECRET code')"),
+        md("```{solution-end}\n```\nText after."),
+        md("Intro\n\n```{solution} e2\nSECRET whole\n```\nOutro"),
+        code("x = 1"),
+    ])
+    out = notebooks.strip_solutions(nb)
+    text = "\n".join(c.source for c in out.cells)
+    assert "SECRET" not in text and "solution" not in text
+    for kept in ("Show that 1 + 1 = 2.", "Text after.", "Intro", "Outro", "x = 1", "exercise-end"):
+        assert kept in text
+
+
+@pytest.mark.parametrize("doc", _chapters())
+def test_chapter_notebook_is_downloadable(doc):
+    path = SITE / "_sources" / f"{doc}.ipynb"
+    assert path.exists(), "build the book first (make test does)"
+    nb = nbformat.read(path, as_version=4)
+    assert "find_spec(\"companion\") is None" in nb.cells[0].source
+    assert (SITE / "_static" / "companion-src.zip").exists()
+    html = (SITE / f"{doc}.html").read_text()
+    assert f'_sources/{doc}.ipynb"' in html, "the page's download menu offers the notebook"
+
+
+@pytest.mark.parametrize("doc", _chapters())
+def test_downloaded_notebook_executes(doc, tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    first = nb.cells[0].outputs
+    assert not first, "the install cell must do nothing when companion is installed"
+
+
+def _solution_sentences(doc: str) -> list[str]:
+    """A sentence of prose from inside each solution of the chapter's source."""
+    nb = notebooks.jupytext.read(ROOT / f"{doc}.md")
+    full = [c.source for c in nb.cells]
+    stripped = {c.source for c in notebooks.strip_solutions(notebooks.jupytext.read(ROOT / f"{doc}.md")).cells}
+    lines = [ln.strip() for src in full if src not in stripped for ln in src.splitlines()]
+    return [ln for ln in lines if len(ln) > 40 and not ln.startswith((":", "`", "$", "\\", "#", "|"))][:5]
+
+
+@pytest.mark.parametrize("doc", _with_solutions())
+def test_student_edition_has_no_solutions(doc):
+    html = (STUDENT / f"{doc}.html").read_text()
+    full = (SITE / f"{doc}.html").read_text()
+    assert 'class="solution' in full, "the full edition keeps its solutions"
+    assert 'class="solution' not in html, "a solution block on a student page"
+    assert 'class="exercise' in html, "the student edition keeps the exercises"
+    for sentence in _solution_sentences(doc):
+        assert sentence[:60] not in html
+    nb = nbformat.read(STUDENT / "_sources" / f"{doc}.ipynb", as_version=4)
+    assert not any("{solution" in c.source for c in nb.cells)
