@@ -69,10 +69,12 @@ def test_downloaded_notebook_executes(doc, tmp_path):
 
 def _solution_sentences(doc: str) -> list[str]:
     """A sentence of prose from inside each solution of the chapter's source."""
-    nb = notebooks.jupytext.read(ROOT / f"{doc}.md")
-    full = [c.source for c in nb.cells]
-    stripped = {c.source for c in notebooks.strip_solutions(notebooks.jupytext.read(ROOT / f"{doc}.md")).cells}
-    lines = [ln.strip() for src in full if src not in stripped for ln in src.splitlines()]
+    def lines(nb):
+        return {ln.strip() for c in nb.cells for ln in c.source.splitlines()}
+
+    full = lines(notebooks.jupytext.read(ROOT / f"{doc}.md"))
+    kept = lines(notebooks.strip_solutions(notebooks.jupytext.read(ROOT / f"{doc}.md")))
+    lines = sorted(full - kept)
     return [ln for ln in lines if len(ln) > 40 and not ln.startswith((":", "`", "$", "\\", "#", "|"))][:5]
 
 
