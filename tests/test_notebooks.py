@@ -74,8 +74,8 @@ def _solution_sentences(doc: str) -> list[str]:
 
     full = lines(notebooks.jupytext.read(ROOT / f"{doc}.md"))
     kept = lines(notebooks.strip_solutions(notebooks.jupytext.read(ROOT / f"{doc}.md")))
-    lines = sorted(full - kept)
-    return [ln for ln in lines if len(ln) > 40 and not ln.startswith((":", "`", "$", "\\", "#", "|"))][:5]
+    only = sorted(full - kept)
+    return [ln for ln in only if len(ln) > 40 and not ln.startswith((":", "`", "$", "\\", "#", "|"))][:5]
 
 
 @pytest.mark.parametrize("doc", _with_solutions())
