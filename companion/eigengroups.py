@@ -36,8 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_array, check_d, check_dense, check_W, check_x
-from .harmonics import multiplicity
-from .limits import limit_constants, pairs
+from .harmonics import closed_form_eigenvalues, multiplicity, paper_eigenvalues
+from .limits import pairs
 
 __all__ = [
     "GROUPS",
@@ -196,19 +196,30 @@ def group_outputs(
 def group_eigenvalues(d: int, *, exact: bool = False) -> dict[str, float]:
     r"""The eigenvalue of each group: the paper's approximation or the exact :math:`m \to \infty` value.
 
-    Paper (eq. (5)): :math:`\frac{2d+1}{4\pi}`, :math:`\frac14`, :math:`\frac{1}{2\pi(d+2)}`.
+    Paper (eq. (5)): :math:`\frac{2d+1}{4\pi}`, :math:`\frac14`, :math:`\frac{1}{2\pi(d+2)}`
+    (:func:`companion.paper_eigenvalues`).
     Exact (the squared norms of the limits, :math:`\mathbb E[F^2]`, §3):
     :math:`\lambda_0 = d\,c_0^2 = \frac{d^2 B(d/2,1/2)^2}{4\pi^2}`, :math:`\lambda_1 = \frac14`,
-    :math:`\lambda_2 = \frac{c_3^2}{d+2} = \frac{\lambda_0}{(d+1)^2}`; the paper's values follow
+    :math:`\lambda_2 = \frac{c_3^2}{d+2} = \frac{\lambda_0}{(d+1)^2}`
+    (:func:`companion.closed_form_eigenvalues`, which takes :math:`c_0, c_3` from
+    :func:`companion.limit_constants`); the paper's values follow
     from :math:`B(\frac d2,\frac12) \approx \sqrt{\pi(2d+1)}/d`. ``"G3_gamma"``, ``"G3_ab"`` and
     ``"G3_tilde"`` share the third value.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    exact : bool, default False
+        The exact :math:`m \to \infty` values instead of the paper's.
+
+    Returns
+    -------
+    dict
+        ``{"G1": l0, "G2": l1, "G3_gamma": l2, "G3_ab": l2, "G3_tilde": l2}``, Python floats.
     """
     d = check_d(d)
-    if exact:
-        c = limit_constants(d)
-        l0, l1, l2 = d * c["c0"] ** 2, 0.25, c["c3"] ** 2 / (d + 2.0)
-    else:
-        l0, l1, l2 = (2 * d + 1) / (4 * np.pi), 0.25, 1.0 / (2 * np.pi * (d + 2))
+    l0, l1, l2 = (float(v) for v in (closed_form_eigenvalues(d) if exact else paper_eigenvalues(d)))
     return {"G1": l0, "G2": l1, "G3_gamma": l2, "G3_ab": l2, "G3_tilde": l2}
 
 

@@ -6,9 +6,14 @@ code under test:
 * multiplicities against the count of harmonic polynomials;
 * ``g`` against the naive formula, the integral ``int_0^psi s sin s ds`` and a
   Monte Carlo estimate of ``E[relu(x.a) relu(x.b)]``;
-* ``P_k`` against :func:`scipy.special.eval_gegenbauer` / ``eval_legendre``;
+* ``P_k`` against exact integer-arithmetic values of the explicit sum for
+  ``C_k^{(d-2)/2}``, against ``eval_legendre`` (``d = 3``) and the addition theorem;
 * ``lambda_k`` against an exact rational-arithmetic formula (derived below),
   the paper's closed forms, the trace sum rule and a finite-``m`` Fisher matrix.
+
+Tolerances on ``lambda_0`` (and ``lambda_2 = lambda_0 / (d + 1)^2``) from the closed
+form follow ``_betaln_rtol``: :func:`companion.closed_form_eigenvalues` takes
+``B(d/2, 1/2)`` from ``scipy.special.betaln``, which is not at round-off for large ``d``.
 
 Reference formula for ``lambda_k``.  ``g(u.v) = E[relu(x.u) relu(x.v)]`` and
 ``x = r s`` (``r = ||x||``, ``s`` uniform on the sphere, independent) give
@@ -35,8 +40,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from scipy.sparse.linalg import eigsh
-from scipy.special import betaln, comb, eval_gegenbauer, eval_legendre, roots_legendre
+from scipy.special import betaln, comb, eval_gegenbauer, eval_legendre, gammaln, roots_legendre
 
+import companion as cp
 from companion import harmonics as H
 
 LIMIT_SHARE = 0.5 + 3 / (2 * math.pi)  # the paper's 97.7 %
@@ -84,6 +90,52 @@ def exact_log_beta_half(d: int) -> float:
         n = (d - 1) // 2
         R, e = Fraction(math.factorial(2 * n), 4**n * math.factorial(n) ** 2), 1
     return math.log(float(R)) + e * math.log(math.pi)  # float(Fraction) is correctly rounded
+
+
+def exact_legendre_d(d: int, kmax: int, ts: list[tuple[int, int]]) -> np.ndarray:
+    """``P_k(p / q)``, ``k = 0..kmax``, for each ``(p, q)`` in ``ts``, in exact integer arithmetic.
+
+    From the explicit sum ``C_n^a(t) = sum_j (-1)^j poch(a, n-j) (2t)^{n-2j} / (j! (n-2j)!)``
+    with ``a = (d-2)/2``: multiplied by ``n! 2^{floor(n/2)}`` every coefficient is an
+    integer ``N_j``, so ``P_n(p/q) = sum_j N_j p^{n-2j} q^{2j} / (q^n sum_j N_j)``, a ratio
+    of integers that Python rounds correctly to float.
+    """
+    h = d - 2  # 2 a
+    prods = [1]  # prods[m] = prod_{i<m} (h + 2i) = 2^m poch(a, m)
+    for i in range(kmax):
+        prods.append(prods[-1] * (h + 2 * i))
+    out = np.empty((kmax + 1, len(ts)))
+    for n in range(kmax + 1):
+        N = [
+            (-1) ** j
+            * prods[n - j]
+            * 2 ** (n // 2 - j)
+            * (math.factorial(n) // (math.factorial(j) * math.factorial(n - 2 * j)))
+            for j in range(n // 2 + 1)
+        ]
+        c1 = sum(N)
+        for i, (p, q) in enumerate(ts):
+            out[n, i] = sum(Nj * p ** (n - 2 * j) * q ** (2 * j) for j, Nj in enumerate(N)) / (q**n * c1)
+    return out
+
+
+def _betaln_rtol(d: int) -> float:
+    """Relative tolerance for ``lambda_0, lambda_2 ~ B(d/2, 1/2)^2`` from the closed form.
+
+    ``closed_form_eigenvalues`` takes ``B(d/2, 1/2)`` from ``scipy.special.betaln``
+    (via ``limit_constants``).  For ``d <= 342`` that is at round-off (measured
+    ``<= 7e-16`` in ``log B``), so the old ``5e-15`` stands.  For ``d/2 + 1/2 > 171.6``
+    scipy evaluates ``gammaln(d/2) + gammaln(1/2) - gammaln((d+1)/2)``, which loses a
+    few ulps of ``gammaln((d+1)/2)``: over ~400 ``d`` in ``[343, 10^5]`` (against
+    exact factorials) ``|error of log B| <= 1.7 eps gammaln((d+1)/2)`` (``1.1e-11``
+    for ``d <= 10^4``, ``1.5e-10`` for ``d <= 10^5``), doubled in ``B^2``.  The
+    tolerance ``8 eps gammaln((d+1)/2)`` (``4.6e-12`` at ``d = 10^3``, ``6.7e-11`` at
+    ``10^4``, ``8.7e-10`` at ``10^5``) leaves a margin of 2.4 over that envelope;
+    ``test_closed_form_eigenvalues_exact`` checks the envelope itself.
+    """
+    if d <= 342:
+        return 5e-15
+    return 5e-15 + 8 * np.finfo(float).eps * float(gammaln((d + 1) / 2))
 
 
 def naive_g(t: np.ndarray) -> np.ndarray:
@@ -210,6 +262,41 @@ def test_legendre_d_dimension_3_is_legendre_and_large_d_is_finite():
     np.testing.assert_allclose(P[:, -1], 1.0, rtol=1e-13)
 
 
+#: points t = p / q for the exact reference: a grid on [-1, 1], two inside the
+#: |t| < 1e-5 power-series branch of eval_gegenbauer, two near +-1
+EXACT_T = [(j, 16) for j in range(-16, 17)] + [(1, 10**6), (-3, 10**6), (999, 1000), (-9999, 10000)]
+
+
+@pytest.mark.parametrize("d", [3, 4, 5, 7, 10, 100, 1000, 10000])
+def test_legendre_d_matches_exact_values(d):
+    """P_k, k <= 100, against exact values of the explicit sum (independent of scipy)."""
+    ref = exact_legendre_d(d, 100, EXACT_T)
+    P = H.legendre_d(d, 100, np.array([p / q for p, q in EXACT_T]))
+    # absolute (|P_k| <= 1); measured max 1.5e-13 (d = 3, at large k near t = +-1, the
+    # error of eval_gegenbauer / eval_legendre themselves), 6e-14 (d = 4), <= 1.8e-14 for d >= 7
+    np.testing.assert_allclose(P, ref, rtol=0, atol=4e-13 if d <= 5 else 5e-14)
+
+
+def test_legendre_d_range_limit():
+    """eval_gegenbauer returns C_k = C_k(1) P_k: kmax is refused where C_kmax(1) nears overflow."""
+    t = np.array([p / q for p, q in EXACT_T])
+    # the largest kmax accepted at d = 10^4 (log C_131(1) <= 700): finite and exact
+    P = H.legendre_d(10000, 131, t)
+    np.testing.assert_allclose(P, exact_legendre_d(10000, 131, EXACT_T), rtol=0, atol=5e-14)  # measured 3e-15
+    with pytest.raises(ValueError, match=r"kmax = 132 is too large for d = 10000.*kmax must be <= 131"):
+        H.legendre_d(10000, 132, t)
+    with pytest.raises(ValueError, match=r"kmax = 100 is too large for d = 100000.*kmax must be <= 87"):
+        H.mercer_eigenvalues(100000, 100)
+    # the promised range d <= 10^4, kmax <= 100 is inside; every kmax <= 10^4 for d <= 134
+    H._check_gegenbauer_range(10000, 100)
+    H._check_gegenbauer_range(134, 10000)
+    with pytest.raises(ValueError, match="kmax"):
+        H._check_gegenbauer_range(135, 10000)
+    # without the guard scipy overflows soon after: C_135(1) > 1.8e308 at d = 10^4
+    with np.errstate(all="ignore"):
+        assert not np.all(np.isfinite(eval_gegenbauer(135, (10000 - 2) / 2, t)))
+
+
 def test_legendre_d_addition_theorem_norm():
     # E_t[P_j P_k] = delta_jk / N(d, k) under the density of t = u.v on S^{d-1};
     # for d = 5 the density is 3/4 (1 - t^2): a polynomial, so Gauss-Legendre is exact
@@ -235,7 +322,12 @@ def test_low_degrees_match_paper_closed_forms(d):
     # exact factorials); 1e-10 leaves room for that and nothing else
     np.testing.assert_allclose(lam[0], lam0, rtol=1e-10)
     np.testing.assert_allclose(lam[1], 0.25, rtol=1e-13)
-    np.testing.assert_allclose(lam[2], lam0 / (d + 1) ** 2, rtol=1e-10)
+    # lambda_2 = lambda_0 / (d+1)^2 is tiny for large d, while the quadrature's error is
+    # absolute (documented <= 1e-15 lambda_0): eval_gegenbauer's P_2 near t = 0 is accurate
+    # to ~1 ulp of its O(t) intermediate terms, not of P_2 ~ 1/d itself, so the relative
+    # error of lambda_2 grows up to ~eps d^2 (measured 5e-12 at d = 1e3, 1e-8 at d = 1e4;
+    # it was <= 1e-11 with the hand-written recurrence).  Hence atol = 1e-15 lambda_0.
+    np.testing.assert_allclose(lam[2], lam0 / (d + 1) ** 2, rtol=1e-10, atol=1e-15 * lam0)
 
 
 @pytest.mark.parametrize("d", [3, 4, 5, 10, 100, 1000, 10000])
@@ -283,18 +375,36 @@ def test_closed_form_all_degrees_relative_accuracy(d):
     lam = H.mercer_eigenvalues_closed_form(d, 100)
     ref = np.array([exact_lambda(d, k) for k in range(101)])
     assert np.all(lam[3::2] == 0.0)
-    # relative, even where lambda_k ~ 1e-245 (d = 1e4, k = 100); measured <= 1.6e-13
-    np.testing.assert_allclose(lam, ref, rtol=5e-13, atol=0)
+    # relative, even where lambda_k ~ 1e-245 (d = 1e4, k = 100): the product adds <= 1.6e-13
+    # (measured) to the error of lambda_0 from scipy's betaln (see _betaln_rtol), which
+    # shifts every entry by the same factor: measured 6.8e-13 (d = 1e3), 1.3e-12 (1e4),
+    # 8.2e-11 (1e5), <= 2e-14 for d <= 100
+    np.testing.assert_allclose(lam, ref, rtol=5e-13 + _betaln_rtol(d), atol=0)
 
 
 def test_closed_form_eigenvalues_exact():
-    for d in [3, 4, 5, 6, 7, 8, 20, 39, 40, 41, 100, 1000, 10000, 100000]:
+    eps = np.finfo(float).eps
+    for d in [3, 4, 5, 6, 7, 8, 20, 39, 40, 41, 100, 342, 343, 1000, 10000, 100000]:
         cf = H.closed_form_eigenvalues(d)
         lam0 = exact_lambda(d, 0)
-        np.testing.assert_allclose(cf, [lam0, 0.25, lam0 / (d + 1) ** 2], rtol=5e-15)
-        np.testing.assert_allclose(
-            0.5 * math.log(math.pi) - H._log_gamma_ratio_half(d / 2), exact_log_beta_half(d), rtol=0, atol=2e-15
-        )
+        # was rtol=5e-15 with a hand-written Stirling series for B(d/2, 1/2); now scipy's
+        # betaln: measured 6.6e-13 (d = 1e3), 1.2e-12 (1e4), 7e-11 (1e5), <= 1.1e-15 for d <= 342
+        np.testing.assert_allclose(cf, [lam0, 0.25, lam0 / (d + 1) ** 2], rtol=_betaln_rtol(d))
+        # the envelope behind _betaln_rtol: betaln(d/2, 1/2) against exact factorials
+        err = abs(betaln(d / 2, 0.5) - exact_log_beta_half(d))
+        assert err <= (1e-15 if d <= 342 else 2 * eps * gammaln((d + 1) / 2)), (d, err)
+
+
+def test_group_eigenvalues_come_from_harmonics():
+    """eigengroups.group_eigenvalues is built from the closed / paper forms (one source)."""
+    for d in [3, 4, 10, 1000, 10000, 100000]:
+        for exact, ref in ((True, H.closed_form_eigenvalues(d)), (False, H.paper_eigenvalues(d))):
+            lam = cp.group_eigenvalues(d, exact=exact)
+            assert lam == {"G1": ref[0], "G2": ref[1], "G3_gamma": ref[2], "G3_ab": ref[2], "G3_tilde": ref[2]}
+            assert all(type(v) is float for v in lam.values())
+        # lambda_0 = d c0^2 and lambda_2 = c3^2 / (d+2), from limit_constants
+        c = cp.limit_constants(d)
+        np.testing.assert_array_equal(H.closed_form_eigenvalues(d), [d * c["c0"] ** 2, 0.25, c["c3"] ** 2 / (d + 2)])
 
 
 # --------------------------------------------------------------------------- #
@@ -361,10 +471,18 @@ def test_paper_comparison():
         assert set(pc) >= {"k", "multiplicity", "exact", "paper", "rel_diff", "closed_form"}
         np.testing.assert_array_equal(pc["k"], [0, 1, 2])
         np.testing.assert_array_equal(pc["multiplicity"], [1, d, d * (d + 1) // 2 - 1])
-        np.testing.assert_allclose(pc["exact"], [exact_lambda(d, k) for k in range(3)], rtol=1e-12)
+        ref = np.array([exact_lambda(d, k) for k in range(3)])
+        # lambda_2 up to the quadrature's absolute error 1e-15 lambda_0 (see
+        # test_low_degrees_match_paper_closed_forms): measured 5e-12 relative at d = 1000
+        np.testing.assert_allclose(pc["exact"][:2], ref[:2], rtol=1e-12)
+        np.testing.assert_allclose(pc["exact"][2], ref[2], rtol=1e-12, atol=1e-15 * ref[0])
         np.testing.assert_allclose(pc["paper"], [(2 * d + 1) / (4 * np.pi), 0.25, 1 / (2 * np.pi * (d + 2))], rtol=1e-15)
         np.testing.assert_allclose(pc["rel_diff"], (pc["paper"] - pc["exact"]) / pc["exact"], rtol=1e-12)
-        np.testing.assert_allclose(pc["closed_form"], pc["exact"], rtol=1e-12)
+        # closed form (betaln, see _betaln_rtol) against the quadrature
+        np.testing.assert_allclose(pc["closed_form"][:2], pc["exact"][:2], rtol=1e-12 + _betaln_rtol(d))
+        np.testing.assert_allclose(
+            pc["closed_form"][2], pc["exact"][2], rtol=1e-12 + _betaln_rtol(d), atol=1e-15 * ref[0]
+        )
         # the paper's approximations underestimate: lambda_0 by ~1/(8 d^2), lambda_2 by ~1/(2d)
         assert pc["rel_diff"][0] < 0 and pc["rel_diff"][2] < 0
         if d >= 10:  # measured -0.90 (d=10), -0.990, -0.999
@@ -439,6 +557,10 @@ def test_bad_input():
         H.paper_trace_share(True)
     with pytest.raises(ValueError, match=r"\bd\b"):
         H.legendre_d(1, 2, 0.5)
+    with pytest.raises(ValueError, match="kmax"):
+        H.legendre_d(3, 10_001, 0.5)
+    with pytest.raises(ValueError, match=r"\bt\b"):
+        H.legendre_d(3, 2, [0.5, np.inf])
 
 
 def test_small_cases_run():
