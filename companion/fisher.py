@@ -199,7 +199,7 @@ def fisher_spectrum(J_or_W: np.ndarray, *, top: int | None = None, from_weights:
         raise ValueError("J_or_W: a square argument must be the symmetric matrix J")
     m = J.shape[0]
     if top is None or top >= m - 1:
-        eig = scipy.linalg.eigvalsh(J)
+        eig = scipy.linalg.eigvalsh(J, driver="evd")  # divide and conquer: the fastest here
         eig = eig[::-1]
         return eig if top is None else eig[:top]
     top = check_int(top, "top", minimum=1, maximum=m)
