@@ -1,0 +1,330 @@
+"""Command line of :mod:`companion`: ``python -m companion SUBCOMMAND ...``.
+
+Subcommands
+-----------
+``table1``
+    The paper's Table 1 (§4): the mean absolute error between every member of each
+    eigen-group and its limit (Theorems 3.1-3.5), mean and spread over seeds, beside the
+    paper's own number.
+``spectrum``
+    The eigenvalues of the exact Fisher matrix :math:`J` for one draw of :math:`W`, their
+    three clusters against the predicted group eigenvalues (§2.2, eq. (5)) and the share of
+    the trace left in the residual :math:`R` of decomposition (5).
+``mercer``
+    The eigenvalues :math:`\\lambda_k` of :math:`J` as :math:`m \\to \\infty`, one per
+    spherical-harmonic degree, with their multiplicities :math:`N(d, k)`.
+
+With ``--json`` each subcommand prints exactly one JSON object on stdout and nothing
+else; without it, an aligned table. A bad argument ends the program with exit status 2
+and exactly one line on stderr, which names the argument.
+
+Examples
+--------
+::
+
+    python -m companion table1 --rows 10:10000 --seeds 3
+    python -m companion spectrum --d 10 --m 1000 --json
+    python -m companion mercer --d 5 --kmax 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["main", "build_parser"]
+
+#: Exit status of a bad argument (that of argparse).
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad argument, reported on one line of stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and do not exit (``main`` reports them).
+
+    argparse prints the usage and then the message (two lines or more) and calls
+    ``sys.exit``; here the message alone is raised, and :func:`main` prints it as
+    ``prog: error: message``. Subparsers inherit the class (``add_subparsers`` uses
+    ``type(self)`` by default).
+    """
+
+    def error(self, message: str):  # noqa: D401 - argparse's signature
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+def _row(text: str) -> tuple[int, int]:
+    """Parse ``--rows`` items ``D:M`` (e.g. ``10:10000``)."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return int(parts[0]), int(parts[1])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"rows must be D:M with two integers (e.g. 10:10000), got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m companion``."""
+    parser = _Parser(
+        prog="python -m companion",
+        description="Numerics of Ho, Takeishi & Takeuchi, arXiv 2505.17907v2 "
+        "(Fisher information of simple ReLU networks).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", required=True)
+
+    p = sub.add_parser(
+        "table1",
+        help="Table 1 (§4): MAE of each eigen-group's basis functions against their limits",
+        description="Table 1 (§4): for each (d, m), the mean absolute error between X^T v and its "
+        "limit F over N inputs, for every member v of each group, mean and sd over seeds.",
+    )
+    p.add_argument("--rows", type=_row, nargs="+", metavar="D:M",
+                   help="the (d, m) rows, e.g. 10:10000 50:500 (default: the paper's eight rows)")
+    p.add_argument("--seeds", type=int, default=5, help="independent draws of (W, x) per row (default 5)")
+    p.add_argument("--n-inputs", type=int, default=100, dest="n_inputs",
+                   help="inputs x ~ N(0, I_d) per draw (default 100, the paper's N)")
+    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_table1)
+
+    p = sub.add_parser(
+        "spectrum",
+        help="eigenvalues of the exact J for one W, against the group eigenvalues (§2.2)",
+        description="Eigenvalues of the exact Fisher matrix J for W ~ N(0, 1/m) (d x m), the means "
+        "of its three clusters against the predicted group eigenvalues, and the residual share "
+        "tr R / tr J of decomposition (5). J is dense (m x m): m <= 16384.",
+    )
+    p.add_argument("--d", type=int, required=True, help="input dimension (> 2)")
+    p.add_argument("--m", type=int, required=True, help="hidden units (>= d(d+3)/2, <= 16384)")
+    p.add_argument("--seed", type=int, default=0, help="seed of W (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_spectrum)
+
+    p = sub.add_parser(
+        "mercer",
+        help="eigenvalues of J as m -> oo, one per spherical-harmonic degree",
+        description="Mercer eigenvalues lambda_k (k = 0..kmax) of J as m -> oo with their "
+        "multiplicities N(d, k), and the share of tr J carried by the degrees k <= 2.",
+    )
+    p.add_argument("--d", type=int, required=True, help="input dimension (> 2)")
+    p.add_argument("--kmax", type=int, required=True, help="highest degree (>= 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_mercer)
+    return parser
+
+
+# --------------------------------------------------------------------------- #
+# output helpers
+# --------------------------------------------------------------------------- #
+def _plain(obj):
+    """Numpy scalars/arrays to Python numbers/lists; non-finite floats to None (valid JSON)."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _plain(obj.tolist())
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        obj = float(obj)
+        return obj if math.isfinite(obj) else None
+    return obj
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str | None = None) -> str:
+    """An aligned text table; ``align`` has one ``<`` or ``>`` per column (default: right)."""
+    align = align or ">" * len(header)
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+    fmt = "  ".join(f"{{:{a}{w}}}" for a, w in zip(align, widths))
+    lines = [fmt.format(*header), "  ".join("-" * w for w in widths)]
+    lines += [fmt.format(*map(str, r)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+# --------------------------------------------------------------------------- #
+# subcommands: each returns (JSON-ready dict, readable text)
+# --------------------------------------------------------------------------- #
+def _table1(args) -> tuple[dict, str]:
+    import companion as cp
+
+    rows = cp.PAPER_ROWS if args.rows is None else args.rows
+    result = cp.table1(rows, seeds=args.seeds, n_inputs=args.n_inputs, seed=args.seed)
+    data = {"rows": [r.as_dict() for r in result], "seeds": args.seeds, "n_inputs": args.n_inputs,
+            "seed": args.seed}
+
+    groups = cp.TABLE1_GROUPS
+    header = ["d", "m"]
+    for g in groups:
+        header += [f"{g} mean ± sd", "paper"]
+    body = []
+    for r in result:
+        line = [str(r.d), str(r.m)]
+        for g in groups:
+            line.append(f"{r.mean[g]:.4f} ± {r.sd[g]:.4f}")
+            line.append("-" if r.paper is None else f"{r.paper[g]:.4f}")
+        body.append(line)
+    sd_kind = "sd across seeds of the member-averaged MAE" if args.seeds > 1 else "one seed: sd = 0"
+    text = (
+        f"Table 1: MAE of X^T v against its limit F, every member of each group, "
+        f"N = {args.n_inputs} inputs, {args.seeds} seed(s) from seed {args.seed} ({sd_kind}).\n"
+        + _table(header, body)
+    )
+    return data, text
+
+
+def _spectrum(args) -> tuple[dict, str]:
+    import companion as cp
+    from ._validate import check_dense
+
+    d, m = args.d, args.m
+    predicted = {"paper": cp.group_eigenvalues(d), "exact": cp.group_eigenvalues(d, exact=True)}  # checks d
+    need = 1 + d + cp.multiplicity(d, 2)
+    if m < need:
+        raise ValueError(
+            f"m must be >= d(d+3)/2 = {need} for d = {d} (the three clusters need 1 + d + d(d+1)/2 - 1 "
+            f"eigenvalues), got {m}"
+        )
+    check_dense(m)  # before drawing W: refuse a too-large m at once
+    W = cp.sample_weights(d, m, rng=args.seed)
+    J = cp.fisher_exact(W)
+    eig = cp.fisher_spectrum(J)
+    clusters = cp.cluster_means(eig, d)
+    dec = {}
+    for kind in ("paper", "exact"):  # keep two numbers, not the three dense m x m matrices
+        full = cp.decomposition(W, J=J, exact=(kind == "exact"))
+        dec[kind] = argparse.Namespace(residual_share=full.residual_share, min_eigenvalue=full.min_eigenvalue)
+        del full
+    # the G3 prediction is shared by G3_gamma and G3_ab: report it once, as "G3"
+    pred3 = {k: {"G1": v["G1"], "G2": v["G2"], "G3": v["G3_gamma"]} for k, v in predicted.items()}
+    data = {
+        "d": d,
+        "m": m,
+        "seed": args.seed,
+        "trace": float(np.trace(J)),
+        "eigenvalues": eig,
+        "cluster_means": clusters,
+        "multiplicities": {"G1": 1, "G2": d, "G3": need - 1 - d},
+        "predicted": predicted,
+        "residual_share": {k: v.residual_share for k, v in dec.items()},
+        "residual_min_eigenvalue": {k: v.min_eigenvalue for k, v in dec.items()},
+    }
+
+    body = []
+    for g, n in (("G1", 1), ("G2", d), ("G3", need - 1 - d)):
+        body.append([g, str(n), f"{clusters[g]:.6g}", f"{pred3['paper'][g]:.6g}", f"{pred3['exact'][g]:.6g}"])
+    top = min(10, m)
+    text = "\n".join(
+        [
+            f"Spectrum of the exact J: d = {d}, m = {m}, seed = {args.seed}, tr J = {data['trace']:.6g}",
+            _table(["cluster", "size", "mean eigenvalue", "paper", "exact (m->oo)"], body, "<>>>>"),
+            f"share of tr J outside the three clusters: {clusters['tail_share']:.4g}",
+            "residual share tr R / tr J of decomposition (5): "
+            f"{dec['paper'].residual_share:.4g} (paper's eigenvalues), "
+            f"{dec['exact'].residual_share:.4g} (exact eigenvalues)",
+            "smallest eigenvalue of R: "
+            f"{dec['paper'].min_eigenvalue:.3g} (paper's), {dec['exact'].min_eigenvalue:.3g} (exact)",
+            f"largest {top} eigenvalues: " + "  ".join(f"{e:.5g}" for e in eig[:top]),
+        ]
+    )
+    return data, text
+
+
+def _mercer(args) -> tuple[dict, str]:
+    import companion as cp
+
+    d, kmax = args.d, args.kmax
+    lam = cp.mercer_eigenvalues(d, kmax)
+    share = cp.trace_share(d)
+    degrees = [{"k": k, "multiplicity": cp.multiplicity(d, k), "eigenvalue": float(lam[k])} for k in range(kmax + 1)]
+    data = {"d": d, "degrees": degrees, "share_degrees_le_2": share}
+    body = [[str(r["k"]), str(r["multiplicity"]), f"{r['eigenvalue']:.10g}"] for r in degrees]
+    text = "\n".join(
+        [
+            f"Mercer eigenvalues of J as m -> oo, d = {d} (eigenvalue lambda_k with multiplicity N(d, k))",
+            _table(["k", "N(d, k)", "lambda_k"], body),
+            f"share of tr J = d/2 carried by degrees k <= 2: {share:.6f}",
+        ]
+    )
+    return data, text
+
+
+# --------------------------------------------------------------------------- #
+# entry point
+# --------------------------------------------------------------------------- #
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+#: The command-line flag behind each parameter name in the package's messages.
+_FLAGS = {"d": "--d", "m": "--m", "kmax": "--kmax", "seeds": "--seeds", "n_inputs": "--n-inputs", "seed": "--seed"}
+
+
+def _name_flag(command: str, message: str) -> str:
+    """Prefix a package message (``"m must be >= 1, got 0"``) with the flag it is about."""
+    name = re.match(r"[A-Za-z_]+", message)
+    name = name.group(0) if name else ""
+    if command == "table1" and name in ("d", "m", "rows"):
+        return f"argument --rows: {message}"
+    if name in _FLAGS:
+        return f"argument {_FLAGS[name]}: {message}"
+    return message
+
+
+def _render(args, data: dict, text: str) -> str:
+    if args.json:
+        return json.dumps(_plain(data), allow_nan=False)
+    return text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m companion`` with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Exit status 0 on success, 2 for a bad argument (one line on stderr, nothing on stdout),
+    1 when out of memory, 130 when interrupted.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(_one_line(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    prefix = f"{parser.prog} {args.command}: error:"
+    # multiplicities N(d, k) can have more digits than Python's default int-to-str limit (4300)
+    max_digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    try:
+        if max_digits is not None:
+            sys.set_int_max_str_digits(0)
+        data, text = args.func(args)
+        out = _render(args, data, text)
+    except (ValueError, TypeError, OverflowError) as exc:
+        # the package's messages name the parameter and its allowed range
+        print(_one_line(f"{prefix} {_name_flag(args.command, str(exc))}"), file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError:
+        print(f"{prefix} out of memory (try a smaller m or d)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{parser.prog} {args.command}: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if max_digits is not None:
+            sys.set_int_max_str_digits(max_digits)
+    try:
+        print(out)
+    except UnicodeEncodeError:  # a terminal that cannot show "±"
+        print(out.replace("±", "+-").encode("ascii", "replace").decode("ascii"))
+    return 0
