@@ -58,7 +58,7 @@ __all__ = [
 GROUPS = ("G1", "G2", "G3_gamma", "G3_ab", "G3_tilde")
 
 #: Target size in bytes of one chunk of group vectors in :func:`group_outputs`.
-_CHUNK_BYTES = 8 * 1024**2
+_CHUNK_BYTES = 32 * 1024**2
 
 
 def _check_group(group: str) -> str:
@@ -159,7 +159,7 @@ def group_outputs(
 
     Computed as :math:`\sum_{\text{chunks } c} \sigma(x^\top W_c)\, V_c` with the group vectors
     :math:`V_c` built for one chunk of hidden units at a time: peak memory is a few chunks
-    (about 8 MiB each) whatever :math:`m`, and the work is one BLAS product per chunk and group.
+    (about 32 MiB each) whatever :math:`m`, and the work is one BLAS product per chunk and group.
 
     Parameters
     ----------
