@@ -94,14 +94,14 @@ book: $(VENV_STAMP) $(VENDOR_STAMP)
 
 # The whole book is built first, so a chapter that fails fails the tests;
 # pytest runs last so that its summary line closes the output.
-# The student edition: the same book without any solution (sphinx-exercise's
-# hide_solutions), from a copy of _config.yml written into _build/student/.
+# The student edition: the same book without any solution (book/_ext/notebooks.py,
+# student_edition = True), from a copy of _config.yml written into _build/student/.
 STUDENT := _build/student
 
 student: $(VENV_STAMP) $(VENDOR_STAMP)
 	mkdir -p $(STUDENT)
 	$(PY) -c 'import os, yaml; c = yaml.safe_load(open("_config.yml")); s = c["sphinx"]; \
-	  s["config"]["hide_solutions"] = True; c["title"] += " (student edition)"; \
+	  s["config"]["student_edition"] = True; c["title"] += " (student edition)"; \
 	  s["local_extensions"] = {k: os.path.abspath(v) for k, v in s.get("local_extensions", {}).items()}; \
 	  yaml.safe_dump(c, open("$(STUDENT)/_config.yml", "w"), sort_keys=False, allow_unicode=True)'
 	env -u MPLBACKEND COMPANION_WIDGETS=static $(VENV)/bin/jupyter-book build . \

@@ -89,3 +89,5 @@ def test_student_edition_has_no_solutions(doc):
         assert sentence[:60] not in html
     nb = nbformat.read(STUDENT / "_sources" / f"{doc}.ipynb", as_version=4)
     assert not any("{solution" in c.source for c in nb.cells)
+    source = (STUDENT / "_sources" / f"{doc}.md").read_text()
+    assert "{solution" not in source and "{exercise-start}" in source

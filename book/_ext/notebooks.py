@@ -1,12 +1,17 @@
-"""Sphinx extension: every chapter downloadable as a Jupyter notebook that installs ``companion``.
+"""Sphinx extension: chapters downloadable as notebooks, and the student edition.
 
 For each MyST-notebook page the extension writes ``_sources/<page>.ipynb`` (the theme's
 download menu then offers ".ipynb"): the chapter converted by jupytext, not executed, with a
 first cell that installs the ``companion`` package when it is missing (in Colab, say) and does
 nothing otherwise. The package's source is served as ``_static/companion-src.zip``; the cell
 installs it from ``html_baseurl`` when the book's address is configured, else from a
-``companion-src.zip`` saved next to the notebook. When ``hide_solutions`` is on (the student
-edition), the solutions are cut out of the notebooks too.
+``companion-src.zip`` saved next to the notebook.
+
+The student edition (``student_edition = True``, set by ``make student``) has no solution
+anywhere: the solution nodes are removed from every page (and so from the search index),
+and the downloadable notebooks and ``_sources`` copies of the chapters are cut the same way.
+(sphinx-exercise's own ``hide_solutions`` drops only the ``solution-start`` of a gated
+solution: the solution's content stays on the page and its ``solution-end`` breaks the build.)
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
 INSTALL_CELL = '''\
 # Run this cell first: it installs the companion package when it is missing
@@ -91,19 +97,40 @@ def _write_notebook(app, pagename, templatename, context, doctree):
         return
     base = (app.config.html_baseurl or "").rstrip("/")
     source = f"{base}/_static/companion-src.zip" if base else "companion-src.zip"
-    nb = chapter_notebook(Path(app.env.doc2path(pagename)), source, bool(getattr(app.config, "hide_solutions", False)))
+    nb = chapter_notebook(Path(app.env.doc2path(pagename)), source, app.config.student_edition)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _drop_solutions(app, doctree, docname):
+    """Student edition: remove every solution from the page before it is written and indexed."""
+    if app.config.student_edition:
+        for cls in (solution_node, solution_start_node, solution_end_node):
+            for node in list(doctree.findall(cls)):
+                node.parent.remove(node)
+
+
+def _student_sources(app) -> None:
+    """Student edition: the copied chapter sources lose their solutions too."""
+    for docname in app.env.found_docs:
+        target = Path(app.outdir) / "_sources" / f"{docname}.md"
+        if target.exists() and "{solution" in target.read_text():
+            nb = strip_solutions(jupytext.read(Path(app.env.doc2path(docname))))
+            jupytext.write(nb, target, fmt="md:myst")
+
+
 def _finished(app, exception):
     if exception is None and app.builder.format == "html":
         _package_zip(app)
+        if app.config.student_edition:
+            _student_sources(app)
 
 
 def setup(app):
+    app.add_config_value("student_edition", False, "env")
+    app.connect("doctree-resolved", _drop_solutions)
     app.connect("html-page-context", _write_notebook, priority=500)
     app.connect("build-finished", _finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
