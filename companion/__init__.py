@@ -48,6 +48,7 @@ from .simulate import (
     member_mae,
     table1,
     table1_frame,
+    table1_readings,
     table1_row,
 )
 from .checks import CheckResult, check_eigenvectors, check_fisher, check_limit, check_mercer_eigenvalue, check_table1_row

@@ -103,7 +103,7 @@ def check_fisher(J, W, *, rtol: float = 1e-6) -> CheckResult:
 
     Accepts the exact closed form (to ``rtol``); for a Monte Carlo estimate pass a looser
     ``rtol`` (e.g. 0.05). Diagnoses a transposed ``W``, a missing :math:`1/(2\pi)` or
-    :math:`1/2`, asymmetry and negative eigenvalues.
+    :math:`1/2`, asymmetry and the first wrong entry.
     """
     from .fisher import fisher_exact
 

@@ -37,6 +37,7 @@ __all__ = [
     "error_decay",
     "fit_slope",
     "table1_frame",
+    "table1_readings",
 ]
 
 #: The four columns of Table 1: G1 v^(0), G2 v^(l), G3 v^(gamma), G3 v^(alpha,beta).
@@ -256,3 +257,38 @@ def table1_frame(rows: list[Table1Row], *, digits: int = 4):
     frame.index = frame.index.set_names(["d", "m"])
     frame.columns = pd.MultiIndex.from_tuples(frame.columns)
     return frame
+
+
+def table1_readings(rows: list[Table1Row]):
+    r"""Two readings of each of the paper's Table 1 cells against a rebuilt table.
+
+    For each row with a paper number and each group:
+
+    * ``z_a`` — reading (a), *a group average from one draw*: the paper's number minus our
+      mean, in units of ``sd`` (the spread of the group-averaged MAE across seeds);
+    * ``z_b`` — reading (b), *one member from one draw*: the same difference in units of
+      ``member_sd`` (the spread of a single member's MAE);
+    * ``pct_b`` — the paper's number's percentile among all single-member, single-draw MAEs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (d, m, group), columns ``paper``, ``mean``, ``z_a``, ``z_b``, ``pct_b``.
+    """
+    import pandas as pd
+
+    records = []
+    for r in rows:
+        if r.paper is None:
+            continue
+        for g in r.mean:
+            p = r.paper[g]
+            records.append({
+                "d": r.d, "m": r.m, "group": g, "paper": p, "mean": r.mean[g],
+                "z_a": (p - r.mean[g]) / r.sd[g] if r.sd[g] > 0 else np.inf,
+                "z_b": (p - r.mean[g]) / r.member_sd[g] if r.member_sd[g] > 0 else np.inf,
+                "pct_b": 100 * float(np.mean(r.per_member[g] <= p)),
+            })
+    if not records:
+        raise ValueError("rows must contain at least one of the paper's (d, m) rows (companion.PAPER_ROWS)")
+    return pd.DataFrame(records).set_index(["d", "m", "group"])

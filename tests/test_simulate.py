@@ -61,3 +61,17 @@ def test_fit_slope():
     assert cp.fit_slope(ms, 3 * ms**-0.5) == pytest.approx(-0.5)
     with pytest.raises(ValueError):
         cp.fit_slope(ms, np.array([1.0, -1.0, 1.0]))
+
+
+def test_table1_readings():
+    rows = cp.table1(rows=[(10, 10000), (5, 300)], seeds=3, n_inputs=20)
+    readings = cp.table1_readings(rows)
+    assert len(readings) == 4  # only the paper's row, four groups
+    r = rows[0]
+    cell = readings.loc[(10, 10000, "G2")]
+    p = cp.PAPER_TABLE1[(10, 10000)]["G2"]
+    assert cell["z_a"] == pytest.approx((p - r.mean["G2"]) / r.sd["G2"])
+    assert cell["z_b"] == pytest.approx((p - r.mean["G2"]) / r.member_sd["G2"])
+    assert cell["pct_b"] == pytest.approx(100 * np.mean(r.per_member["G2"] <= p))
+    with pytest.raises(ValueError, match="PAPER_ROWS"):
+        cp.table1_readings(rows[1:])
