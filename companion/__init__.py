@@ -52,6 +52,7 @@ from .simulate import (
     table1_row,
 )
 from .checks import CheckResult, check_eigenvectors, check_fisher, check_limit, check_mercer_eigenvalue, check_table1_row
-from .plotting import GROUP_COLORS, GROUP_LABELS, plot_error_decay, plot_gram, plot_limits, plot_mercer, plot_spectrum
+from .plotting import *  # noqa: F401,F403  (plotting.__all__)
+# Beyond the paper (issue 6): one line per module, `from .MODULE import *` (its __all__).
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate", "plotting", "checks"}]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate", "plotting", "checks", "widgets", "dynamics", "inputs", "cli"}]
