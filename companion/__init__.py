@@ -22,6 +22,7 @@ from .eigengroups import (
     group_outputs,
     group_size,
     group_vectors,
+    rayleigh_leakage,
     rayleigh_quotients,
 )
 from .harmonics import (

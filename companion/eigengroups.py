@@ -48,6 +48,7 @@ __all__ = [
     "group_outputs",
     "group_eigenvalues",
     "rayleigh_quotients",
+    "rayleigh_leakage",
     "gram_matrix",
     "Decomposition",
     "decomposition",
@@ -148,12 +149,26 @@ def basis(W: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return np.hstack([V for _, V in parts]), labels
 
 
-def _chunk_size(m: int, widest: int, n: int) -> int:
-    return int(max(64, min(m, _CHUNK_BYTES // (8 * max(widest, n, 1)))))
+def _chunk_size(m: int, widest: int, n: int, itemsize: int = 8) -> int:
+    return int(max(64, min(m, _CHUNK_BYTES // (itemsize * max(widest, n, 1)))))
+
+
+def _check_dtype(dtype: object) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be 'float64' or 'float32', got {dtype!r}") from None
+    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+    return dt
 
 
 def group_outputs(
-    x: np.ndarray, W: np.ndarray, groups: tuple[str, ...] | list[str] = GROUPS[:4]
+    x: np.ndarray,
+    W: np.ndarray,
+    groups: tuple[str, ...] | list[str] = GROUPS[:4],
+    *,
+    dtype: str | type | np.dtype = "float64",
 ) -> dict[str, np.ndarray]:
     r"""The basis functions :math:`f_v(x) = X(x)^\top v` for every member of each group.
 
@@ -167,24 +182,33 @@ def group_outputs(
     W : ndarray of shape (d, m), d > 2
     groups : sequence of str
         Any of ``companion.GROUPS``; by default the four groups of Table 1.
+    dtype : {"float64", "float32"}
+        Precision of the chunk products (the features, the group vectors and their product);
+        the sum over chunks is always accumulated in float64. ``"float32"`` halves the memory
+        traffic and about doubles the speed of the products; its relative error in
+        :math:`X^\top v` is of order :math:`10^{-7}`, four to five orders of magnitude below
+        the :math:`m^{-1/2}` distance to the limits that Table 1 measures (the tests and
+        ``benchmarks/bench_table1.py`` show it on the paper's rows).
 
     Returns
     -------
     dict
-        ``out[group]`` has shape (N, K): row n, column k is :math:`X(x_n)^\top v_k`.
+        ``out[group]`` has shape (N, K): row n, column k is :math:`X(x_n)^\top v_k`, float64.
     """
     W = check_W(W, min_d=3)
     x = check_x(x, W.shape[0])
     groups = [_check_group(g) for g in groups]
+    dtype = _check_dtype(dtype)
     d, m = W.shape
     n = x.shape[0]
     sizes = {g: group_size(d, g) for g in groups}
-    out_t = {g: np.zeros((sizes[g], n)) for g in groups}  # transposed: (K, N)
-    mc = _chunk_size(m, max(sizes.values()), n)
-    buf = np.empty((max(sizes.values()), mc)) if "G3_ab" in groups else None
+    out_t = {g: np.zeros((sizes[g], n)) for g in groups}  # transposed: (K, N), float64
+    mc = _chunk_size(m, max(sizes.values()), n, dtype.itemsize)
+    buf = np.empty((max(sizes.values()), mc), dtype=dtype) if "G3_ab" in groups else None
+    xs = x.astype(dtype, copy=False)
     for start in range(0, m, mc):
-        Wc = W[:, start : start + mc]
-        Xc = x @ Wc
+        Wc = W[:, start : start + mc].astype(dtype, copy=False)
+        Xc = xs @ Wc
         np.maximum(Xc, 0.0, out=Xc)
         norms = np.sqrt(np.einsum("ij,ij->j", Wc, Wc))
         for g in groups:
@@ -238,6 +262,62 @@ def rayleigh_quotients(J: np.ndarray, V: np.ndarray) -> np.ndarray:
     r"""Rayleigh quotients :math:`v^\top J v / v^\top v` of the columns of ``V``, shape (K,)."""
     J, V = _check_J_V(J, V)
     return np.einsum("ik,ik->k", V, J @ V) / np.einsum("ik,ik->k", V, V)
+
+
+def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict[str, np.ndarray]:
+    r"""Split the Rayleigh-quotient bias of a group into leakage towards G1 and towards G2.
+
+    For a unit vector :math:`u = v/\lVert v\rVert` of the group, with unit
+    :math:`u^{(0)} \propto v^{(0)}` and :math:`u^{(l)} \propto v^{(l)}`, and the exact
+    :math:`m \to \infty` eigenvalues :math:`\lambda_0, \lambda_1, \lambda_2`
+    (:func:`companion.group_eigenvalues` with ``exact=True``):
+
+    .. math::
+
+       u^\top J u - \lambda_g \approx \lambda_0\,(u^{(0)\top}u)^2
+       + \lambda_1 \sum_{l=1}^d (u^{(l)\top}u)^2,
+
+    the part of the bias due to the overlaps of :math:`u` with the larger groups, which are
+    :math:`O(m^{-1/2})` noise (for :math:`v^{(\alpha,\beta)}`,
+    :math:`v^{(0)\top}v^{(\alpha,\beta)} = \sqrt{(d+2)/d}\,(WW^\top)_{\alpha\beta}` exactly),
+    so that the bias is :math:`O(1/m)`. The remainder comes from :math:`v^{(0)}, v^{(l)}`
+    being only approximate eigenvectors and from the spread of the clusters.
+
+    Parameters
+    ----------
+    J : ndarray of shape (m, m)
+        The Fisher information of ``W`` (e.g. :func:`companion.fisher_exact`).
+    W : ndarray of shape (d, m), d > 2
+    group : {"G3_ab", "G3_gamma", "G3_tilde", "G2", "G1"}
+        The group whose members are split (for G2 the G2 term and for G1 both terms are left out).
+
+    Returns
+    -------
+    dict of ndarray, each of shape (K,)
+        ``"rq"`` the Rayleigh quotients :math:`u^\top J u`; ``"bias"`` ``rq`` minus the group's
+        exact eigenvalue; ``"G1"`` :math:`\lambda_0 (u^{(0)\top}u)^2`; ``"G2"``
+        :math:`\lambda_1\sum_l (u^{(l)\top}u)^2`; ``"rest"`` ``bias - G1 - G2``.
+    """
+    W = check_W(W, min_d=3)
+    _check_group(group)
+    d, m = W.shape
+    J = check_array(J, "J", ndim=2)
+    if J.shape != (m, m):
+        raise ValueError(f"J must have shape (m, m) = ({m}, {m}) for W of shape {W.shape}, got {J.shape}")
+    V = group_vectors(W, group)
+    lam = group_eigenvalues(d, exact=True)
+    U = V / np.linalg.norm(V, axis=0)
+    out = {"rq": rayleigh_quotients(J, U)}
+    out["bias"] = out["rq"] - lam[group]
+    for g in ("G1", "G2"):
+        if g == group or (g == "G2" and group == "G1"):
+            out[g] = np.zeros(U.shape[1])
+            continue
+        B = group_vectors(W, g)
+        B = B / np.linalg.norm(B, axis=0)
+        out[g] = lam[g] * ((B.T @ U) ** 2).sum(axis=0)
+    out["rest"] = out["bias"] - out["G1"] - out["G2"]
+    return out
 
 
 def gram_matrix(J: np.ndarray, V: np.ndarray) -> np.ndarray:

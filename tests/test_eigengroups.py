@@ -79,6 +79,30 @@ def test_group_outputs_equal_explicit_products(case, monkeypatch):
         np.testing.assert_allclose(out[g], X @ cp.group_vectors(W, g), rtol=1e-11, atol=1e-13)
 
 
+@pytest.mark.parametrize("d, m", [(10, 20_000), (40, 3_000)])
+def test_group_outputs_float32_products_are_accurate(d, m):
+    """float32 chunk products, float64 sums: relative error ~1e-7, far below the m^-1/2 errors."""
+    W = cp.sample_weights(d, m, rng=7)
+    x = cp.sample_inputs(d, 50, rng=8)
+    o64 = cp.group_outputs(x, W, cp.GROUPS)
+    o32 = cp.group_outputs(x, W, cp.GROUPS, dtype="float32")
+    for g in cp.GROUPS:
+        assert o32[g].dtype == np.float64
+        rms = np.sqrt(np.mean(o64[g] ** 2))
+        assert np.abs(o32[g] - o64[g]).max() < 2e-5 * rms, g  # float32 eps 6e-8 times a few sqrt(K)
+        e64 = np.abs(cp.limit(x, g) - o64[g]).mean(axis=0)
+        e32 = np.abs(cp.limit(x, g) - o32[g]).mean(axis=0)
+        np.testing.assert_allclose(e32, e64, rtol=1e-4)  # a Table 1 entry, to 4 significant digits
+        assert np.any(o32[g] != o64[g])  # the float32 path really ran
+
+
+@pytest.mark.parametrize("dtype, exc", [("float16", ValueError), ("int64", ValueError), ("nonsense", TypeError)])
+def test_group_outputs_rejects_other_dtypes(dtype, exc):
+    W = cp.sample_weights(4, 10, rng=0)
+    with pytest.raises(exc, match="dtype must be 'float64' or 'float32'"):
+        cp.group_outputs(np.ones((2, 4)), W, dtype=dtype)
+
+
 def test_member_formulas_by_hand():
     d, m = 4, 9
     W = cp.sample_weights(d, m, rng=5)
@@ -127,3 +151,47 @@ def test_exact_and_paper_eigenvalues_converge_in_d():
     rel = np.array(rel)
     assert np.all(np.diff(rel, axis=0) < 0)
     assert rel[-1].max() < 1e-3
+
+
+def test_rayleigh_leakage_g1_term_is_an_entry_of_w_wt():
+    """v0 . v_ab = sqrt((d+2)/d) (W W^T)_ab exactly, so the G1 term is known in closed form."""
+    d, m = 6, 800
+    W = cp.sample_weights(d, m, rng=21)
+    J = cp.fisher_exact(W)
+    out = cp.rayleigh_leakage(J, W, "G3_ab")
+    lam = cp.group_eigenvalues(d, exact=True)
+    a, b = cp.pairs(d)
+    v0 = np.linalg.norm(W, axis=0) / np.sqrt(d)
+    vab = np.sqrt(d + 2.0) * W[a] * W[b] / np.linalg.norm(W, axis=0)  # (K, m)
+    overlap = np.sqrt((d + 2) / d) * (W @ W.T)[a, b] / (np.linalg.norm(v0) * np.linalg.norm(vab, axis=1))
+    np.testing.assert_allclose(out["G1"], lam["G1"] * overlap**2, rtol=1e-10)
+    np.testing.assert_allclose(out["rq"], cp.rayleigh_quotients(J, cp.group_vectors(W, "G3_ab")), rtol=1e-12)
+    np.testing.assert_allclose(out["bias"], out["rq"] - lam["G3_ab"], rtol=1e-12)
+    np.testing.assert_allclose(out["rest"], out["bias"] - out["G1"] - out["G2"], rtol=1e-12)
+    assert (out["G1"] >= 0).all() and (out["G2"] >= 0).all()
+
+
+def test_rayleigh_leakage_falls_like_one_over_m():
+    d = 8
+    bias, leak = [], []
+    for m in (400, 3200):
+        W = cp.sample_weights(d, m, rng=m)
+        out = cp.rayleigh_leakage(cp.fisher_exact(W), W)
+        bias.append(out["bias"].mean())
+        leak.append((out["G1"] + out["G2"]).mean())
+    # 1/m predicts a factor 8 for 8 times as many units; the overlaps are chi-square noise
+    assert 4 < bias[0] / bias[1] < 16, bias
+    assert 4 < leak[0] / leak[1] < 16, leak
+    assert leak[1] > 0.4 * bias[1]  # the leakage is most of the bias
+
+
+def test_rayleigh_leakage_own_group_terms_are_zero_and_shapes_checked():
+    W = cp.sample_weights(5, 60, rng=1)
+    J = cp.fisher_exact(W)
+    assert not cp.rayleigh_leakage(J, W, "G2")["G2"].any()
+    g1 = cp.rayleigh_leakage(J, W, "G1")
+    assert not g1["G1"].any() and not g1["G2"].any()
+    with pytest.raises(ValueError, match=r"J must have shape \(m, m\) = \(60, 60\)"):
+        cp.rayleigh_leakage(J[:50, :50], W)
+    with pytest.raises(ValueError, match="group must be one of"):
+        cp.rayleigh_leakage(J, W, "G7")
