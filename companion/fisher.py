@@ -151,10 +151,15 @@ def fisher_exact(W: np.ndarray) -> np.ndarray:
     return J
 
 
-def fisher_empirical(W: np.ndarray, x: np.ndarray) -> np.ndarray:
+def fisher_empirical(
+    W: np.ndarray, x: np.ndarray, *, return_se: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     r"""The empirical Fisher information :math:`\hat J = \frac1N \sum_{n=1}^N X(x_n) X(x_n)^\top`.
 
-    The paper's §6 uses it with :math:`N = 100` and :math:`N = 1000` Gaussian inputs.
+    The paper's §6 uses it with :math:`N = 100` and :math:`N = 1000` Gaussian inputs. With
+    ``return_se``, also the standard error of each entry as an estimate of :math:`J`,
+    :math:`\sqrt{(\overline{X_i^2X_j^2} - \hat J_{ij}^2)/N}` (the bar an average over the
+    inputs).
 
     Parameters
     ----------
@@ -163,14 +168,25 @@ def fisher_empirical(W: np.ndarray, x: np.ndarray) -> np.ndarray:
     x : ndarray of shape (N, d)
         The inputs (any distribution; :func:`sample_inputs` draws Gaussian ones).
 
+    return_se : bool, default False
+        Also return the standard errors.
+
     Returns
     -------
     J_hat : ndarray of shape (m, m)
+    se : ndarray of shape (m, m)
+        Only with ``return_se``.
     """
     W = check_W(W)
     check_dense(W.shape[1])
     X = features(np.atleast_2d(x), W)
-    return (X.T @ X) / X.shape[0]
+    n = X.shape[0]
+    J_hat = (X.T @ X) / n
+    if not return_se:
+        return J_hat
+    X2 = X * X
+    var = np.maximum((X2.T @ X2) / n - J_hat**2, 0.0)
+    return J_hat, np.sqrt(var / n)
 
 
 def fisher_spectrum(J_or_W: np.ndarray, *, top: int | None = None, from_weights: bool | None = None) -> np.ndarray:

@@ -83,3 +83,19 @@ def test_dense_fisher_refused_when_too_large():
         cp.fisher_exact(W)
     with pytest.raises(ValueError, match="m = 1000000"):
         cp.fisher_empirical(W, np.ones((2, 3)))
+
+
+def test_empirical_standard_error_matches_spread_over_repeats():
+    """The standard error of J_hat predicts the spread of J_hat over independent samples."""
+    d, m, N, reps = 4, 6, 400, 300
+    W = cp.sample_weights(d, m, rng=11)
+    rng = np.random.default_rng(12)
+    draws = np.array([cp.fisher_empirical(W, cp.sample_inputs(d, N, rng)) for _ in range(reps)])
+    _, se = cp.fisher_empirical(W, cp.sample_inputs(d, 200_000, rng=13), return_se=True)
+    se_at_N = se * np.sqrt(200_000 / N)  # the same standard error at sample size N
+    ratio = draws.std(axis=0, ddof=1) / se_at_N
+    # sd of a sample sd from 300 draws is ~4% (more for heavy-tailed entries): allow 20%
+    np.testing.assert_allclose(ratio, 1.0, atol=0.2)
+    J_hat, se_small = cp.fisher_empirical(W, cp.sample_inputs(d, N, rng=14), return_se=True)
+    assert se_small.shape == J_hat.shape == (m, m) and (se_small > 0).all()
+    np.testing.assert_allclose(cp.fisher_empirical(W, cp.sample_inputs(d, N, rng=14)), J_hat)
