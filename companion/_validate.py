@@ -85,12 +85,13 @@ def check_x(x: object, d: int) -> np.ndarray:
     return x.reshape(-1, d)
 
 
-def check_dense(m: int, name: str = "m") -> None:
-    """Refuse a dense ``m x m`` float64 matrix larger than ``MAX_DENSE_BYTES``."""
-    need = 8 * m * m
+def check_dense(m: int, name: str = "m", *, copies: int = 1) -> None:
+    """Refuse ``copies`` dense ``m x m`` float64 matrices larger than ``MAX_DENSE_BYTES`` together."""
+    need = 8 * m * m * copies
     if need > MAX_DENSE_BYTES:
-        limit = int(np.sqrt(MAX_DENSE_BYTES / 8))
+        limit = int(np.sqrt(MAX_DENSE_BYTES / (8 * copies)))
+        what = f"a dense {m} x {m} matrix" if copies == 1 else f"{copies} dense {m} x {m} matrices"
         raise ValueError(
-            f"{name} = {m} needs a dense {m} x {m} matrix ({need / 1024**3:.1f} GiB); "
-            f"the dense Fisher matrix is built only for {name} <= {limit}"
+            f"{name} = {m} needs {what} ({need / 1024**3:.1f} GiB); "
+            f"this is computed only for {name} <= {limit}"
         )

@@ -369,7 +369,7 @@ def decomposition(W: np.ndarray, *, exact: bool = False, J: np.ndarray | None = 
 
     W = check_W(W, min_d=3)
     d, m = W.shape
-    check_dense(m)
+    check_dense(m, copies=5)  # J, J_hat, R, and the eigensolver's copy of R and workspace
     J = fisher_exact(W) if J is None else _check_J_V(J, W.T)[0]
     lam = group_eigenvalues(d, exact=exact)
     V, labels = basis(W)

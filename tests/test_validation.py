@@ -49,3 +49,12 @@ def test_huge_group_refused_before_work():
     W = np.ones((100, 200_000))
     with pytest.raises(ValueError, match="GiB"):
         cp.group_vectors(W, "G3_ab")
+
+
+def test_dense_matrices_refused_before_work():
+    """m = 10^6 would need 7.3 TiB for one J; decomposition holds five m x m matrices."""
+    with pytest.raises(ValueError, match=r"m = 1000000 needs a dense 1000000 x 1000000 matrix"):
+        cp.fisher_exact(np.ones((3, 1_000_000)))
+    # 8 * 8000^2 = 0.5 GiB for one matrix (allowed), 2.4 GiB for the five of decomposition
+    with pytest.raises(ValueError, match=r"m = 8000 needs 5 dense 8000 x 8000 matrices .* m <= 7327"):
+        cp.decomposition(np.ones((3, 8000)))
