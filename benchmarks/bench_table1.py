@@ -7,11 +7,14 @@ Run from anywhere::
 
 It times, in one run on the same machine:
 
-(a) ``companion.table1(seeds=1)``: the eight rows of the paper, every member of every group,
-    N = 100 inputs, one seed. Each repetition runs in a fresh subprocess, which also reports its
+(a) ``companion.table1(seeds=1, dtype=DTYPE)``: the eight rows of the paper, every member of
+    every group, N = 100 inputs, one seed; ``--dtype`` (default ``float32``, table1's default:
+    float32 chunk products summed in float64, whose effect on every entry of the table is below
+    1e-5 relative, see ``tests/test_eigengroups.py`` and ``tests/test_simulate.py``). Each repetition runs in a fresh subprocess, which also reports its
     peak resident memory (``getrusage(RUSAGE_SELF).ru_maxrss``: the true peak of that process,
     NumPy and BLAS buffers included; tracemalloc would miss BLAS's own).
-(b) plain BLAS products with the same floating-point work as the dominant term of (a): per row,
+(b) plain BLAS products, in (a)'s precision and in float64, with the same floating-point work as
+    the dominant term of (a): per row,
     ``X (N x m) @ V (m x K)`` with ``K = 1 + d + (d-1) + d(d-1)/2`` (the members of the four groups),
     i.e. ``2 N m K`` flops per row. Random operands are allocated before timing. A single
     ``V`` of ``m x K`` would need 4.1 GB at d = 100, m = 100,000, so the product is summed over
@@ -102,11 +105,11 @@ def _vm_hwm_bytes() -> int | None:
     return None
 
 
-def child_a(rows) -> None:
-    """Body of the (a) subprocess: time table1(seeds=1), print one JSON line."""
+def child_a(rows, dtype: str) -> None:
+    """Body of the (a) subprocess: time table1(seeds=1, dtype=dtype), print one JSON line."""
     rss_import = _maxrss_bytes()
     t0 = time.perf_counter()
-    rows = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, seed=SEED)
+    rows = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, seed=SEED, dtype=dtype)
     seconds = time.perf_counter() - t0
     print(json.dumps({
         "seconds": seconds,
@@ -140,8 +143,9 @@ class Launcher:
         self.proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, env=env)
 
-    def run_a(self, rows) -> dict:
-        argv = [sys.executable, str(Path(__file__).resolve()), "--child-a", "--rows", *[f"{d}:{m}" for d, m in rows]]
+    def run_a(self, rows, dtype: str) -> dict:
+        argv = [sys.executable, str(Path(__file__).resolve()), "--child-a", "--dtype", dtype,
+                "--rows", *[f"{d}:{m}" for d, m in rows]]
         self.proc.stdin.write("\0".join(argv) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline().strip()
@@ -157,21 +161,22 @@ class Launcher:
 # --------------------------------------------------------------------------- #
 # (b) plain BLAS with the same flops
 # --------------------------------------------------------------------------- #
-def time_b(rows, ref_chunk: int, n: int = N_INPUTS, seed: int = 1) -> dict[str, float]:
+def time_b(rows, ref_chunk: int, n: int = N_INPUTS, seed: int = 1, dtype: str = "float64") -> dict[str, float]:
     """One repetition of (b): seconds summed over rows, for the two orientations of the product.
 
     ``"XV"`` is ``out (N x K) += X[:, slice] @ V`` (the brief's ``(N x m) @ (m x K)``);
     ``"VX"`` is ``out (K x N) += Vt @ X[:, slice].T`` with ``Vt`` a C-contiguous ``(K x slice)``
     array, the orientation ``companion.group_outputs`` uses. Same flops; the operands are
-    random and allocated before the clock starts.
+    random and allocated before the clock starts. ``dtype`` is the precision of the operands
+    (the sums are accumulated in float64, as in ``group_outputs``).
     """
     rng = np.random.default_rng(seed)
     total = {"XV": 0.0, "VX": 0.0}
     for d, m in rows:
         K = n_members(d)
         mc = min(m, ref_chunk)
-        X = rng.random((n, m))
-        V = rng.random((mc, K))
+        X = rng.random((n, m)).astype(dtype)
+        V = rng.random((mc, K)).astype(dtype)
         out = np.zeros((n, K))
         t0 = time.perf_counter()
         for start in range(0, m, mc):
@@ -292,12 +297,15 @@ def main(argv=None) -> int:
                     help="other (d, m) rows (a smoke test; default: the paper's eight)")
     ap.add_argument("--threads", type=int, default=None,
                     help="BLAS threads for (a), (b), (c) (sets OPENBLAS_NUM_THREADS; default: the BLAS's own)")
+    ap.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                    help="precision of the chunk products in (a) (table1's dtype; default float32, "
+                         "table1's own default); (b) is timed in both precisions")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--child-a", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     rows = list(cp.PAPER_ROWS) if args.rows is None else [tuple(map(int, r.split(":"))) for r in args.rows]
     if args.child_a:
-        child_a(rows)
+        child_a(rows, args.dtype)
         return 0
 
     fl = flops(rows)
@@ -307,18 +315,20 @@ def main(argv=None) -> int:
     load0 = os.getloadavg()
     log(f"(a) companion.table1(seeds=1) in a fresh subprocess, then (b) plain BLAS with the same flops "
         f"(slices of {args.ref_chunk} hidden units), interleaved, {args.repeat} time(s) ...")
-    runs_a, runs_b = [], []
+    runs_a, runs_b, runs_b64 = [], [], []
     launcher = Launcher()
     for r in range(args.repeat):
-        runs_a.append(launcher.run_a(rows))
-        runs_b.append(time_b(rows, args.ref_chunk, seed=r))
-        log(f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s, (b) X@V {runs_b[-1]['XV']:.3f} s, "
-            f"Vt@Xt {runs_b[-1]['VX']:.3f} s  (load {os.getloadavg()[0]:.2f})")
+        runs_a.append(launcher.run_a(rows, args.dtype))
+        runs_b.append(time_b(rows, args.ref_chunk, seed=r, dtype=args.dtype))
+        runs_b64.append(runs_b[-1] if args.dtype == "float64" else time_b(rows, args.ref_chunk, seed=r))
+        log(f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s, (b, {args.dtype}) X@V {runs_b[-1]['XV']:.3f} s, "
+            f"Vt@Xt {runs_b[-1]['VX']:.3f} s, (b, float64) X@V {runs_b64[-1]['XV']:.3f} s  (load {os.getloadavg()[0]:.2f})")
     launcher.close()
     t_a = statistics.median(r["seconds"] for r in runs_a)
     rss = max(r["maxrss_bytes"] for r in runs_a)
     t_b = statistics.median(r["XV"] for r in runs_b)
     t_b_vx = statistics.median(r["VX"] for r in runs_b)
+    t_b64 = statistics.median(r["XV"] for r in runs_b64)
     paired = statistics.median(ra["seconds"] / rb["XV"] for ra, rb in zip(runs_a, runs_b))
 
     c = None
@@ -346,6 +356,7 @@ def main(argv=None) -> int:
         "rows": [[d, m] for d, m in rows],
         "n_inputs": N_INPUTS,
         "flops": fl,
+        "dtype": args.dtype,
         "a_table1_seconds": t_a,
         "a_runs_seconds": [r["seconds"] for r in runs_a],
         "a_gflops": fl / t_a / 1e9,
@@ -358,6 +369,8 @@ def main(argv=None) -> int:
         "b_vt_xt_seconds": t_b_vx,
         "b_vt_xt_runs_seconds": [r["VX"] for r in runs_b],
         "b_vt_xt_gflops": fl / t_b_vx / 1e9,
+        "b_float64_seconds": t_b64,
+        "b_float64_runs_seconds": [r["XV"] for r in runs_b64],
         "b_ref_chunk": args.ref_chunk,
         "c_naive": c,
         "ratio_a_over_b": t_a / t_b,
@@ -365,6 +378,7 @@ def main(argv=None) -> int:
         "ratio_a_over_b_vt_xt": t_a / t_b_vx,
         "ratio_c_over_a": None if c is None else c["seconds"] / t_a,
         "ratio_c_over_b": None if c is None else c["seconds"] / t_b,
+        "ratio_a_over_b_float64": t_a / t_b64,
         "targets": {"a_over_b_max": 1.5, "c_over_a_min": 8.0, "peak_rss_max_bytes": 2 * 10**9},
         "machine": {"cpus": os.cpu_count(), "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"), "loadavg_start": load0, "loadavg_end": load1,
                     "python": platform.python_version(), "numpy": np.__version__},
@@ -376,23 +390,28 @@ def main(argv=None) -> int:
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
     print()
     print(f"flops (2 N m K summed over rows)   {fl:.4g}")
-    print(f"(a) table1(seeds=1)                {t_a:8.3f} s  (median of {[round(r['seconds'], 3) for r in runs_a]})"
+    print(f"(a) table1(seeds=1, dtype={args.dtype!r}) {t_a:8.3f} s  (median of {[round(r['seconds'], 3) for r in runs_a]})"
           f"  {fl / t_a / 1e9:6.1f} GFLOP/s")
-    print(f"(b) BLAS X @ V, same flops         {t_b:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b]})"
+    print(f"(b) BLAS X @ V, same flops, {args.dtype} {t_b:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b]})"
           f"  {fl / t_b / 1e9:6.1f} GFLOP/s")
     print(f"    (the other orientation, Vt @ Xt {t_b_vx:8.3f} s  (median of {[round(r['VX'], 3) for r in runs_b]})"
           f"  {fl / t_b_vx / 1e9:6.1f} GFLOP/s)")
+    if args.dtype != "float64":
+        print(f"    (in float64, X @ V             {t_b64:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b64]})"
+              f"  {fl / t_b64 / 1e9:6.1f} GFLOP/s)")
     if c is not None:
         how = "every member" if c["full"] else (
             f"{c['members_timed']} of {c['members_total']} members timed "
             f"({c['members_per_group']} per group and row), extrapolated linearly in member count")
-        print(f"(c) straightforward, X @ v each    {c['seconds']:8.3f} s  ({how}; one run)")
+        print(f"(c) straightforward (float64), X @ v each {c['seconds']:8.3f} s  ({how}; one run)")
         print(f"    its MAEs match table1's to {c['max_rel_diff_mae_vs_table1']:.1e} (relative)")
     print(f"(a)/(b) = {t_a / t_b:.2f}   target <= 1.5  {ok(t_a / t_b <= 1.5)}"
           f"   (median of the paired ratios {paired:.2f}; against Vt @ Xt {t_a / t_b_vx:.2f})")
     if c is not None:
         print(f"(c)/(a) = {c['seconds'] / t_a:.1f}   target >= 8    {ok(c['seconds'] / t_a >= 8)}"
               f"   ((c)/(b) = {c['seconds'] / t_b:.1f}: the most (c)/(a) can be for an (a) as fast as (b))")
+    if args.dtype != "float64":
+        print(f"    (a)/(b in float64) = {t_a / t_b64:.2f}")
     print(f"peak RSS of (a) = {rss / 1e6:.0f} MB (after imports {result['a_rss_after_import_bytes'] / 1e6:.0f} MB)"
           f"   target < 2 GB  {ok(rss < 2e9)}")
     print(f"machine: {os.cpu_count()} CPUs, BLAS threads {result['machine']['blas_threads']}, load average {load0[0]:.2f} at start, {load1[0]:.2f} at end")

@@ -51,9 +51,25 @@ from .simulate import (
     table1_frame,
     table1_readings,
     table1_row,
+    FINITE_WIDTH_GROUPS,
+    SPECTRAL_MAX_M,
+    FiniteWidthStudy,
+    clt_crossing_width,
+    clt_mae,
+    clt_mse,
+    crossing_width,
+    crossing_widths,
+    finite_width_study,
+    first_width,
+    fit_exponent,
+    limit_norm2,
+    spectral_resolution,
+    width_exponents,
 )
 from .checks import CheckResult, check_eigenvectors, check_fisher, check_limit, check_mercer_eigenvalue, check_table1_row
 from .plotting import *  # noqa: F401,F403  (plotting.__all__)
 # Beyond the paper (issue 6): one line per module, `from .MODULE import *` (its __all__).
+from .dynamics import *  # noqa: F401,F403
+from .inputs import *  # noqa: F401,F403
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in {"fisher", "limits", "eigengroups", "harmonics", "simulate", "plotting", "checks", "widgets", "dynamics", "inputs", "cli"}]

@@ -23,6 +23,11 @@ __all__ = [
     "plot_limits",
     "plot_mercer",
     "plot_error_decay",
+    "plot_learning_curves",
+    "plot_rates_vs_samples",
+    "plot_finite_width",
+    "plot_empirical_fisher",
+    "plot_input_levels",
 ]
 
 #: Display names of the groups, as in the paper's Table 1.
@@ -167,4 +172,211 @@ def plot_error_decay(decay: Mapping, *, ax=None, title: str | None = None):
     ax.set_ylabel("MAE")
     ax.set_title(title or "Error against width")
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted: str = "exact"):
+    r"""Each group's residual component :math:`A_g(t)/A_g(0)` against the step (log scale), with the prediction.
+
+    ``curves`` is :func:`companion.learning_curves`'s output. Solid: measured; dashed:
+    :math:`(1-\eta\lambda_g)^t` with :math:`\lambda_g` the group eigenvalue named by ``predicted``
+    (``"exact"``, ``"paper"``, ``"fisher"`` or ``"hessian"``, attributes of ``curves``).
+    """
+    fig, (ax,) = _axes(ax)
+    t = np.asarray(curves.steps, dtype=float)
+    pred = getattr(curves, predicted)
+    floor = 1e-4
+    for g, A in curves.components.items():
+        A = np.asarray(A, dtype=float)
+        if not A[0] > 0 or not np.isfinite(curves.measured[g]):
+            continue
+        c = GROUP_COLORS.get(g)
+        name = GROUP_LABELS.get(g, g).split(" ")[0]
+        r = A / A[0]
+        keep = r >= floor
+        ax.semilogy(t[keep], r[keep], color=c, lw=1.6,
+                    label=f"{name}: measured, $\\hat\\lambda$ = {curves.measured[g]:.4g}")
+        ax.semilogy(t, np.maximum((1.0 - curves.eta * pred[g]) ** t, floor / 10), "--", color=c, lw=1.0,
+                    label=f"{name}: $(1-\\eta\\lambda)^t$, $\\lambda$ = {pred[g]:.4g}")
+    ax.set_ylim(floor, 1.5)
+    ax.set_xlabel("gradient step $t$")
+    ax.set_ylabel("residual component $A_g(t) / A_g(0)$")
+    data = "population loss" if curves.n_train is None else f"N = {curves.n_train:,} inputs"
+    ax.set_title(title or f"Gradient descent, d = {curves.d}, m = {curves.m:,}, {data}, $\\eta$ = {curves.eta:.3g}",
+                 fontsize=10)
+    ax.legend(fontsize=7, loc="upper right")
+    return fig
+
+
+def plot_rates_vs_samples(frame, *, axes=None, title: str | None = None):
+    r"""Measured rates against the number of training inputs :math:`N` (:func:`companion.rates_vs_samples`).
+
+    Left: each group's effective eigenvalue at :math:`N` divided by its value on the population
+    loss (1 is the Fisher regime), with the line :math:`N = m`. Right: the smallest, mean and
+    largest Ritz values of :math:`\hat J_N` on each group, divided by the mean Ritz value of
+    :math:`J` (the spread of the Hessian's eigenvalues inside the group); dashed, the range of
+    :math:`J`'s own Ritz values (the spread that remains as :math:`N \to \infty` at this width).
+    """
+    fig, axes = _axes(axes, ncols=2, figsize=(10.0, 3.8))
+    groups = list(dict.fromkeys(frame.index.get_level_values("group")))
+    finite = frame[np.isfinite(frame.index.get_level_values("N").to_numpy(dtype=float))]
+    for g in groups:
+        sub = finite.xs(g, level="group")
+        n = sub.index.to_numpy(dtype=float)
+        c = GROUP_COLORS.get(g)
+        name = GROUP_LABELS.get(g, g)
+        axes[0].semilogx(n, sub["vs_population"].to_numpy() + 1.0, "o-", color=c, ms=4, label=name)
+        f = sub["fisher"].to_numpy()
+        axes[1].semilogx(n, sub["hessian"].to_numpy() / f, "o-", color=c, ms=4, label=name)
+        axes[1].fill_between(n, sub["hessian_lo"].to_numpy() / f, sub["hessian_hi"].to_numpy() / f, color=c, alpha=0.15)
+        if np.inf in frame.index.get_level_values("N"):
+            pop = frame.xs((np.inf, g))
+            for key in ("hessian_lo", "hessian_hi"):
+                axes[1].axhline(pop[key] / pop["fisher"], color=c, ls="--", lw=0.8)
+    m = frame.attrs.get("m")
+    for ax in axes:
+        ax.axhline(1.0, color="grey", lw=0.8)
+        if m:
+            ax.axvline(m, color="k", ls=":", lw=1.0, label=f"N = m = {m:,}")
+        ax.set_xlabel("training inputs $N$")
+    axes[0].set_ylabel(r"$\hat\lambda_g(N)\,/\,\hat\lambda_g(\infty)$")
+    axes[0].set_title("Measured rate, relative to the population loss", fontsize=10)
+    axes[1].set_ylabel(r"Ritz values of $\hat J_N$ / mean Ritz value of $J$")
+    axes[1].set_title("Hessian's eigenvalues on each group (mean and range)", fontsize=10)
+    axes[1].set_yscale("log")
+    axes[0].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_finite_width(study, d: int, *, kind: str = "mae", threshold: float = 0.1, m_range=None,
+                      ax=None, title: str | None = None):
+    r"""One input dimension of a :func:`companion.finite_width_study`, against the width :math:`m`.
+
+    ``kind``:
+
+    * ``"mae"`` — each group's mean MAE (error bars: sd across draws) on log-log axes, with the
+      central-limit prediction :func:`companion.clt_mae` as dashed lines;
+    * ``"ratio"`` — measured MAE over that prediction (1 = the asymptotic picture; error bars:
+      standard error of the mean);
+    * ``"relative"`` — MAE over :math:`\mathrm{RMS}(F)` (:func:`companion.limit_norm2`), the
+      prediction as lines over ``m_range`` (default: the study's widths), the ``threshold`` as a
+      horizontal line and each group's predicted crossing :func:`companion.clt_crossing_width`
+      as a marker on it.
+    """
+    from .simulate import FiniteWidthStudy, clt_crossing_width, clt_mae, limit_norm2
+
+    if not isinstance(study, FiniteWidthStudy):
+        raise TypeError(f"study must be a FiniteWidthStudy, got {type(study).__name__}")
+    d = check_d(d)
+    if d not in study.ds:
+        raise ValueError(f"d must be one of the study's input dimensions {list(map(int, study.ds))}, got {d}")
+    if kind not in ("mae", "ratio", "relative"):
+        raise ValueError(f"kind must be 'mae', 'ratio' or 'relative', got {kind!r}")
+    i = int(np.flatnonzero(study.ds == d)[0])
+    ms = study.ms.astype(float)
+    lo, hi = (ms[0], ms[-1]) if m_range is None else (float(m_range[0]), float(m_range[1]))
+    line_m = np.unique(np.geomspace(lo, hi, 60).astype(int))
+    fig, (ax,) = _axes(ax)
+    groups = study.groups
+    for g in groups:
+        c = GROUP_COLORS.get(g)
+        mean, sd = study.mean(g)[i], study.sd(g)[i]
+        if kind == "mae":
+            ax.errorbar(ms, mean, yerr=sd, fmt="o", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g))
+            ax.plot(line_m, clt_mae(d, line_m, g), "--", lw=1, color=c)
+        elif kind == "ratio":
+            ratio = study.clt_ratio(g)[i]
+            se = sd / np.sqrt(study.seeds) / clt_mae(d, study.ms, g)  # standard error of the mean
+            ax.errorbar(ms, ratio, yerr=se, fmt="o-", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g))
+        else:
+            rms = np.sqrt(limit_norm2(d, g))
+            ax.errorbar(ms, mean / rms, yerr=sd / rms, fmt="o", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g))
+            ax.plot(line_m, clt_mae(d, line_m, g) / rms, "--", lw=1, color=c)
+            m_star = clt_crossing_width(d, g, threshold)
+            if lo <= m_star <= hi:
+                ax.plot([m_star], [threshold], "v", ms=8, color=c, mec="k", mew=0.5)
+    ax.set_xscale("log")
+    ax.set_xlabel("$m$ (hidden units)")
+    if kind == "ratio":
+        ax.axhline(1.0, color="grey", lw=1, ls=":")
+        ax.set_ylabel("MAE / central-limit prediction")
+    else:
+        ax.set_yscale("log")
+        ax.set_ylabel("MAE" if kind == "mae" else r"MAE / RMS$(F)$")
+    if kind == "relative":
+        ax.axhline(threshold, color="k", lw=1, ls=":", label=f"threshold {threshold:g}")
+    ax.set_title(title or f"d = {d}")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title: str | None = None):
+    r"""Relative deviations of the top eigenvalues of the empirical :math:`\hat J_N` (paper §6).
+
+    One panel per sample size :math:`N`: for every draw of :func:`companion.empirical_fisher_study`,
+    :math:`\hat\lambda_i/\lambda_i - 1` against the index :math:`i` of the sorted eigenvalue
+    (``EmpiricalFisherStudy.eig_deviation`` with ``reference``), coloured by
+    cluster (G1, G2, G3), with the central 95% band of each index and the paper's
+    :math:`\pm 20\%` and :math:`\pm 50\%` as dotted lines.
+    """
+    sizes = list(study.sizes)
+    fig, axes = _axes(axes, ncols=len(sizes), figsize=(4.2 * len(sizes), 3.4))
+    cluster = study.cluster
+    idx = np.arange(1, cluster.size + 1)
+    colors = {"G1": GROUP_COLORS["G1"], "G2": GROUP_COLORS["G2"], "G3": GROUP_COLORS["G3_ab"]}
+    for ax, N in zip(axes, sizes):
+        dev = 100 * study.eig_deviation(N, reference)
+        for c in ("G1", "G2", "G3"):
+            sel = cluster == c
+            ax.plot(np.broadcast_to(idx[sel], dev[:, sel].shape).ravel(), dev[:, sel].ravel(), ".",
+                    ms=1.5, alpha=0.35, color=colors[c], label=c)
+        lo, hi = np.quantile(dev, [0.025, 0.975], axis=0)
+        for c in ("G1", "G2", "G3"):
+            sel = cluster == c
+            ax.fill_between(idx[sel], lo[sel], hi[sel], color="grey", alpha=0.2, lw=0,
+                            label="95% of draws" if c == "G1" else None)
+        for v in (20, 50):
+            for s in (-1, 1):
+                ax.axhline(s * v, color="k", lw=0.8, ls=":")
+        ax.axhline(0, color="k", lw=0.6)
+        ax.set_xscale("log")
+        ax.set_ylim(-100, max(100, float(np.quantile(dev, 0.99))))
+        ax.set_xlabel("index $i$ of the eigenvalue")
+        width = r"m = \infty" if study.m is None else f"m = {study.m}"
+        ax.set_title(f"N = {N}, ${width}$", fontsize=10)
+    axes[0].set_ylabel(r"$\hat\lambda_i / \lambda_i - 1$ (%)")
+    axes[0].legend(fontsize=7, markerscale=5, loc="upper left")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: str | None = None):
+    r"""The levels of the three eigen-groups under several input distributions.
+
+    ``summaries`` maps a distribution name to :func:`companion.gram_summary`'s output; for each
+    distribution the levels of G1, G2 and G3 (the eigenvalues of each group's block of the Gram
+    matrix) are drawn side by side on a log scale, with the Gaussian (exact :math:`m\to\infty`)
+    group eigenvalues as horizontal lines. Levels of zero (vanished functions) are left out.
+    """
+    d = check_d(d)
+    fig, (ax,) = _axes(ax, figsize=(7.0, 3.8))
+    exact = group_eigenvalues(d, exact=True)
+    colors = {"G1": GROUP_COLORS["G1"], "G2": GROUP_COLORS["G2"], "G3": GROUP_COLORS["G3_ab"]}
+    names = list(summaries)
+    for j, name in enumerate(names):
+        for s, g in zip((-0.22, 0.0, 0.22), ("G1", "G2", "G3")):
+            lev = np.asarray(summaries[name]["levels"][g], dtype=float)
+            lev = lev[lev > 1e-12 * max(1.0, lev.max(initial=0.0))]
+            ax.plot(np.full(lev.size, j + s), lev, "_", ms=9, mew=1.2, color=colors[g],
+                    label=g if j == 0 else None)
+    for g, key in (("G1", "G1"), ("G2", "G2"), ("G3", "G3_ab")):
+        ax.axhline(exact[key], color=colors[g], lw=0.8, ls="--")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(names)), names, fontsize=8)
+    ax.set_ylabel(r"levels $\langle F, F\rangle_p$ (block eigenvalues)")
+    ax.set_title(title or f"Eigen-group levels by input distribution, d = {d}")
+    ax.legend(fontsize=8, loc="upper right")
     return fig

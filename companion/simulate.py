@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import check_array, check_d, check_int
-from .eigengroups import group_outputs
+from .eigengroups import _check_dtype, group_eigenvalues, group_outputs
 from .fisher import sample_inputs, sample_weights
 from .limits import limit
 
@@ -38,6 +38,20 @@ __all__ = [
     "fit_slope",
     "table1_frame",
     "table1_readings",
+    "FINITE_WIDTH_GROUPS",
+    "SPECTRAL_MAX_M",
+    "limit_norm2",
+    "clt_mse",
+    "clt_mae",
+    "clt_crossing_width",
+    "crossing_width",
+    "fit_exponent",
+    "FiniteWidthStudy",
+    "finite_width_study",
+    "width_exponents",
+    "crossing_widths",
+    "spectral_resolution",
+    "first_width",
 ]
 
 #: The four columns of Table 1: G1 v^(0), G2 v^(l), G3 v^(gamma), G3 v^(alpha,beta).
@@ -65,8 +79,12 @@ PAPER_TABLE1 = {
 }
 
 
-def member_mae(x: np.ndarray, W: np.ndarray, groups: tuple[str, ...] = TABLE1_GROUPS) -> dict[str, np.ndarray]:
+def member_mae(
+    x: np.ndarray, W: np.ndarray, groups: tuple[str, ...] = TABLE1_GROUPS, *, dtype: str = "float64"
+) -> dict[str, np.ndarray]:
     r"""Per-member MAE :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` for every member of each group.
+
+    ``dtype`` is the precision of the products in :func:`companion.group_outputs`.
 
     Returns
     -------
@@ -74,7 +92,7 @@ def member_mae(x: np.ndarray, W: np.ndarray, groups: tuple[str, ...] = TABLE1_GR
         ``out[group]`` has shape (K,), one error per member (see :func:`companion.group_outputs`
         for the order of the members).
     """
-    outputs = group_outputs(x, W, groups)
+    outputs = group_outputs(x, W, groups, dtype=dtype)
     return {g: np.abs(limit(x, g) - outputs[g]).mean(axis=0) for g in groups}
 
 
@@ -131,22 +149,31 @@ def table1_row(
     n_inputs: int = 100,
     seed: int = 0,
     groups: tuple[str, ...] = TABLE1_GROUPS,
+    dtype: str = "float32",
 ) -> Table1Row:
     r"""One row of Table 1: the MAE of every member of every group, for ``seeds`` draws of :math:`(W, x)`.
 
     Each draw takes :math:`W` (:math:`d \times m`, iid :math:`N(0, 1/m)`) and :math:`N` =
     ``n_inputs`` inputs :math:`x \sim N(0, I_d)` from its own generator, spawned from
     ``(seed, d, m)``.
+
+    The products :math:`X^\top v` are computed in ``dtype`` (float32 by default) and summed in
+    float64 (:func:`companion.group_outputs`): this changes every error by less than
+    :math:`10^{-5}` of its value (at most a few :math:`10^{-6}` on the paper's rows; the tests
+    check it), far below the fourth digit the paper prints and below the spread between draws,
+    and it halves the time of the large rows. ``dtype="float64"`` gives the full-precision
+    products.
     """
     d = check_d(d)
     m = check_int(m, "m")
     seeds = check_int(seeds, "seeds")
     n_inputs = check_int(n_inputs, "n_inputs")
+    _check_dtype(dtype)
     per = {g: [] for g in groups}
     for rng in _row_rngs(seed, d, m, seeds):
         W = sample_weights(d, m, rng)
         x = sample_inputs(d, n_inputs, rng)
-        for g, e in member_mae(x, W, groups).items():
+        for g, e in member_mae(x, W, groups, dtype=dtype).items():
             per[g].append(e)
     per = {g: np.array(v) for g, v in per.items()}
     ddof = 1 if seeds > 1 else 0
@@ -169,15 +196,17 @@ def table1(
     seeds: int = 5,
     n_inputs: int = 100,
     seed: int = 0,
+    dtype: str = "float32",
 ) -> list[Table1Row]:
-    """Table 1 for the given (d, m) rows (by default the paper's eight), see :func:`table1_row`."""
+    """Table 1 for the given (d, m) rows (by default the paper's eight), see :func:`table1_row`
+    (also for ``dtype``)."""
     rows = [tuple(r) for r in rows]
     for r in rows:
         if len(r) != 2:
             raise ValueError(f"rows must be (d, m) pairs, got {r!r}")
         check_d(r[0])
         check_int(r[1], "m")
-    return [table1_row(d, m, seeds=seeds, n_inputs=n_inputs, seed=seed) for d, m in rows]
+    return [table1_row(d, m, seeds=seeds, n_inputs=n_inputs, seed=seed, dtype=dtype) for d, m in rows]
 
 
 def figure1_data(
@@ -292,3 +321,557 @@ def table1_readings(rows: list[Table1Row]):
     if not records:
         raise ValueError("rows must contain at least one of the paper's (d, m) rows (companion.PAPER_ROWS)")
     return pd.DataFrame(records).set_index(["d", "m", "group"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The size of the error at finite width: central-limit constants, width studies, crossings
+# ---------------------------------------------------------------------------------------------
+
+#: The groups of the finite-width study: Table 1's four columns and Lemma 3.3's vectors.
+FINITE_WIDTH_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab", "G3_tilde")
+
+
+def _check_group_name(group: str) -> str:
+    if group not in FINITE_WIDTH_GROUPS:
+        raise ValueError(f"group must be one of {list(FINITE_WIDTH_GROUPS)}, got {group!r}")
+    return group
+
+
+def _check_widths(m, name: str = "m") -> np.ndarray:
+    """One width or a 1-d sequence of widths, each an integer >= 1, as an int array."""
+    if np.ndim(m) == 0:
+        return np.array(check_int(m.item() if isinstance(m, np.generic) else m, name))
+    if np.ndim(m) != 1 or len(m) == 0:
+        raise ValueError(f"{name} must be a positive integer or a non-empty 1-d sequence of them")
+    return np.array([check_int(v.item() if isinstance(v, np.generic) else v, name) for v in m])
+
+
+def limit_norm2(d: int, group: str) -> float:
+    r"""The squared norm :math:`\mathbb E_x[F(x)^2]` of one member's limit (exact, :math:`m \to \infty`).
+
+    :math:`\lambda_0`, :math:`\tfrac14`, :math:`\lambda_2`, :math:`\lambda_2` for G1, G2,
+    G3 :math:`v^{(\gamma)}`, G3 :math:`v^{(\alpha,\beta)}` (the exact group eigenvalues of
+    :func:`companion.group_eigenvalues`), and :math:`(1 - 1/d)\,\lambda_2` for Lemma 3.3's
+    :math:`\tilde F_\gamma`, whose vectors :math:`\tilde v^{(\gamma)}` have squared norm
+    :math:`1 - 1/d` instead of 1 (:math:`\operatorname{Var}(u_\gamma^2) = 2(d-1)/(d^2(d+2))`
+    for :math:`u` uniform on the sphere).
+    """
+    d = check_d(d)
+    lam = group_eigenvalues(d, exact=True)[_check_group_name(group)]
+    return float(_vector_norm2(d, group) * lam)
+
+
+def _vector_norm2(d: int, group: str) -> float:
+    """Expected squared norm E[g(z)^2] of a member: 1, except 1 - 1/d for G3_tilde."""
+    return 1.0 - 1.0 / d if group == "G3_tilde" else 1.0
+
+
+def clt_mse(d: int, m, group: str = "G2"):
+    r"""The mean squared error of one member, exactly, at every width :math:`m`.
+
+    Every entry of a group vector is :math:`v_i = g(w_i)` with :math:`g` positively homogeneous
+    of degree one, so with :math:`w_i = z_i/\sqrt m`, :math:`z_i \sim N(0, I_d)`,
+    :math:`X(x)^\top v = \frac1m\sum_{i=1}^m \sigma(x^\top z_i)\,g(z_i)` is a mean of :math:`m`
+    iid terms whose expectation is the limit :math:`F(x)` (the law of large numbers identifies
+    the limits of Theorems 3.1–3.5 with it). Hence, with :math:`\mathbb E[g(z)^2] = n_g`
+    (1, or :math:`1 - 1/d` for :math:`\tilde v^{(\gamma)}`),
+    :math:`\mathbb E_x\sigma(x^\top z)^2 = \|z\|^2/2` and
+    :math:`\mathbb E[\|z\|^2 g(z)^2] = (d+2)\,n_g`,
+
+    .. math::
+
+       \mathbb E_{W,x}\bigl[(X(x)^\top v - F(x))^2\bigr]
+       = \frac{C_g(d)}{m}, \qquad C_g(d) = n_g\Bigl(\frac{d+2}{2} - \lambda_g\Bigr),
+
+    for **every** :math:`m \ge 1`, not only asymptotically (:math:`\lambda_g` the exact group
+    eigenvalue, :func:`companion.group_eigenvalues` with ``exact=True``).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int or sequence of int
+        Width(s), each ``>= 1``.
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+
+    Returns
+    -------
+    float or ndarray
+        :math:`C_g(d)/m`, shaped like ``m``.
+    """
+    d = check_d(d)
+    group = _check_group_name(group)
+    ms = _check_widths(m)
+    lam = group_eigenvalues(d, exact=True)[group]
+    out = _vector_norm2(d, group) * ((d + 2) / 2 - lam) / ms
+    return float(out) if out.ndim == 0 else out
+
+
+def clt_mae(d: int, m, group: str = "G2"):
+    r"""Central-limit prediction of the MAE of Table 1 (the book's eq. ``simulations-eq-clt``).
+
+    The error :math:`X(x)^\top v - F(x)` at one input is a mean of :math:`m` iid terms, hence
+    close to :math:`N(0, s_x^2)`, and :math:`\mathbb E|N(0, s^2)| = s\sqrt{2/\pi}`; replacing
+    :math:`\mathbb E_x s_x` by :math:`(\mathbb E_x s_x^2)^{1/2}` (:func:`clt_mse`) gives
+
+    .. math::
+
+       \mathrm{MAE} \approx \sqrt{\frac2\pi}\,\sqrt{\frac{n_g\bigl((d+2)/2 - \lambda_g\bigr)}{m}},
+
+    with :math:`n_g = 1` for Table 1's four columns and :math:`1 - 1/d` for
+    :math:`\tilde v^{(\gamma)}`. Two approximations remain: the Gaussian shape (corrections of
+    order :math:`1/m` from the terms' excess kurtosis) and Jensen's step over the inputs (an
+    overestimate, of relative size about :math:`1/(4d)` when :math:`s_x \propto \|x\|`).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int or sequence of int
+        Width(s), each ``>= 1``.
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+
+    Returns
+    -------
+    float or ndarray
+        The predicted MAE, shaped like ``m``.
+    """
+    d = check_d(d)
+    group = _check_group_name(group)
+    ms = _check_widths(m)
+    lam = group_eigenvalues(d, exact=True)[group]
+    out = np.sqrt(2 / np.pi * (_vector_norm2(d, group) * ((d + 2) / 2 - lam)) / ms)
+    return float(out) if out.ndim == 0 else out
+
+
+def clt_crossing_width(d: int, group: str, threshold: float = 0.1) -> float:
+    r"""Predicted width at which the relative error MAE / RMS(F) falls to ``threshold``.
+
+    With :func:`clt_mae` and :math:`\mathrm{RMS}(F) = (\mathbb E F^2)^{1/2}` (:func:`limit_norm2`),
+    the relative error is :math:`\sqrt{2 C_g/(\pi m\, n_g\lambda_g)}`, so it crosses
+    :math:`\varepsilon` at
+
+    .. math::
+
+       m^*(d) = \frac{2}{\pi\varepsilon^2}\,\frac{(d+2)/2 - \lambda_g}{\lambda_g},
+
+    about :math:`\tfrac{2}{\pi\varepsilon^2}\bigl(\pi - 1\bigr)` for G1 (nearly independent of
+    :math:`d`), :math:`\tfrac{4}{\pi\varepsilon^2}(d + \tfrac32)` for G2 and
+    :math:`\tfrac{2}{\varepsilon^2}(d+2)^2` for the third group.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+    threshold : float
+        The relative error :math:`\varepsilon`, in (0, 10].
+    """
+    d = check_d(d)
+    group = _check_group_name(group)
+    eps = _check_threshold(threshold)
+    lam = group_eigenvalues(d, exact=True)[group]
+    return float(2 / (np.pi * eps**2) * ((d + 2) / 2 - lam) / lam)
+
+
+def _check_threshold(threshold: float) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating, np.integer)):
+        raise TypeError(f"threshold must be a real number, got {type(threshold).__name__}")
+    threshold = float(threshold)
+    if not (0 < threshold <= 10):
+        raise ValueError(f"threshold must be in (0, 10], got {threshold}")
+    return threshold
+
+
+def crossing_width(ms, errors, threshold: float) -> float:
+    r"""The width at which a decreasing error curve first falls to ``threshold``.
+
+    Linear interpolation of :math:`\log(\text{error})` in :math:`\log m` between the last grid
+    point above the threshold and the next one (exact for a power law between the two).
+
+    Parameters
+    ----------
+    ms : array of shape (n,)
+        Increasing positive widths, ``n >= 2``.
+    errors : array of shape (n,)
+        Positive errors at those widths.
+    threshold : float
+        In (0, 10].
+
+    Returns
+    -------
+    float
+        :math:`m^*`; ``nan`` when the curve is below the threshold already at ``ms[0]`` or
+        never reaches it on the grid (no extrapolation).
+    """
+    ms = check_array(ms, "ms", ndim=1)
+    errors = check_array(errors, "errors", ndim=1)
+    eps = _check_threshold(threshold)
+    if ms.shape != errors.shape or ms.size < 2:
+        raise ValueError("ms and errors must have the same length >= 2")
+    if np.any(ms <= 0) or np.any(np.diff(ms) <= 0):
+        raise ValueError("ms must be positive and increasing")
+    if np.any(errors <= 0):
+        raise ValueError("errors must be positive")
+    below = np.flatnonzero(errors <= eps)
+    if below.size == 0 or below[0] == 0:
+        return float("nan")
+    k = below[0]
+    u0, u1 = np.log(ms[k - 1]), np.log(ms[k])
+    y0, y1 = np.log(errors[k - 1]), np.log(errors[k])
+    return float(np.exp(u0 + (np.log(eps) - y0) * (u1 - u0) / (y1 - y0)))
+
+
+def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
+    r"""Fitted exponent of :math:`\text{error} \propto m^{p}` with its standard error.
+
+    Ordinary least squares of :math:`y_k = \log(\text{error}_k)` on :math:`u_k = \log m_k`
+    (the slope of :func:`fit_slope`); the independent errors of the :math:`y_k`, with standard
+    deviations ``log_se`` (for a mean over :math:`S` draws, :math:`\mathrm{sd}/(\mathrm{mean}\sqrt S)`
+    by the delta method), propagate to
+
+    .. math::
+
+       \operatorname{se}(\hat p) = \frac{\bigl(\sum_k (u_k - \bar u)^2\,\sigma_k^2\bigr)^{1/2}}
+       {\sum_k (u_k - \bar u)^2}.
+
+    Returns
+    -------
+    (slope, se) : tuple of float
+    """
+    ms = check_array(ms, "ms", ndim=1)
+    errors = check_array(errors, "errors", ndim=1)
+    log_se = check_array(log_se, "log_se", ndim=1)
+    if not (ms.shape == errors.shape == log_se.shape) or ms.size < 2:
+        raise ValueError("ms, errors and log_se must have the same length >= 2")
+    if np.any(ms <= 0) or np.any(errors <= 0) or np.any(log_se < 0):
+        raise ValueError("ms and errors must be positive and log_se non-negative")
+    u = np.log(ms)
+    du = u - u.mean()
+    sxx = float(du @ du)
+    if sxx == 0:
+        raise ValueError("ms must contain at least two different widths")
+    slope = float(du @ np.log(errors) / sxx)
+    se = float(np.sqrt(np.sum(du**2 * log_se**2)) / sxx)
+    return slope, se
+
+
+def _member_errors(x: np.ndarray, W: np.ndarray, groups: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """Group-averaged (MAE, mean squared error) of one draw: means over inputs and members."""
+    outputs = group_outputs(x, W, groups)
+    out = {}
+    for g in groups:
+        e = limit(x, g) - outputs[g]
+        out[g] = (float(np.abs(e).mean()), float(np.mean(e * e)))
+    return out
+
+
+@dataclass
+class FiniteWidthStudy:
+    r"""Errors of every group on a grid of input dimensions and widths (:func:`finite_width_study`).
+
+    Attributes
+    ----------
+    ds, ms : ndarray of int
+        The input dimensions and the (increasing) widths.
+    seeds : ndarray of int
+        Number of draws at each width (shape like ``ms``).
+    n_inputs : int
+    groups : tuple of str
+    mae, mse : dict
+        ``mae[group]`` has shape (len(ds), len(ms), max(seeds)): the member-averaged MAE of each
+        draw (``nan`` beyond ``seeds[j]`` draws); ``mse`` the member-averaged mean squared error.
+    seconds : ndarray
+        Computing time of each (d, m) cell, shape (len(ds), len(ms)).
+    """
+
+    ds: np.ndarray
+    ms: np.ndarray
+    seeds: np.ndarray
+    n_inputs: int
+    groups: tuple[str, ...]
+    mae: dict[str, np.ndarray] = field(repr=False)
+    mse: dict[str, np.ndarray] = field(repr=False)
+    seconds: np.ndarray = field(repr=False)
+
+    def _data(self, group: str, kind: str) -> np.ndarray:
+        if group not in self.groups:
+            raise ValueError(f"group must be one of {list(self.groups)}, got {group!r}")
+        if kind not in ("mae", "mse"):
+            raise ValueError(f"kind must be 'mae' or 'mse', got {kind!r}")
+        return self.mae[group] if kind == "mae" else self.mse[group]
+
+    def mean(self, group: str, kind: str = "mae") -> np.ndarray:
+        """Mean over the draws, shape (len(ds), len(ms))."""
+        return np.nanmean(self._data(group, kind), axis=2)
+
+    def sd(self, group: str, kind: str = "mae") -> np.ndarray:
+        """Standard deviation across the draws (ddof = 1; 0 for a single draw)."""
+        a = self._data(group, kind)
+        if a.shape[2] < 2:
+            return np.zeros(a.shape[:2])
+        import warnings
+
+        with warnings.catch_warnings():  # cells with a single draw: sd 0 below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sd = np.nanstd(a, axis=2, ddof=1)
+        return np.where(self.seeds[None, :] > 1, sd, 0.0)
+
+    def log_se(self, group: str, kind: str = "mae") -> np.ndarray:
+        """Standard error of the log of ``mean`` (delta method), sd / (mean sqrt(seeds))."""
+        return self.sd(group, kind) / (self.mean(group, kind) * np.sqrt(self.seeds)[None, :])
+
+    def clt_ratio(self, group: str) -> np.ndarray:
+        """Measured mean MAE divided by :func:`clt_mae` at each (d, m)."""
+        pred = np.array([clt_mae(int(d), self.ms, group) for d in self.ds])
+        return self.mean(group) / pred
+
+    def mse_ratio(self, group: str) -> np.ndarray:
+        """Measured mean squared error divided by the exact :func:`clt_mse` (1 up to noise)."""
+        pred = np.array([clt_mse(int(d), self.ms, group) for d in self.ds])
+        return self.mean(group, "mse") / pred
+
+    def relative(self, group: str) -> np.ndarray:
+        r"""The relative error: mean MAE divided by :math:`\mathrm{RMS}(F)` (:func:`limit_norm2`)."""
+        norms = np.array([np.sqrt(limit_norm2(int(d), group)) for d in self.ds])
+        return self.mean(group) / norms[:, None]
+
+
+def finite_width_study(
+    ds,
+    ms,
+    *,
+    seeds=4,
+    n_inputs: int = 100,
+    seed: int = 0,
+    groups: tuple[str, ...] = FINITE_WIDTH_GROUPS,
+) -> FiniteWidthStudy:
+    r"""Table 1's error (and mean squared error) of every group on a grid of :math:`(d, m)`.
+
+    At each :math:`(d, m)` the draws are those of :func:`table1_row` with the same ``seed``
+    (one generator per draw, spawned from ``(seed, d, m)``): :math:`W` with iid
+    :math:`N(0, 1/m)` entries and ``n_inputs`` inputs :math:`x \sim N(0, I_d)`; for each draw
+    and group the MAE and the squared error are averaged over the inputs and the members.
+
+    Parameters
+    ----------
+    ds : sequence of int
+        Input dimensions, each ``>= 3``.
+    ms : sequence of int
+        Increasing widths, each ``>= 1``.
+    seeds : int or sequence of int
+        Draws per cell, or one number per width (fewer at the largest widths keeps a
+        full-scale grid cheap: the cost of a draw grows like :math:`m\,d^2 N`).
+    n_inputs : int
+        Inputs per draw (the paper: 100).
+    seed : int
+        Root seed.
+    groups : tuple of str
+        Any of ``FINITE_WIDTH_GROUPS``.
+
+    Returns
+    -------
+    FiniteWidthStudy
+    """
+    import time
+
+    if np.ndim(ds) != 1 or len(ds) == 0:
+        raise ValueError("ds must be a non-empty sequence of input dimensions")
+    ds_arr = np.array([check_d(d.item() if isinstance(d, np.generic) else d) for d in ds])
+    ms_arr = _check_widths(ms, "ms")
+    if ms_arr.ndim != 1 or np.any(np.diff(ms_arr) <= 0):
+        raise ValueError("ms must be a sequence of increasing widths")
+    if np.ndim(seeds) == 0:
+        seeds_arr = np.full(ms_arr.size, check_int(seeds, "seeds"))
+    else:
+        seeds_arr = _check_widths(seeds, "seeds")
+        if seeds_arr.shape != ms_arr.shape:
+            raise ValueError(f"seeds must be one integer or one per width ({ms_arr.size}), got {len(seeds)}")
+    n_inputs = check_int(n_inputs, "n_inputs")
+    check_int(seed, "seed", minimum=0)
+    groups = tuple(_check_group_name(g) for g in groups)
+    if not groups:
+        raise ValueError("groups must name at least one group")
+    shape = (ds_arr.size, ms_arr.size, int(seeds_arr.max()))
+    mae = {g: np.full(shape, np.nan) for g in groups}
+    mse = {g: np.full(shape, np.nan) for g in groups}
+    seconds = np.zeros(shape[:2])
+    for i, d in enumerate(ds_arr):
+        for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
+            start = time.perf_counter()
+            for k, rng in enumerate(_row_rngs(seed, int(d), int(m), int(s))):
+                W = sample_weights(int(d), int(m), rng)
+                x = sample_inputs(int(d), n_inputs, rng)
+                for g, (a, b) in _member_errors(x, W, groups).items():
+                    mae[g][i, j, k], mse[g][i, j, k] = a, b
+            seconds[i, j] = time.perf_counter() - start
+    return FiniteWidthStudy(ds=ds_arr, ms=ms_arr, seeds=seeds_arr, n_inputs=n_inputs, groups=groups,
+                            mae=mae, mse=mse, seconds=seconds)
+
+
+def width_exponents(study: FiniteWidthStudy, *, kind: str = "mae", m_min: int = 1, m_max: int | None = None):
+    r"""Fitted exponent of each group's error against :math:`m`, per :math:`d`, with its standard error.
+
+    :func:`fit_exponent` of the study's mean errors over the widths in ``[m_min, m_max]``; for
+    ``kind="mse"`` the exponent of the root mean squared error (half that of the mean squared
+    error), whose exact value is :math:`-1/2` at every width (:func:`clt_mse`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (d, group), columns ``slope``, ``se`` and ``z`` (= (slope + 1/2)/se, the
+        distance from the theory's :math:`-1/2` in standard errors), ``n_widths``.
+    """
+    import pandas as pd
+
+    if not isinstance(study, FiniteWidthStudy):
+        raise TypeError(f"study must be a FiniteWidthStudy, got {type(study).__name__}")
+    if kind not in ("mae", "mse"):
+        raise ValueError(f"kind must be 'mae' or 'mse', got {kind!r}")
+    m_min = check_int(m_min, "m_min")
+    m_max = int(study.ms.max()) if m_max is None else check_int(m_max, "m_max")
+    sel = (study.ms >= m_min) & (study.ms <= m_max)
+    if sel.sum() < 2:
+        raise ValueError(f"[m_min, m_max] = [{m_min}, {m_max}] must contain at least two of the study's widths")
+    if np.any(study.seeds[sel] < 2):
+        raise ValueError("every width in the fit needs at least two draws (seeds >= 2) for a standard error")
+    power = 0.5 if kind == "mse" else 1.0
+    records = []
+    for g in study.groups:
+        mean, lse = study.mean(g, kind), study.log_se(g, kind)
+        for i, d in enumerate(study.ds):
+            slope, se = fit_exponent(study.ms[sel], mean[i, sel] ** power, power * lse[i, sel])
+            records.append({"d": int(d), "group": g, "slope": slope, "se": se,
+                            "z": (slope + 0.5) / se if se > 0 else np.inf, "n_widths": int(sel.sum())})
+    return pd.DataFrame(records).set_index(["d", "group"]).sort_index(level=0, sort_remaining=False)
+
+
+def crossing_widths(study: FiniteWidthStudy, threshold: float = 0.1):
+    r"""Measured and predicted widths at which the relative error MAE / RMS(F) reaches ``threshold``.
+
+    ``measured`` is :func:`crossing_width` of ``FiniteWidthStudy.relative`` on the study's
+    grid (``nan`` outside it), ``predicted`` :func:`clt_crossing_width`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (d, group), columns ``measured``, ``predicted``, ``ratio`` (measured/predicted).
+    """
+    import pandas as pd
+
+    if not isinstance(study, FiniteWidthStudy):
+        raise TypeError(f"study must be a FiniteWidthStudy, got {type(study).__name__}")
+    eps = _check_threshold(threshold)
+    records = []
+    for g in study.groups:
+        rel = study.relative(g)
+        for i, d in enumerate(study.ds):
+            meas = crossing_width(study.ms, rel[i], eps)
+            pred = clt_crossing_width(int(d), g, eps)
+            records.append({"d": int(d), "group": g, "measured": meas, "predicted": pred, "ratio": meas / pred})
+    return pd.DataFrame(records).set_index(["d", "group"]).sort_index(level=0, sort_remaining=False)
+
+
+#: Largest width :func:`spectral_resolution` diagonalises (a dense m x m eigenproblem).
+SPECTRAL_MAX_M = 8000
+
+
+def spectral_resolution(d: int, ms, *, seed: int = 0):
+    r"""How well the exact spectrum of :math:`J` shows the three groups at each width.
+
+    For one draw of :math:`W` per width (the first generator of :func:`table1_row`'s
+    ``(seed, d, m)``), the exact :math:`J` (:func:`companion.fisher_exact`) is built, its
+    :math:`d(d+3)/2 + 1` largest eigenvalues computed (:func:`companion.fisher_spectrum`, Lanczos)
+    and cut into the clusters G1 (the top one), G2 (the next :math:`d`)
+    and G3 (the next :math:`d(d+1)/2 - 1`). For each cluster :math:`c` with exact limit
+    :math:`\lambda_c` (:func:`companion.group_eigenvalues`, ``exact=True``):
+
+    * ``dev_c`` — :math:`\max_i |\mu_i/\lambda_c - 1|` over its eigenvalues :math:`\mu_i`;
+    * ``mean_c`` — the cluster mean over :math:`\lambda_c`, minus 1;
+    * ``gap_c`` — the smallest eigenvalue of the cluster over the largest of the next one
+      (for G3: the largest of the rest of the spectrum); above 1 means a visible step;
+    * ``rq_c`` — the mean Rayleigh quotient :math:`v^\top J v / v^\top v` of the group's vectors
+      (G3: :math:`v^{(\gamma)}` and :math:`v^{(\alpha,\beta)}` together) over :math:`\lambda_c`,
+      minus 1, and ``rq_pred_c`` — its expectation to first order,
+      :math:`\mathbb E[v^\top J v] - \lambda_c = C_c/m` (:func:`clt_mse`) over :math:`\lambda_c`:
+      the squared relative RMS error of the functions.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    ms : sequence of int
+        Widths, each at least :math:`d(d+3)/2 + 1` (all three clusters and one more eigenvalue)
+        and at most ``SPECTRAL_MAX_M``.
+    seed : int
+        Root seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``m``.
+    """
+    import pandas as pd
+
+    from .eigengroups import rayleigh_quotients
+    from .fisher import fisher_exact, fisher_spectrum
+    from .eigengroups import group_vectors
+
+    d = check_d(d)
+    ms_arr = _check_widths(ms, "ms")
+    if ms_arr.ndim != 1:
+        ms_arr = ms_arr.reshape(1)
+    n3 = d * (d + 1) // 2 - 1
+    need = 1 + d + n3 + 1
+    for m in ms_arr:
+        check_int(int(m), "m", minimum=need, maximum=SPECTRAL_MAX_M)
+    check_int(seed, "seed", minimum=0)
+    lam = group_eigenvalues(d, exact=True)
+    lam_c = {"G1": lam["G1"], "G2": lam["G2"], "G3": lam["G3_ab"]}
+    cut = {"G1": slice(0, 1), "G2": slice(1, 1 + d), "G3": slice(1 + d, 1 + d + n3)}
+    nxt = {"G1": slice(1, 1 + d), "G2": slice(1 + d, 1 + d + n3), "G3": slice(1 + d + n3, 2 + d + n3)}
+    records = {}
+    for m in ms_arr:
+        m = int(m)
+        rng = _row_rngs(seed, d, m, 1)[0]
+        W = sample_weights(d, m, rng)
+        J = fisher_exact(W)
+        eig = fisher_spectrum(J, top=need)  # Lanczos: only the clusters and one more
+        row = {}
+        for c in ("G1", "G2", "G3"):
+            mu = eig[cut[c]]
+            row[f"dev_{c}"] = float(np.max(np.abs(mu / lam_c[c] - 1)))
+            row[f"mean_{c}"] = float(mu.mean() / lam_c[c] - 1)
+            row[f"gap_{c}"] = float(mu.min() / eig[nxt[c]].max())
+            members = ("G1",) if c == "G1" else ("G2",) if c == "G2" else ("G3_gamma", "G3_ab")
+            rq = np.concatenate([rayleigh_quotients(J, group_vectors(W, g)) for g in members])
+            row[f"rq_{c}"] = float(rq.mean() / lam_c[c] - 1)
+            row[f"rq_pred_{c}"] = clt_mse(d, m, members[0]) / lam_c[c]
+        records[m] = row
+    frame = pd.DataFrame.from_dict(records, orient="index")
+    frame.index.name = "m"
+    return frame
+
+
+def first_width(values, ms, tol: float, *, above: bool = False) -> float:
+    r"""The first width of a grid from which a criterion holds at every larger width.
+
+    The criterion is ``|values| <= tol`` (or ``values >= tol`` with ``above=True``), for a
+    measured quantity on a grid of widths: a column of :func:`spectral_resolution`, a relative
+    error of ``FiniteWidthStudy.relative``.
+
+    Returns
+    -------
+    float
+        The width; ``nan`` when the criterion fails at the largest width.
+    """
+    values = check_array(values, "values", ndim=1)
+    ms = check_array(ms, "ms", ndim=1)
+    tol = _check_threshold(tol)
+    if values.shape != ms.shape:
+        raise ValueError("values and ms must have the same length")
+    ok = values >= tol if above else np.abs(values) <= tol
+    if not ok[-1]:
+        return float("nan")
+    bad = np.flatnonzero(~ok)
+    return float(ms[0] if bad.size == 0 else ms[bad[-1] + 1])

@@ -31,6 +31,9 @@ __all__ = [
     "limits_explorer",
     "mercer_explorer",
     "decay_explorer",
+    "dynamics_explorer",
+    "finite_width_explorer",
+    "distributions_explorer",
 ]
 
 
@@ -213,3 +216,63 @@ def decay_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
     return explore(draw, d=(5, 10, 30), m=(3000, 30000), d_range=(3, 50),
                    m_range=(1000, 100_000), d_default=10, m_default=30000,
                    m_label="largest m", live=live)
+
+
+def dynamics_explorer(*, live: bool | None = None, seed: int = 0, m: int = 500, steps: int = 800):
+    r"""Chapter "Learning dynamics": gradient descent's group components over :math:`(d, N)`, width ``m``."""
+    from .dynamics import learning_curves
+    from .plotting import plot_learning_curves
+
+    def draw(d, n_train):
+        return plot_learning_curves(learning_curves(d, m, n_train=n_train, steps=steps, seed=seed))
+
+    return explore(draw, d=(5, 10), m=(50, 500, 5000), d_range=(3, 20),
+                   m_range=(10, 20_000), d_default=10, m_default=500,
+                   m_label="N (training inputs)", live=live)
+
+
+def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
+    r"""Chapter "Finite width": relative error MAE / RMS(F) against :math:`m`, over :math:`d` and a threshold.
+
+    The second slider is the threshold :math:`\varepsilon` in per cent; the picture shows the
+    measured relative errors (a small :func:`companion.finite_width_study` at
+    :math:`m = 100, 1000, 10\,000`, computed once per :math:`d`), the central-limit lines up to
+    :math:`m = 10^7` and the predicted widths :math:`m^*(d)` where each group reaches
+    :math:`\varepsilon`.
+    """
+    from functools import lru_cache
+
+    from .plotting import plot_finite_width
+    from .simulate import TABLE1_GROUPS, finite_width_study
+
+    @lru_cache(maxsize=None)
+    def study(d):
+        return finite_width_study((d,), (100, 1000, 10000), seeds=seeds, n_inputs=50, seed=seed,
+                                  groups=TABLE1_GROUPS)
+
+    def draw(d, percent):
+        return plot_finite_width(study(d), d, kind="relative", threshold=percent / 100, m_range=(100, 10**7),
+                                 title=f"Relative error, d = {d}, threshold {percent}%")
+
+    return explore(draw, d=(5, 10, 30), m=(5, 10, 20), d_range=(3, 60),
+                   m_range=(2, 50), d_default=10, m_default=10,
+                   m_label="threshold (%)", live=live)
+
+
+def distributions_explorer(*, live: bool | None = None, seed: int = 0, draws: int = 15):
+    r"""Chapter "Other input distributions": the empirical Fisher spectrum over :math:`(d, N)`.
+
+    Relative deviations of the top eigenvalues of :math:`\hat J_N` (infinite width, ``draws``
+    Gaussian samples of size :math:`N`) from the exact group eigenvalues
+    (:func:`companion.empirical_fisher_study`, :func:`companion.plot_empirical_fisher`).
+    """
+    from .inputs import empirical_fisher_study
+    from .plotting import plot_empirical_fisher
+
+    def draw(d, N):
+        study = empirical_fisher_study(d, None, sizes=(N,), draws=draws, seed=seed)
+        return plot_empirical_fisher(study)
+
+    return explore(draw, d=(5, 10), m=(100, 300, 1000), d_range=(3, 20),
+                   m_range=(30, 3000), d_default=10, m_default=100,
+                   m_label="N (samples)", live=live)

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 CHROMIUM = Path("/usr/bin/chromium")
 #: Chapters with an explorer widget, and the number of sliders it has.
-WIDGETS = {"book/fisher": 2, "book/limits": 2, "book/harmonics": 1, "book/simulations": 2}
+WIDGETS = {"book/fisher": 2, "book/limits": 2, "book/harmonics": 1, "book/simulations": 2,
+           "book/finite_width": 2, "book/dynamics": 2, "book/distributions": 2}
 
 
 def _pages() -> list[str]:

@@ -20,7 +20,8 @@ STUDENT = ROOT / "_build" / "student" / "html"
 
 def _chapters() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    docs = [toc["root"], *(c["file"] for c in toc["chapters"])]
+    entries = list(toc.get("chapters", [])) + [c for p in toc.get("parts", []) for c in p["chapters"]]
+    docs = [toc["root"], *(c["file"] for c in entries)]
     return [d for d in docs if "kernelspec:" in (ROOT / f"{d}.md").read_text()]
 
 

@@ -75,3 +75,214 @@ def test_table1_readings():
     assert cell["pct_b"] == pytest.approx(100 * np.mean(r.per_member["G2"] <= p))
     with pytest.raises(ValueError, match="PAPER_ROWS"):
         cp.table1_readings(rows[1:])
+
+
+# --- central-limit constants and the finite-width study ---------------------------------------
+
+
+def test_clt_mse_is_exact_at_small_width():
+    """E[(X^T v - F)^2] = n_g((d+2)/2 - lambda_g)/m holds at m = 40 already (Monte Carlo over draws)."""
+    d, S = 5, 150
+    st = cp.finite_width_study((d,), (40, 400), seeds=S, n_inputs=40, seed=3)
+    for g in cp.FINITE_WIDTH_GROUPS:
+        for j, m in enumerate(st.ms):
+            draws = st.mse[g][0, j]
+            se = draws.std(ddof=1) / np.sqrt(S)
+            pred = cp.clt_mse(d, int(m), g)
+            assert abs(draws.mean() - pred) < 4 * se, (g, m, draws.mean(), pred, se)
+    # the constant without the -lambda term would be far off for G1 (lambda_0 ~ (2d+1)/(4 pi))
+    wrong = (d + 2) / 2 / 40
+    assert st.mean("G1", "mse")[0, 0] < 0.75 * wrong
+
+
+def test_clt_mae_against_simulation():
+    """The MAE is sqrt(2/pi) times the RMS error, up to Jensen's step (about 1/(4d)) and noise."""
+    d, m, S = 6, 4000, 24
+    st = cp.finite_width_study((d,), (m,), seeds=S, n_inputs=60, seed=1)
+    for g in cp.FINITE_WIDTH_GROUPS:
+        draws = st.mae[g][0, 0]
+        se = draws.std(ddof=1) / np.sqrt(S)
+        pred = cp.clt_mae(d, m, g)
+        assert abs(draws.mean() - pred) < 1 / (4 * d) * pred + 4 * se, (g, draws.mean(), pred, se)
+        assert st.clt_ratio(g)[0, 0] == pytest.approx(draws.mean() / pred)
+
+
+def test_clt_formulas_and_shapes():
+    d = 10
+    for g in cp.FINITE_WIDTH_GROUPS:
+        assert cp.clt_mae(d, 100, g) == pytest.approx(np.sqrt(2 / np.pi * cp.clt_mse(d, 100, g)))
+        arr = cp.clt_mae(d, [100, 400], g)
+        assert arr.shape == (2,) and arr[0] / arr[1] == pytest.approx(2.0)
+    lam = cp.group_eigenvalues(d, exact=True)
+    assert cp.clt_mse(d, 1, "G2") == pytest.approx((d + 2) / 2 - 0.25)
+    assert cp.clt_mae(d, 50, "G3_tilde") / cp.clt_mae(d, 50, "G3_gamma") == pytest.approx(np.sqrt(1 - 1 / d))
+    assert cp.limit_norm2(d, "G3_ab") == pytest.approx(lam["G3_ab"])
+    # the predicted crossing: relative error there equals the threshold
+    for g in ("G1", "G2", "G3_ab", "G3_tilde"):
+        m_star = cp.clt_crossing_width(d, g, 0.1)
+        rel = np.sqrt(2 / np.pi * cp.clt_mse(d, 1, g) / m_star / cp.limit_norm2(d, g))
+        assert rel == pytest.approx(0.1)
+    assert cp.clt_crossing_width(d, "G3_ab", 0.1) == pytest.approx(2 * (d + 2) ** 2 / 0.01, rel=0.05)
+
+
+def test_limit_norm2_against_monte_carlo():
+    d, n = 6, 200_000
+    x = cp.sample_inputs(d, n, rng=7)
+    for g in cp.FINITE_WIDTH_GROUPS:
+        F2 = cp.limit(x, g) ** 2  # (n, K): every member has the same norm
+        est = F2.mean()
+        se = F2.mean(axis=1).std() / np.sqrt(n)
+        assert abs(est - cp.limit_norm2(d, g)) < 5 * se, g
+
+
+def test_fit_exponent_slope_and_standard_error():
+    ms = np.array([100.0, 300, 1000, 3000, 10000])
+    slope, se = cp.fit_exponent(ms, 2 * ms**-0.5, np.zeros(5))
+    assert slope == pytest.approx(-0.5) and se == 0
+    assert slope == pytest.approx(cp.fit_slope(ms, 2 * ms**-0.5))
+    # the standard error is the spread of the slope over noisy repetitions
+    rng = np.random.default_rng(0)
+    sig = np.array([0.2, 0.1, 0.05, 0.05, 0.1])
+    slopes = [cp.fit_exponent(ms, 2 * ms**-0.5 * np.exp(sig * rng.standard_normal(5)), sig)[0] for _ in range(4000)]
+    _, se = cp.fit_exponent(ms, 2 * ms**-0.5, sig)
+    assert np.std(slopes) == pytest.approx(se, rel=0.06)
+    assert np.mean(slopes) == pytest.approx(-0.5, abs=4 * se / np.sqrt(4000))
+    with pytest.raises(ValueError, match="same length"):
+        cp.fit_exponent(ms, ms, sig[:3])
+    with pytest.raises(ValueError, match="two different widths"):
+        cp.fit_exponent([5.0, 5.0], [1.0, 2.0], [0.1, 0.1])
+
+
+def test_crossing_width():
+    ms = np.array([100.0, 1000, 10000])
+    assert cp.crossing_width(ms, 3 * ms**-0.5, 0.05) == pytest.approx((3 / 0.05) ** 2)
+    assert np.isnan(cp.crossing_width(ms, 3 * ms**-0.5, 0.001))  # never reached on the grid
+    assert np.isnan(cp.crossing_width(ms, 3 * ms**-0.5, 1.0))  # below already at ms[0]
+    with pytest.raises(ValueError, match="increasing"):
+        cp.crossing_width(ms[::-1], ms, 0.1)
+    with pytest.raises(ValueError, match="threshold"):
+        cp.crossing_width(ms, ms, 0.0)
+    with pytest.raises(TypeError, match="threshold"):
+        cp.crossing_width(ms, ms, "0.1")
+
+
+def test_first_width():
+    ms = np.array([10, 20, 40, 80])
+    assert cp.first_width([0.5, 0.05, 0.3, 0.1], ms, 0.2) == 80
+    assert cp.first_width([0.1, 0.05, 0.03, 0.01], ms, 0.2) == 10
+    assert np.isnan(cp.first_width([0.1, 0.05, 0.03, 0.3], ms, 0.2))
+    assert cp.first_width([1.0, 3.0, 2.5, 4.0], ms, 2.0, above=True) == 20
+
+
+def test_finite_width_study_structure_and_reproducibility():
+    st = cp.finite_width_study([5, 8], [200, 2000], seeds=[3, 2], n_inputs=30, seed=4)
+    assert st.mae["G3_ab"].shape == (2, 2, 3)
+    assert np.isnan(st.mae["G2"][:, 1, 2]).all() and not np.isnan(st.mae["G2"][:, 0]).any()
+    assert st.mean("G2").shape == (2, 2)
+    # the draws are those of table1_row with the same seed
+    row = cp.table1_row(8, 2000, seeds=2, n_inputs=30, seed=4, dtype="float64")
+    for g in cp.TABLE1_GROUPS:
+        assert st.mean(g)[1, 1] == pytest.approx(row.mean[g], rel=1e-12)
+        assert st.sd(g)[1, 1] == pytest.approx(row.sd[g], rel=1e-9)
+    assert st.relative("G2")[0, 0] == pytest.approx(st.mean("G2")[0, 0] / 0.5)
+    with pytest.raises(ValueError, match="increasing"):
+        cp.finite_width_study([5], [2000, 200])
+    with pytest.raises(ValueError, match="one per width"):
+        cp.finite_width_study([5], [200, 2000], seeds=[2, 2, 2])
+    with pytest.raises(ValueError, match="group"):
+        cp.finite_width_study([5], [200], groups=("G4",))
+    with pytest.raises(ValueError, match="d must be"):
+        cp.finite_width_study([2], [200])
+    with pytest.raises(TypeError, match="ms must be an integer"):
+        cp.finite_width_study([5], [200.0, 400.0])
+
+
+def test_width_exponents_and_crossings():
+    st = cp.finite_width_study([5], [200, 800, 3200, 12800], seeds=4, n_inputs=40, seed=0)
+    ex = cp.width_exponents(st)
+    assert list(ex.index.get_level_values("group")) == list(cp.FINITE_WIDTH_GROUPS)
+    for g in cp.FINITE_WIDTH_GROUPS:
+        slope, se = ex.loc[(5, g), ["slope", "se"]]
+        assert 0 < se < 0.05 and abs(slope + 0.5) < max(5 * se, 0.03), (g, slope, se)
+    ex_mse = cp.width_exponents(st, kind="mse", m_max=3200)
+    assert (ex_mse["n_widths"] == 3).all()
+    cr = cp.crossing_widths(st, threshold=0.1)
+    g2 = cr.loc[(5, "G2")]
+    assert g2["predicted"] == pytest.approx(cp.clt_crossing_width(5, "G2", 0.1))
+    assert g2["measured"] == pytest.approx(g2["predicted"], rel=0.25)
+    with pytest.raises(ValueError, match="at least two"):
+        cp.width_exponents(st, m_min=5000)
+    one = cp.finite_width_study([5], [200, 800], seeds=1, n_inputs=10)
+    with pytest.raises(ValueError, match="two draws"):
+        cp.width_exponents(one)
+    with pytest.raises(TypeError, match="FiniteWidthStudy"):
+        cp.crossing_widths({"m": 1})
+
+
+def test_spectral_resolution():
+    d = 4
+    f = cp.spectral_resolution(d, [60, 300, 1500], seed=0)
+    assert list(f.index) == [60, 300, 1500]
+    # the clusters tighten around their limits and separate
+    assert f["dev_G2"].iloc[-1] < f["dev_G2"].iloc[0] and f["dev_G3"].iloc[-1] < f["dev_G3"].iloc[0]
+    assert (f[["gap_G1", "gap_G2"]] > 1).all().all()
+    # the Rayleigh quotients' excess over lambda is C/(m lambda) (exact in expectation)
+    ratio = (f["rq_G3"] / f["rq_pred_G3"]).loc[[300, 1500]]  # one draw: noisy at m = 60
+    assert (ratio > 0.6).all() and (ratio < 1.5).all(), ratio
+    # the eigenvalues agree with a dense solver
+    W = cp.sample_weights(d, 300, np.random.default_rng(np.random.SeedSequence([0, d, 300]).spawn(1)[0]))
+    eig = cp.fisher_spectrum(W)
+    lam = cp.group_eigenvalues(d, exact=True)
+    assert f.loc[300, "mean_G2"] == pytest.approx(eig[1 : 1 + d].mean() / lam["G2"] - 1, abs=1e-9)
+    with pytest.raises(ValueError, match="m must be >= 15"):
+        cp.spectral_resolution(d, [10])
+    with pytest.raises(ValueError, match="<= 8000"):
+        cp.spectral_resolution(d, [9000])
+
+
+def test_clt_validation():
+    with pytest.raises(ValueError, match="group must be one of"):
+        cp.clt_mae(5, 100, "G4")
+    with pytest.raises(ValueError, match="m must be >= 1"):
+        cp.clt_mse(5, 0, "G2")
+    with pytest.raises(TypeError, match="m must be an integer"):
+        cp.clt_mae(5, 100.0, "G2")
+    with pytest.raises(ValueError, match="d must be >= 3"):
+        cp.clt_mae(2, 100, "G2")
+    with pytest.raises(ValueError, match="threshold"):
+        cp.clt_crossing_width(5, "G2", -0.1)
+    with pytest.raises(ValueError, match="group"):
+        cp.limit_norm2(5, "G3")
+
+
+def test_plot_finite_width_and_explorer():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from companion.widgets import finite_width_explorer
+
+    st = cp.finite_width_study([5], [200, 2000], seeds=2, n_inputs=20, groups=("G1", "G2"))
+    for kind in ("mae", "ratio", "relative"):
+        fig = cp.plot_finite_width(st, 5, kind=kind, m_range=(100, 10**6))
+        ax = fig.axes[0]
+        assert len(ax.get_legend().get_texts()) == 2 + (kind == "relative")
+        plt.close(fig)
+    with pytest.raises(ValueError, match="one of the study's"):
+        cp.plot_finite_width(st, 10)
+    with pytest.raises(ValueError, match="kind"):
+        cp.plot_finite_width(st, 5, kind="slope")
+    box = finite_width_explorer(live=True)
+    assert len(box.redraw_seconds) == 1 and box.children[-1].value[:4] == b"\x89PNG"
+
+
+def test_table1_float32_products_match_float64_on_a_paper_row():
+    """Table 1 computes X^T v in float32 (summed in float64): every error within 1e-5 of float64."""
+    r32 = cp.table1_row(10, 10_000, seeds=2, n_inputs=100, seed=3)
+    r64 = cp.table1_row(10, 10_000, seeds=2, n_inputs=100, seed=3, dtype="float64")
+    for g in cp.TABLE1_GROUPS:
+        np.testing.assert_allclose(r32.per_member[g], r64.per_member[g], rtol=1e-5)
+        assert not np.array_equal(r32.per_member[g], r64.per_member[g])  # really two precisions
+    with pytest.raises(ValueError, match="dtype must be 'float64' or 'float32'"):
+        cp.table1_row(10, 100, dtype="float16")

@@ -69,7 +69,9 @@ def test_live_explorer_redraws_on_every_move():
 
 
 @pytest.mark.parametrize("maker", [widgets.spectrum_explorer, widgets.limits_explorer,
-                                   widgets.mercer_explorer, widgets.decay_explorer])
+                                   widgets.mercer_explorer, widgets.decay_explorer,
+                                   widgets.finite_width_explorer, widgets.dynamics_explorer,
+                                   widgets.distributions_explorer])
 def test_chapter_explorers_build_live(maker):
     box = maker(live=True)
     assert len(box.redraw_seconds) == 1 and box.children[-1].value[:4] == b"\x89PNG"

@@ -1,0 +1,749 @@
+r"""Learning dynamics: gradient descent on the output weights :math:`v` (paper §1, §2.3).
+
+The paper's §1 argues that gradient descent learns the functions of the three eigen-groups at
+rates set by their eigenvalues, :math:`\frac{2d+1}{4\pi} : \frac14 : \frac{1}{2\pi(d+2)}`,
+*if* the Hessian of the training loss is close to the Fisher information :math:`J` ("when the
+number of data is large enough compared to the number of parameters", a condition that "may be
+relaxed" because the spectrum is concentrated). This module runs the experiment.
+
+**The loss.** For a target function :math:`y(x)` and :math:`N` training inputs :math:`x_n`,
+
+.. math::
+
+   L_N(v) = \frac{1}{2N}\sum_{n=1}^N \bigl(X(x_n)^\top v - y(x_n)\bigr)^2
+          = \tfrac12 v^\top \hat J_N v - b_N^\top v + \tfrac12\overline{y^2},
+   \qquad \hat J_N = \frac1N\sum_n X(x_n)X(x_n)^\top,\quad b_N = \frac1N\sum_n y(x_n)X(x_n),
+
+a quadratic whose Hessian is the empirical Fisher :math:`\hat J_N`. The population loss
+(:math:`N \to \infty`) has Hessian exactly :math:`J` and linear term
+:math:`b = \mathbb E_x[y(x)X(x)]`.
+
+**The targets** are built from the limit functions of §3,
+:math:`y = \sum_g \sum_{k\in g} c_k F_k` with :math:`F_k \in \{F_0, F_l, F_{\alpha\beta}\}`
+(:func:`target_coefficients`, :func:`target_function`). For them the population term is
+exact at every finite :math:`m`: :math:`\mathbb E_x[X(x)F_k(x)] = \lambda_g v^{(k)}`
+(:func:`target_moment`), with :math:`\lambda_g` the exact group eigenvalue.
+
+**Gradient descent** :math:`v_{t+1} = v_t - \eta(Hv_t - b)` (:func:`gradient_descent`) with
+:math:`H = \hat J_N` or :math:`J`; its closed form is :func:`gd_closed_form`.
+
+**Components along the groups.** The residual :math:`r_t = y - f_{v_t}` is measured in the
+inner product of the loss (the empirical :math:`\langle f, g\rangle_N = \frac1N\sum_n f(x_n)g(x_n)`,
+or that of :math:`L^2(N(0, I_d))` for the population loss, §2.3), in which
+:math:`\langle f_u, y - f_v\rangle = u^\top(b - Hv)`. The spans of the group functions
+:math:`f_{v^{(k)}}` are orthogonalised *in the order of the hierarchy*
+(:func:`group_subspaces`): :math:`S_{G1} = \mathrm{span}\{f_{v^{(0)}}\}`, :math:`S_{G2}` the part
+of :math:`\mathrm{span}\{f_{v^{(0)}}, f_{v^{(l)}}\}` orthogonal to :math:`S_{G1}`, and so on, and
+the component of group :math:`g` is the norm :math:`A_g(t) = \|\Pi_{S_g} r_t\|` of the orthogonal
+projection. If :math:`S_g` is an eigenspace of :math:`H` with eigenvalue :math:`\lambda`,
+:math:`A_g(t) = (1-\eta\lambda)^t A_g(0)` exactly; :func:`fit_rate` turns a measured curve into
+the effective eigenvalue :math:`\hat\lambda = (1-\hat\rho)/\eta` from its fitted decay
+factor :math:`\hat\rho` per step.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse.linalg
+
+from ._validate import check_array, check_d, check_dense, check_int, check_rng, check_W, check_x
+from .eigengroups import group_eigenvalues, group_size, group_vectors
+from .fisher import features, fisher_exact, sample_inputs, sample_weights
+from .limits import limit
+
+__all__ = [
+    "DYNAMICS_GROUPS",
+    "target_coefficients",
+    "target_function",
+    "target_moment",
+    "training_problem",
+    "largest_eigenvalue",
+    "gradient_descent",
+    "Descent",
+    "gd_closed_form",
+    "group_subspaces",
+    "ritz_values",
+    "fit_rate",
+    "LearningCurves",
+    "learning_curves",
+    "rates_vs_samples",
+]
+
+#: The groups whose functions :math:`F_0, F_l, F_{\alpha\beta}` build the targets, in the
+#: order of the hierarchy (largest eigenvalue first).
+DYNAMICS_GROUPS = ("G1", "G2", "G3_ab")
+
+#: Inputs per block when the empirical Hessian is accumulated (bounds the feature matrix).
+_N_BLOCK = 4096
+
+#: Largest number of iterates :func:`gradient_descent` stores (bytes) when ``record`` is None.
+_MAX_TRAJECTORY_BYTES = 512 * 1024**2
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_groups(groups: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(groups, str):
+        groups = (groups,)
+    groups = tuple(groups)
+    if not groups:
+        raise ValueError("groups must name at least one group")
+    for g in groups:
+        if g not in ("G1", "G2", "G3_gamma", "G3_ab"):
+            raise ValueError(f"groups must be among ['G1', 'G2', 'G3_gamma', 'G3_ab'], got {g!r}")
+    if len(set(groups)) != len(groups):
+        raise ValueError(f"groups must not repeat a group, got {list(groups)}")
+    return groups
+
+
+def _check_H(H: object, name: str = "H") -> np.ndarray:
+    H = check_array(H, name, ndim=2)
+    if H.shape[0] != H.shape[1]:
+        raise ValueError(f"{name} must be a square m x m matrix, got shape {H.shape}")
+    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12 * max(np.abs(H).max(), 1e-300)):
+        raise ValueError(f"{name} must be symmetric (a Hessian)")
+    return H
+
+
+def _check_b(b: object, m: int, name: str = "b") -> np.ndarray:
+    b = check_array(b, name, ndim=(1, 2))
+    if b.shape[0] != m:
+        raise ValueError(f"{name} must have m = {m} rows (one per hidden unit), got shape {b.shape}")
+    return b
+
+
+def _check_eta(eta: object, lam_max: float | None = None) -> float:
+    if isinstance(eta, bool) or not isinstance(eta, numbers.Real):
+        raise TypeError(f"eta must be a real number, got {type(eta).__name__}")
+    eta = float(eta)
+    if not np.isfinite(eta) or eta <= 0:
+        raise ValueError(f"eta (learning rate) must be finite and > 0, got {eta}")
+    if lam_max is not None and eta * lam_max >= 2.0:
+        raise ValueError(
+            f"eta (learning rate) must be < 2 / lambda_max(H) = {2.0 / lam_max:.6g} for gradient "
+            f"descent to converge, got {eta}"
+        )
+    return eta
+
+
+def _check_coefficients(coefficients: object, d: int) -> dict[str, np.ndarray]:
+    if not isinstance(coefficients, dict) or not coefficients:
+        raise TypeError("coefficients must be a non-empty dict {group: array of coefficients}")
+    groups = _check_groups(tuple(coefficients))
+    out = {}
+    for g in groups:
+        c = check_array(coefficients[g], f"coefficients[{g!r}]", ndim=1)
+        if c.size != group_size(d, g):
+            raise ValueError(
+                f"coefficients[{g!r}] must have {group_size(d, g)} entries at d = {d}, got {c.size}"
+            )
+        out[g] = c
+    return out
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def target_coefficients(d: int, target: str | Sequence[str] = "mixed", *, rng: np.random.Generator | int = 0) -> dict[str, np.ndarray]:
+    r"""Random coefficients :math:`c_k` of a target :math:`y = \sum_g\sum_{k\in g} c_k F_k`, one unit of norm per group.
+
+    For each chosen group the coefficient vector is a uniformly random direction scaled so that
+    the group's part of the target has :math:`L^2(N(0,I_d))` norm one:
+    :math:`\|\sum_{k\in g} c_k F_k\|^2 = \lambda_g \|c\|^2 = 1`, since the :math:`F_k` of one
+    group are orthogonal with squared norm the exact eigenvalue :math:`\lambda_g`
+    (:func:`companion.group_eigenvalues` with ``exact=True``). Parts of different groups are
+    orthogonal too, so ``"mixed"`` has :math:`\mathbb E[y^2] = 3`.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    target : {"mixed", "G1", "G2", "G3_ab", "G3_gamma"} or sequence of them
+        ``"mixed"`` is ``("G1", "G2", "G3_ab")``: :math:`F_0`, the :math:`F_l` and the
+        :math:`F_{\alpha\beta}` together.
+    rng : numpy.random.Generator or int
+
+    Returns
+    -------
+    dict
+        ``{group: c}`` with ``c`` of shape ``(group_size(d, group),)``.
+    """
+    d = check_d(d)
+    groups = DYNAMICS_GROUPS if (isinstance(target, str) and target == "mixed") else _check_groups(target)
+    rng = check_rng(rng)
+    lam = group_eigenvalues(d, exact=True)
+    out = {}
+    for g in groups:
+        c = rng.standard_normal(group_size(d, g))
+        out[g] = c / (np.linalg.norm(c) * np.sqrt(lam[g]))
+    return out
+
+
+def target_function(x: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndarray:
+    r"""The target :math:`y(x) = \sum_g \sum_{k \in g} c_k F_k(x)` at the inputs ``x``, shape (N,).
+
+    :math:`F_k` are the limits of Theorems 3.1–3.5 (:func:`companion.limit`).
+    """
+    x = check_array(x, "x", ndim=2)
+    coefficients = _check_coefficients(coefficients, x.shape[1])
+    return sum(limit(x, g) @ c for g, c in coefficients.items())
+
+
+def target_moment(W: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndarray:
+    r"""The population linear term :math:`b = \mathbb E_x[X(x)\,y(x)]`, exactly: :math:`\sum_g \lambda_g V_g c_g`.
+
+    For every finite :math:`m` and every :math:`W`,
+
+    .. math::
+
+       \mathbb E_{x\sim N(0,I_d)}\bigl[X(x)F_0(x)\bigr] = \lambda_0 v^{(0)},\quad
+       \mathbb E\bigl[X(x)F_l(x)\bigr] = \tfrac14 v^{(l)},\quad
+       \mathbb E\bigl[X(x)F_{\alpha\beta}(x)\bigr] = \lambda_2 v^{(\alpha,\beta)}
+
+    (and hence :math:`\lambda_2 v^{(\gamma)}` for :math:`F_\gamma`), with the exact eigenvalues
+    :math:`\lambda_0 = d c_0^2`, :math:`\lambda_2 = c_3^2/(d+2)`: entry :math:`i` is an
+    expectation :math:`\mathbb E[\sigma(x^\top w_i)F_k(x)]` that the computations of Appendices
+    A–C evaluate with the roles of :math:`x` and :math:`Z` exchanged. So the population loss of
+    the target :math:`y` is :math:`\frac12 v^\top Jv - b^\top v + \frac12\mathbb E[y^2]`
+    with no Monte Carlo.
+
+    Returns
+    -------
+    b : ndarray of shape (m,)
+    """
+    W = check_W(W, min_d=3)
+    coefficients = _check_coefficients(coefficients, W.shape[0])
+    lam = group_eigenvalues(W.shape[0], exact=True)
+    return sum(lam[g] * (group_vectors(W, g) @ c) for g, c in coefficients.items())
+
+
+def training_problem(
+    W: np.ndarray, x: np.ndarray, y: np.ndarray, *, sizes: Sequence[int] | None = None
+) -> tuple[np.ndarray, np.ndarray] | list[tuple[np.ndarray, np.ndarray]]:
+    r"""Hessian and linear term of the training loss: :math:`\hat J_N = X^\top X/N`, :math:`b_N = X^\top y/N`.
+
+    The features are built :math:`4096` inputs at a time (memory :math:`O(m^2 + 4096\,m)`).
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+    x : ndarray of shape (N, d)
+    y : ndarray of shape (N,)
+        The targets.
+    sizes : sequence of int, optional
+        Return the problems of the first ``N'`` inputs for every ``N'`` in ``sizes``
+        (increasing, at most ``N``), at the cost of the largest one only.
+
+    Returns
+    -------
+    (J_hat, b) or a list of them (one per size)
+    """
+    W = check_W(W)
+    check_dense(W.shape[1])
+    x = check_x(x, W.shape[0])
+    y = check_array(y, "y", ndim=1)
+    if y.shape[0] != x.shape[0]:
+        raise ValueError(f"y must have one target per input (N = {x.shape[0]}), got shape {y.shape}")
+    n = x.shape[0]
+    if sizes is None:
+        stops = [n]
+    else:
+        stops = [check_int(s, "sizes", minimum=1, maximum=n) for s in sizes]
+        if not stops or any(b <= a for a, b in zip(stops, stops[1:])):
+            raise ValueError(f"sizes must be a non-empty increasing sequence of sample sizes <= {n}, got {list(sizes)}")
+    m = W.shape[1]
+    H = np.zeros((m, m))
+    b = np.zeros(m)
+    out, start = [], 0
+    for stop in stops:
+        for lo in range(start, stop, _N_BLOCK):
+            hi = min(lo + _N_BLOCK, stop)
+            X = features(x[lo:hi], W)
+            H += X.T @ X
+            b += X.T @ y[lo:hi]
+        start = stop
+        out.append(((H + H.T) / (2.0 * stop), b / stop))
+    return out[0] if sizes is None else out
+
+
+def largest_eigenvalue(H: np.ndarray) -> float:
+    r""":math:`\lambda_{\max}(H)` of a symmetric matrix (Lanczos, :func:`scipy.sparse.linalg.eigsh`)."""
+    H = _check_H(H)
+    if H.shape[0] <= 3:
+        return float(np.linalg.eigvalsh(H)[-1])
+    v0 = np.ones(H.shape[0])
+    return float(scipy.sparse.linalg.eigsh(H, k=1, which="LA", return_eigenvectors=False, tol=1e-10, v0=v0)[0])
+
+
+# --------------------------------------------------------------------------- gradient descent
+
+
+@dataclass
+class Descent:
+    r"""The result of :func:`gradient_descent`.
+
+    Attributes
+    ----------
+    trajectory : ndarray of shape (steps + 1, ...)
+        The iterates :math:`v_0, \dots, v_T` (``record`` None), or ``record @ v_t``.
+    loss : ndarray of shape (steps + 1,) (or (steps + 1, k) for k right-hand sides)
+        :math:`\tfrac12 v_t^\top H v_t - b^\top v_t`, the loss up to its constant.
+    final : ndarray
+        The last iterate :math:`v_T`.
+    eta : float
+    """
+
+    trajectory: np.ndarray
+    loss: np.ndarray
+    final: np.ndarray
+    eta: float
+
+
+def gradient_descent(
+    H: np.ndarray,
+    b: np.ndarray,
+    eta: float,
+    steps: int,
+    *,
+    v0: np.ndarray | None = None,
+    record: np.ndarray | None = None,
+    check_stable: bool = True,
+) -> Descent:
+    r"""Gradient descent on :math:`L(v) = \frac12 v^\top H v - b^\top v`: :math:`v_{t+1} = v_t - \eta(Hv_t - b)`.
+
+    One matrix product per step (``b`` may hold several right-hand sides as columns, run
+    together with one BLAS-3 product).
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, m)
+        The Hessian (:math:`\hat J_N` or :math:`J`), symmetric positive semi-definite.
+    b : ndarray of shape (m,) or (m, k)
+    eta : float
+        Learning rate, :math:`0 < \eta < 2/\lambda_{\max}(H)` (checked unless ``check_stable`` is
+        False).
+    steps : int
+        Number of steps :math:`T \ge 0`.
+    v0 : ndarray like ``b``, optional
+        Starting point (default 0).
+    record : ndarray of shape (K, m), optional
+        Store ``record @ v_t`` instead of :math:`v_t` (e.g. ``(H S)^T`` for residual components).
+
+    Returns
+    -------
+    Descent
+    """
+    H = _check_H(H)
+    m = H.shape[0]
+    b = _check_b(b, m)
+    steps = check_int(steps, "steps", minimum=0)
+    eta = _check_eta(eta, largest_eigenvalue(H) if check_stable else None)
+    v = np.zeros_like(b) if v0 is None else _check_b(v0, m, "v0").copy()
+    if v.shape != b.shape:
+        raise ValueError(f"v0 must have the shape of b {b.shape}, got {v.shape}")
+    if record is None:
+        need = 8 * (steps + 1) * v.size
+        if need > _MAX_TRAJECTORY_BYTES:
+            raise ValueError(
+                f"steps = {steps}: storing every iterate needs {need / 1024**2:.0f} MiB; pass record "
+                "(a K x m matrix) to store record @ v_t only"
+            )
+        traj = np.empty((steps + 1, *v.shape))
+    else:
+        record = check_array(record, "record", ndim=2)
+        if record.shape[1] != m:
+            raise ValueError(f"record must have m = {m} columns, got shape {record.shape}")
+        traj = np.empty((steps + 1, record.shape[0], *v.shape[1:]))
+    loss = np.empty((steps + 1, *v.shape[1:]))
+    for t in range(steps + 1):
+        Hv = H @ v
+        traj[t] = v if record is None else record @ v
+        loss[t] = 0.5 * np.einsum("i...,i...->...", v, Hv) - np.einsum("i...,i...->...", b, v)
+        if t < steps:
+            Hv -= b
+            v -= eta * Hv
+    return Descent(trajectory=traj, loss=loss, final=v, eta=eta)
+
+
+def gd_closed_form(H: np.ndarray, b: np.ndarray, eta: float, t: int | Sequence[int], *, v0: np.ndarray | None = None) -> np.ndarray:
+    r"""The iterate :math:`v_t` of :func:`gradient_descent` in closed form, from :math:`H = U\,\mathrm{diag}(\mu)\,U^\top`.
+
+    .. math::
+
+       v_t = U\Bigl[(1-\eta\mu)^t \odot U^\top v_0 + \frac{1-(1-\eta\mu)^t}{\mu}\odot U^\top b\Bigr],
+
+    where :math:`\frac{1-(1-\eta\mu)^t}{\mu}` is read as :math:`\eta t` at :math:`\mu = 0`
+    (the proposition of the book's chapter "Learning dynamics"). No condition on :math:`\eta` is needed for the formula.
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, m)
+    b : ndarray of shape (m,)
+    eta : float
+    t : int or sequence of int
+    v0 : ndarray of shape (m,), optional
+
+    Returns
+    -------
+    ndarray of shape (m,) or (len(t), m)
+    """
+    H = _check_H(H)
+    m = H.shape[0]
+    b = _check_b(b, m)
+    if b.ndim != 1:
+        raise ValueError(f"b must be a vector of shape ({m},), got shape {b.shape}")
+    eta = _check_eta(eta)
+    single = np.ndim(t) == 0
+    ts = np.array([check_int(s, "t", minimum=0) for s in np.atleast_1d(t).tolist()])
+    v0 = np.zeros(m) if v0 is None else _check_b(v0, m, "v0")
+    mu, U = np.linalg.eigh(H)
+    rho = 1.0 - eta * mu
+    P = rho[None, :] ** ts[:, None]
+    small = np.abs(mu) <= 1e-300
+    G = np.where(small, eta * ts[:, None], (1.0 - P) / np.where(small, 1.0, mu))
+    out = (P * (U.T @ v0) + G * (U.T @ b)) @ U.T
+    return out[0] if single else out
+
+
+# --------------------------------------------------------------------------- components and rates
+
+
+def group_subspaces(
+    H: np.ndarray, W: np.ndarray, groups: Sequence[str] = DYNAMICS_GROUPS, *, rtol: float = 1e-9
+) -> dict[str, np.ndarray]:
+    r"""Nested :math:`H`-orthonormal bases of the group function spaces, in the order of ``groups``.
+
+    :math:`S_{g_1} = \mathrm{span}\{v^{(k)}: k \in g_1\}`; :math:`S_{g_j}` is the part of
+    :math:`\mathrm{span}\{v^{(k)}: k \in g_1\cup\dots\cup g_j\}` orthogonal to
+    :math:`S_{g_1}\oplus\dots\oplus S_{g_{j-1}}` in :math:`\langle u, w\rangle_H = u^\top H w`,
+    which is the inner product :math:`\langle f_u, f_w\rangle` of the functions in the loss's
+    metric (§2.3). A basis :math:`S` returned satisfies :math:`S^\top H S = I`. When :math:`H` is
+    rank-deficient (few data) a span may lose dimensions: directions with
+    :math:`\langle f, f\rangle_H` below ``rtol`` times the largest are dropped.
+
+    Returns
+    -------
+    dict
+        ``{group: S}`` with ``S`` of shape ``(m, r)``, ``r`` at most the group's size.
+    """
+    H = _check_H(H)
+    W = check_W(W, min_d=3)
+    if W.shape[1] != H.shape[0]:
+        raise ValueError(f"W must have m = {H.shape[0]} columns to match H, got shape {W.shape}")
+    groups = _check_groups(groups)
+    V = np.hstack([group_vectors(W, g) for g in groups])
+    edges = np.cumsum([0] + [group_size(W.shape[0], g) for g in groups])
+    HV = H @ V
+    gram = V.T @ HV
+    out: dict[str, np.ndarray] = {}
+    prev = np.zeros((V.shape[0], 0))  # H-orthonormal basis of the spans so far
+    top = None
+    for g, stop in zip(groups, edges[1:]):
+        w, U = np.linalg.eigh(gram[:stop, :stop])
+        top = w[-1] if top is None else max(top, w[-1])
+        keep = w > rtol * top
+        B = V[:, :stop] @ (U[:, keep] / np.sqrt(w[keep]))  # H-orthonormal basis of span(V[:, :stop])
+        if prev.shape[1]:
+            C = B.T @ (H @ prev)  # coordinates of the previous spans in B
+            N = scipy.linalg.null_space(C.T, rcond=1e-8) if C.shape[0] > C.shape[1] else np.zeros((B.shape[1], 0))
+            S = B @ N
+        else:
+            S = B
+        out[g] = S
+        prev = np.hstack([prev, S])
+    return out
+
+
+def ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
+    r"""Ritz values of the loss's function-space operator on the span of an :math:`H`-orthonormal ``S``.
+
+    Gradient descent multiplies the residual by :math:`I - \eta K` with
+    :math:`K f_v = f_{Hv}`; on :math:`\mathrm{span}\{f_s\}` its Rayleigh quotients are
+    :math:`\langle f_s, K f_s\rangle = s^\top H^2 s`, so this returns the eigenvalues of
+    :math:`S^\top H^2 S` (ascending). They equal :math:`\lambda` for every column if the span is an
+    eigenspace of :math:`H` with eigenvalue :math:`\lambda`.
+    """
+    H = _check_H(H)
+    S = check_array(S, "S", ndim=2) if np.size(S) else np.zeros((H.shape[0], 0))
+    if S.shape[0] != H.shape[0]:
+        raise ValueError(f"S must have m = {H.shape[0]} rows, got shape {S.shape}")
+    HS = H @ S
+    return np.linalg.eigvalsh(HS.T @ HS)
+
+
+def fit_rate(amplitude: np.ndarray, eta: float, *, lo: float = 0.1) -> float:
+    r"""Effective eigenvalue :math:`\hat\lambda = (1 - \hat\rho)/\eta` of a decaying component :math:`A(t)`.
+
+    :math:`\log\hat\rho` is the least-squares slope of :math:`\log A(t)` against :math:`t` over the
+    first steps, while :math:`A(t)/A(0) \ge` ``lo`` (at least the first two). For
+    :math:`A(t) = (1-\eta\lambda)^t A(0)` it returns :math:`\lambda` exactly.
+
+    Parameters
+    ----------
+    amplitude : ndarray of shape (T + 1,)
+        :math:`A(0), \dots, A(T)`, positive at the start.
+    eta : float
+        The learning rate that produced it.
+    lo : float in (0, 1)
+        End of the fitting window, as a fraction of :math:`A(0)`.
+    """
+    A = check_array(amplitude, "amplitude", ndim=1)
+    eta = _check_eta(eta)
+    if not 0.0 < float(lo) < 1.0:
+        raise ValueError(f"lo must be in (0, 1), got {lo}")
+    if A.size < 2 or A[0] <= 0:
+        raise ValueError("amplitude must have at least 2 values and a positive start")
+    r = A / A[0]
+    below = np.nonzero(r < lo)[0]
+    stop = max(2, int(below[0]) if below.size else A.size)
+    r = r[:stop]
+    if np.any(r <= 0):
+        stop = max(2, int(np.nonzero(r <= 0)[0][0]))
+        r = r[:stop]
+        if np.any(r <= 0):
+            raise ValueError("amplitude must stay positive over the first two steps")
+    t = np.arange(r.size)
+    slope = np.sum(t * np.log(r)) / np.sum(t * t)  # through the origin: log r(0) = 0
+    return float((1.0 - np.exp(slope)) / eta)
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+@dataclass
+class LearningCurves:
+    r"""One gradient-descent run and its measured rates (:func:`learning_curves`).
+
+    Attributes
+    ----------
+    d, m : int
+    n_train : int or None
+        Number of training inputs (None: the population loss, Hessian :math:`J`).
+    eta : float
+        The learning rate, :math:`\eta = 1/(2\lambda_{\max}(H))` unless given.
+    lambda_max : float
+        :math:`\lambda_{\max}(H)`.
+    steps : ndarray of shape (T + 1,)
+    components : dict
+        ``{group: A_g(t)}``, the norm of the residual's projection on the group's (nested) span.
+    loss : ndarray of shape (T + 1,)
+        The loss :math:`L(v_t)` (training loss, or population loss for ``n_train`` None).
+    measured : dict
+        ``{group: effective eigenvalue}`` from :func:`fit_rate`.
+    hessian : dict
+        ``{group: mean Ritz value of H}``: the rate the *actual* Hessian predicts.
+    fisher : dict
+        ``{group: mean Ritz value of J}``: the Fisher prediction at this :math:`W` (§1's argument).
+    hessian_range : dict
+        ``{group: (smallest, largest) Ritz value of H}``.
+    exact, paper : dict
+        The group eigenvalues as :math:`m\to\infty`: exact and the paper's (eq. (5)).
+    dims : dict
+        ``{group: dimension of the span}`` (smaller than the group's size when data are few).
+    coefficients : dict
+        The target's coefficients (:func:`target_coefficients`).
+    """
+
+    d: int
+    m: int
+    n_train: int | None
+    eta: float
+    lambda_max: float
+    steps: np.ndarray
+    components: dict
+    loss: np.ndarray
+    measured: dict
+    hessian: dict
+    fisher: dict
+    hessian_range: dict
+    exact: dict
+    paper: dict
+    dims: dict
+    coefficients: dict = field(repr=False)
+
+    def ratios(self, which: str = "measured") -> dict[str, float]:
+        r"""The rates of ``which`` (``"measured"``, ``"hessian"``, ``"fisher"``, ``"exact"``, ``"paper"``) divided by that of G2."""
+        vals = getattr(self, which)
+        return {g: vals[g] / vals["G2"] for g in self.measured}
+
+
+def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo):
+    lam_max = largest_eigenvalue(H)
+    eta = 1.0 / (2.0 * lam_max) if eta is None else _check_eta(eta, lam_max)
+    S = group_subspaces(H, W, groups)
+    SJ = S if J is H else group_subspaces(J, W, groups)
+    HS = {g: H @ S[g] for g in groups}
+    record = np.vstack([HS[g].T for g in groups])
+    run = gradient_descent(H, b, eta, steps, record=record, check_stable=False)
+    comps, start = {}, 0
+    for g in groups:
+        k = S[g].shape[1]
+        coords = (S[g].T @ b)[None, :] - run.trajectory[:, start : start + k]
+        comps[g] = np.linalg.norm(coords, axis=1)
+        start += k
+    measured, hess, rng_, fish = {}, {}, {}, {}
+    for g in groups:
+        rz = ritz_values(H, S[g])
+        hess[g] = float(rz.mean()) if rz.size else float("nan")
+        rng_[g] = (float(rz.min()), float(rz.max())) if rz.size else (float("nan"),) * 2
+        rf = ritz_values(J, SJ[g])
+        fish[g] = float(rf.mean())
+        A = comps[g]
+        measured[g] = fit_rate(A, eta, lo=lo) if A[0] > 1e-8 * max(a[0] for a in comps.values()) else float("nan")
+    return dict(eta=eta, lambda_max=lam_max, components=comps, loss=run.loss + c_half_y2,
+                measured=measured, hessian=hess, fisher=fish, hessian_range=rng_,
+                dims={g: S[g].shape[1] for g in groups})
+
+
+def _setup(d, m, target, seed, coefficients):
+    d = check_d(d)
+    m = check_int(m, "m", minimum=2)
+    check_dense(m)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence([int(seed), d, m]).spawn(3)]
+    W = sample_weights(d, m, rngs[0])
+    coef = target_coefficients(d, target, rng=rngs[1]) if coefficients is None else _check_coefficients(coefficients, d)
+    return d, m, W, coef, rngs[2]
+
+
+def learning_curves(
+    d: int,
+    m: int,
+    *,
+    n_train: int | None = None,
+    target: str | Sequence[str] = "mixed",
+    coefficients: dict | None = None,
+    eta: float | None = None,
+    steps: int = 800,
+    noise: float = 0.0,
+    seed: int = 0,
+    lo: float = 0.1,
+) -> LearningCurves:
+    r"""Train :math:`v` by gradient descent on a target built from :math:`F_0, F_l, F_{\alpha\beta}` and measure the rates.
+
+    Draws :math:`W` (``d x m``) and the target's coefficients from ``seed``; builds the population
+    loss (``n_train`` None: Hessian :math:`J`, :func:`companion.fisher_exact`, linear term
+    :func:`target_moment`) or the training loss on ``n_train`` Gaussian inputs with targets
+    :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n` (:func:`training_problem`); runs
+    :func:`gradient_descent` from :math:`v_0 = 0` with :math:`\eta = 1/(2\lambda_{\max}(H))` (or
+    the given ``eta``); and measures each group's residual component :math:`A_g(t)` in the
+    loss's own inner product (:func:`group_subspaces`) and its effective eigenvalue
+    (:func:`fit_rate`). Groups absent from the target are still measured when their component
+    is not zero (with few data, other groups' residual leaks into them).
+
+    Parameters
+    ----------
+    d, m : int
+        Input dimension (``>= 3``) and width.
+    n_train : int, optional
+        Number of training inputs; None for the population loss.
+    target : str or sequence of str
+        See :func:`target_coefficients` (ignored if ``coefficients`` is given).
+    coefficients : dict, optional
+        Explicit target coefficients ``{group: c}``.
+    eta : float, optional
+        Learning rate, ``0 < eta < 2 / lambda_max``.
+    steps : int
+        Number of gradient steps.
+    noise : float
+        Standard deviation of Gaussian label noise (training loss only).
+    seed : int
+    lo : float
+        Window of :func:`fit_rate`.
+
+    Returns
+    -------
+    LearningCurves
+    """
+    d, m, W, coef, rng = _setup(d, m, target, seed, coefficients)
+    steps = check_int(steps, "steps", minimum=2)
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    groups = DYNAMICS_GROUPS
+    lam = group_eigenvalues(d, exact=True)
+    J = fisher_exact(W)
+    if n_train is None:
+        H, b = J, target_moment(W, coef)
+        half_y2 = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
+    else:
+        n_train = check_int(n_train, "n_train", minimum=1)
+        x = sample_inputs(d, n_train, rng)
+        y = target_function(x, coef) + float(noise) * rng.standard_normal(n_train)
+        H, b = training_problem(W, x, y)
+        half_y2 = 0.5 * float(y @ y) / n_train
+    res = _run(H, b, W, J, groups, eta, steps, half_y2, lo)
+    return LearningCurves(d=d, m=m, n_train=n_train, steps=np.arange(steps + 1), exact=lam,
+                          paper=group_eigenvalues(d), coefficients=coef, **res)
+
+
+def rates_vs_samples(
+    d: int,
+    m: int,
+    sizes: Sequence[int],
+    *,
+    target: str | Sequence[str] = "mixed",
+    steps: int = 800,
+    noise: float = 0.0,
+    seed: int = 0,
+    lo: float = 0.1,
+):
+    r"""Measured rates against the number of training inputs :math:`N`, and the population run.
+
+    One :math:`W`, one target and one sample of ``max(sizes)`` inputs (seeded); the training
+    problem of the first :math:`N` inputs for each :math:`N` in ``sizes`` (nested samples,
+    :func:`training_problem`), each trained as in :func:`learning_curves`, plus the population
+    loss (:math:`N = \infty`). The Fisher prediction is the mean Ritz value of :math:`J` on each
+    group (the same for every row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(N, group)`` (``N = inf`` for the population row, last), with columns
+        ``measured`` (effective eigenvalue), ``hessian`` and ``hessian_lo``/``hessian_hi`` (mean,
+        smallest and largest Ritz value of :math:`\hat J_N` on the group), ``fisher``, ``exact``,
+        ``dim`` (dimension of the group's span), ``vs_fisher`` (``measured / fisher - 1``),
+        ``hessian_gap`` (:math:`\|\hat J_N - J\|_2 / \|J\|_2`) and ``vs_population``
+        (``measured`` over the population row's ``measured``, minus 1).
+    """
+    import pandas as pd
+
+    d, m, W, coef, rng = _setup(d, m, target, seed, None)
+    steps = check_int(steps, "steps", minimum=2)
+    ns = sorted(check_int(n, "sizes", minimum=1) for n in sizes)
+    if not ns or len(set(ns)) != len(ns):
+        raise ValueError(f"sizes must list distinct sample sizes >= 1, got {list(sizes)}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    groups = DYNAMICS_GROUPS
+    lam = group_eigenvalues(d, exact=True)
+    J = fisher_exact(W)
+    x = sample_inputs(d, ns[-1], rng)
+    y = target_function(x, coef) + float(noise) * rng.standard_normal(ns[-1])
+    problems = training_problem(W, x, y, sizes=ns)
+    half_pop = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
+    normJ = largest_eigenvalue(J)
+    records = []
+    for n, (H, b) in [*zip(ns, problems), (np.inf, (J, target_moment(W, coef)))]:
+        res = _run(H, b, W, J, groups, None, steps, half_pop, lo)
+        gap = 0.0
+        if H is not J:  # spectral norm of H - J (Lanczos, largest magnitude)
+            top = scipy.sparse.linalg.eigsh(H - J, k=1, which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(m))
+            gap = float(np.abs(top[0])) / normJ
+        for g in groups:
+            records.append(dict(N=n, group=g, measured=res["measured"][g], hessian=res["hessian"][g],
+                                hessian_lo=res["hessian_range"][g][0], hessian_hi=res["hessian_range"][g][1],
+                                fisher=res["fisher"][g], exact=lam[g], dim=res["dims"][g],
+                                vs_fisher=res["measured"][g] / res["fisher"][g] - 1.0, hessian_gap=gap))
+    frame = pd.DataFrame.from_records(records).set_index(["N", "group"])
+    population = frame.xs(np.inf, level="N")["measured"]
+    per_row = population.reindex(frame.index.get_level_values("group")).to_numpy()
+    frame["vs_population"] = frame["measured"] / per_row - 1.0
+    frame.attrs.update(d=d, m=m, steps=steps)
+    return frame

@@ -1,0 +1,839 @@
+r"""Other input distributions: the empirical Fisher matrix and non-Gaussian inputs (paper §6).
+
+The paper's Fisher information is an expectation over :math:`x \sim N(0, I_d)`. For any input
+distribution :math:`p` it becomes
+
+.. math::
+
+   J_p = \mathbb{E}_{x \sim p}\left[X(x) X(x)^\top\right], \qquad X(x) = \sigma(x^\top W).
+
+Every distribution here has mean 0, is symmetric (:math:`x \mapsto -x` leaves it unchanged)
+and has :math:`\operatorname{tr}\Sigma_p = d` for :math:`\Sigma_p = \mathbb E_p[xx^\top]`, so that
+only its *shape* changes:
+
+=================  =====================================================  ==========================
+``dist``           :math:`x`                                              :math:`\Sigma_p`
+=================  =====================================================  ==========================
+``gaussian``       :math:`N(0, I_d)` (the paper)                          :math:`I_d`
+``uniform``        uniform on the cube :math:`[-\sqrt3, \sqrt3]^d`        :math:`I_d`
+``laplace``        iid Laplace coordinates of scale :math:`1/\sqrt2`      :math:`I_d`
+``ar1``            :math:`N(0, \Sigma)`, :math:`\Sigma_{ij} = \rho^{|i-j|}`  :math:`\Sigma`
+``equicorrelated`` :math:`N(0, \Sigma)`, :math:`\Sigma = (1-\rho)I + \rho\mathbf 1\mathbf 1^\top`  :math:`\Sigma`
+``subspace``       :math:`\sqrt{d/k}\,(z_1, \dots, z_k, 0, \dots, 0)`, :math:`z \sim N(0, I_k)`  rank :math:`k`
+=================  =====================================================  ==========================
+
+**Exact where a closed form exists.** A Gaussian input :math:`x = A z`, :math:`z \sim N(0, I_r)`,
+gives :math:`x^\top W = z^\top (A^\top W)`: the model with inputs :math:`N(0, I_r)` and weights
+:math:`A^\top W`, so :math:`J_p(W) = J(A^\top W)` (:func:`companion.fisher_exact`). The other
+distributions use Monte Carlo, chunked over samples, with a standard error.
+
+**The odd part is exactly linear.** Since :math:`\sigma(t) = (t + |t|)/2`, for every symmetric
+:math:`p` the cross terms vanish and
+
+.. math::
+
+   J_p = \tfrac14 W^\top \Sigma_p W + \tfrac14\, \mathbb E_p\bigl[|W^\top x|\,|W^\top x|^\top\bigr],
+
+so the functions of the second group, :math:`F_l(x) = x_l/2`, have the Gram matrix
+:math:`\Sigma_p/4` whatever the shape of :math:`p`: the level :math:`1/4` survives every
+distribution with :math:`\Sigma_p = I_d` and splits into :math:`\operatorname{eig}(\Sigma_p)/4`
+otherwise. The first group keeps :math:`\mathbb E_p[F_0^2] = c_0^2 \operatorname{tr}\Sigma_p`;
+only the third group's norms depend on the shape beyond :math:`\Sigma_p`.
+
+The limits of Theorems 3.1–3.5 are limits over :math:`W` at a *fixed* :math:`x`; they hold
+for inputs from any distribution (:func:`limit_mae_under`). What changes with :math:`p` is the
+inner product :math:`\langle f, g\rangle_p = \mathbb E_p[f g]`, hence the norms
+:math:`v^\top J_p v \to \mathbb E_p[F^2]` and whether the :math:`v` are eigenvectors of
+:math:`J_p` (:func:`limit_gram`, :func:`basis_gram`, :func:`gram_summary`).
+
+Example
+-------
+>>> import companion as cp
+>>> x = cp.sample_distribution("uniform", d=10, n=5, rng=0)
+>>> x.shape
+(5, 10)
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse.linalg
+
+from ._validate import check_d, check_int, check_rng, check_W
+from .eigengroups import GROUPS, basis, group_eigenvalues, group_size
+from .fisher import features, fisher_exact, sample_weights
+from .harmonics import multiplicity
+from .limits import limit
+from .simulate import member_mae
+
+__all__ = [
+    "INPUT_DISTRIBUTIONS",
+    "input_covariance",
+    "input_factor",
+    "sample_distribution",
+    "InputFisher",
+    "fisher_under",
+    "BasisGram",
+    "basis_gram",
+    "limit_gram",
+    "gram_summary",
+    "limit_mae_under",
+    "spectrum_under",
+    "spectrum_parity",
+    "distribution_table",
+    "EmpiricalFisherStudy",
+    "empirical_fisher_study",
+    "empirical_readings",
+]
+
+#: The input distributions, in the order of the chapter's tables.
+INPUT_DISTRIBUTIONS = ("gaussian", "uniform", "laplace", "ar1", "equicorrelated", "subspace")
+#: Distributions that are Gaussian, x = A z: their Fisher matrix has a closed form.
+_GAUSSIAN_FAMILY = ("gaussian", "ar1", "equicorrelated", "subspace")
+#: The four groups of the basis of decomposition (5), in the order of :func:`companion.basis`.
+_BASIS_GROUPS = GROUPS[:4]
+#: Samples per chunk in the Monte Carlo loops (bounds the N x m feature block).
+_SAMPLE_BYTES = 32 * 1024**2
+
+
+# --------------------------------------------------------------------------- parameters
+def _check_dist(dist: object) -> str:
+    if not isinstance(dist, str) or dist not in INPUT_DISTRIBUTIONS:
+        raise ValueError(f"dist must be one of {list(INPUT_DISTRIBUTIONS)}, got {dist!r}")
+    return dist
+
+
+def _check_params(dist: object, d: object, rho: object, k: object, *, min_d: int = 1) -> tuple[str, int, float, int]:
+    """Validate (dist, d, rho, k); return them with the defaults filled in."""
+    dist = _check_dist(dist)
+    d = check_d(d, minimum=min_d)
+    if isinstance(rho, bool) or not isinstance(rho, numbers.Real):
+        raise TypeError(f"rho must be a real number, got {type(rho).__name__} {rho!r}")
+    rho = float(rho)
+    if not np.isfinite(rho):
+        raise ValueError(f"rho must be finite, got {rho}")
+    if dist == "ar1" and not -1.0 < rho < 1.0:
+        raise ValueError(f"rho must be in (-1, 1) for dist='ar1', got {rho}")
+    if dist == "equicorrelated":
+        lo = -1.0 / (d - 1) if d > 1 else -np.inf
+        if not lo < rho < 1.0:
+            raise ValueError(f"rho must be in ({lo:.4g}, 1) for dist='equicorrelated' at d = {d}, got {rho}")
+    k = max(1, d // 2) if k is None else check_int(k, "k", minimum=1, maximum=d)
+    return dist, d, rho, k
+
+
+def input_covariance(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -> np.ndarray:
+    r"""The second-moment matrix :math:`\Sigma_p = \mathbb E_p[x x^\top]` (mean 0, trace :math:`d`).
+
+    :math:`I_d` for ``gaussian``, ``uniform`` and ``laplace``; :math:`\rho^{|i-j|}` for ``ar1``;
+    :math:`(1-\rho)I_d + \rho\mathbf 1\mathbf 1^\top` for ``equicorrelated``;
+    :math:`\frac dk\operatorname{diag}(1,\dots,1,0,\dots,0)` (:math:`k` ones) for ``subspace``.
+
+    Parameters
+    ----------
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    d : int
+        Input dimension, ``d >= 1``.
+    rho : float
+        Correlation: in :math:`(-1, 1)` for ``ar1``, in :math:`(-\frac1{d-1}, 1)` for
+        ``equicorrelated`` (where :math:`\Sigma` is positive definite); ignored otherwise.
+    k : int, optional
+        Dimension of the subspace, ``1 <= k <= d`` (default ``max(1, d // 2)``).
+
+    Returns
+    -------
+    Sigma : ndarray of shape (d, d)
+    """
+    dist, d, rho, k = _check_params(dist, d, rho, k)
+    if dist == "ar1":
+        i = np.arange(d)
+        return rho ** np.abs(i[:, None] - i[None, :])
+    if dist == "equicorrelated":
+        return (1.0 - rho) * np.eye(d) + rho * np.ones((d, d))
+    if dist == "subspace":
+        return np.diag(np.r_[np.full(k, d / k), np.zeros(d - k)])
+    return np.eye(d)
+
+
+def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -> np.ndarray:
+    r"""The factor :math:`A` (``d x r``) with :math:`x = A z`, :math:`z \sim N(0, I_r)`, of a Gaussian ``dist``.
+
+    :math:`A A^\top = \Sigma_p` (:func:`input_covariance`): the identity for ``gaussian``,
+    the Cholesky factor for ``ar1`` and ``equicorrelated``, and :math:`\sqrt{d/k}\,[I_k; 0]`
+    (``d x k``) for ``subspace``. ``uniform`` and ``laplace`` have none (``ValueError``).
+    """
+    dist, d, rho, k = _check_params(dist, d, rho, k)
+    if dist not in _GAUSSIAN_FAMILY:
+        raise ValueError(f"dist must be Gaussian (one of {list(_GAUSSIAN_FAMILY)}) to have a factor A, got {dist!r}")
+    if dist == "subspace":
+        return np.sqrt(d / k) * np.eye(d, k)
+    if dist == "gaussian":
+        return np.eye(d)
+    return np.linalg.cholesky(input_covariance(dist, d, rho=rho))
+
+
+def sample_distribution(
+    dist: str, d: int, n: int, rng: np.random.Generator | int, *, rho: float = 0.5, k: int | None = None
+) -> np.ndarray:
+    r"""Draw ``n`` inputs from ``dist`` as the rows of an ``(n, d)`` array.
+
+    All have mean 0 and :math:`\mathbb E[xx^\top] = \Sigma_p` (:func:`input_covariance`):
+    ``gaussian`` :math:`N(0, I_d)` (the same numbers as :func:`companion.sample_inputs` for the
+    same ``rng``); ``uniform`` on :math:`[-\sqrt3, \sqrt3]^d`; ``laplace`` with density
+    :math:`\prod_i \frac{1}{\sqrt2} e^{-\sqrt2 |x_i|}`; ``ar1``, ``equicorrelated``, ``subspace``
+    as :math:`x = A z` (:func:`input_factor`).
+
+    Parameters
+    ----------
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    d, n : int
+        Input dimension and number of samples, both ``>= 1``.
+    rng : numpy.random.Generator or int
+    rho, k
+        As in :func:`input_covariance`.
+    """
+    dist, d, rho, k = _check_params(dist, d, rho, k)
+    n = check_int(n, "n")
+    rng = check_rng(rng)
+    if dist == "gaussian":
+        return rng.standard_normal((n, d))
+    if dist == "uniform":
+        return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), size=(n, d))
+    if dist == "laplace":
+        return rng.laplace(0.0, 1.0 / np.sqrt(2.0), size=(n, d))
+    A = input_factor(dist, d, rho=rho, k=k)
+    return rng.standard_normal((n, A.shape[1])) @ A.T
+
+
+def _chunks(n: int, width: int) -> list[tuple[int, int]]:
+    step = int(max(16, min(n, _SAMPLE_BYTES // (8 * max(width, 1)))))
+    return [(s, min(s + step, n)) for s in range(0, n, step)]
+
+
+# --------------------------------------------------------------------------- Fisher matrix
+@dataclass
+class InputFisher:
+    r"""The Fisher matrix :math:`J_p` of one input distribution.
+
+    Attributes
+    ----------
+    J : ndarray of shape (m, m)
+    se : ndarray of shape (m, m)
+        Standard error of every entry (zeros when exact).
+    exact : bool
+        True when :math:`J_p = J(A^\top W)` was used.
+    n : int
+        Monte Carlo sample size (0 when exact).
+    """
+
+    J: np.ndarray = field(repr=False)
+    se: np.ndarray = field(repr=False)
+    exact: bool
+    n: int
+
+
+def fisher_under(
+    W: np.ndarray,
+    dist: str,
+    *,
+    rho: float = 0.5,
+    k: int | None = None,
+    method: str = "auto",
+    n: int = 20_000,
+    rng: np.random.Generator | int | None = None,
+) -> InputFisher:
+    r"""The Fisher matrix :math:`J_p = \mathbb E_{x\sim p}[X X^\top]` for inputs from ``dist``.
+
+    ``method="exact"`` (the default for the Gaussian family): :math:`J_p(W) = J(A^\top W)` with
+    :math:`x = Az` (:func:`input_factor`, :func:`companion.fisher_exact`).
+    ``method="mc"`` (the default for ``uniform`` and ``laplace``):
+    :math:`\hat J = \frac1n\sum_s X(x_s)X(x_s)^\top` over ``n`` samples in chunks, with the
+    standard error :math:`\sqrt{(\overline{(X_iX_j)^2} - \hat J_{ij}^2)/(n-1)}` of each entry.
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    rho, k
+        As in :func:`input_covariance`.
+    method : {"auto", "exact", "mc"}
+    n : int
+        Monte Carlo samples.
+    rng : numpy.random.Generator or int
+        Needed for Monte Carlo.
+    """
+    W = check_W(W)
+    d, m = W.shape
+    dist, d, rho, k = _check_params(dist, d, rho, k)
+    if method not in ("auto", "exact", "mc"):
+        raise ValueError(f"method must be 'auto', 'exact' or 'mc', got {method!r}")
+    if method == "exact" and dist not in _GAUSSIAN_FAMILY:
+        raise ValueError(f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}")
+    if method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY):
+        J = fisher_exact(input_factor(dist, d, rho=rho, k=k).T @ W)
+        return InputFisher(J=J, se=np.zeros_like(J), exact=True, n=0)
+    n = check_int(n, "n", minimum=2)
+    if rng is None:
+        raise ValueError("rng must be given (a Generator or a seed) for the Monte Carlo Fisher matrix")
+    rng = check_rng(rng)
+    S1 = np.zeros((m, m))
+    S2 = np.zeros((m, m))
+    for a, b in _chunks(n, m):
+        X = features(sample_distribution(dist, d, b - a, rng, rho=rho, k=k), W)
+        S1 += X.T @ X
+        X *= X
+        S2 += X.T @ X
+    J = S1 / n
+    se = np.sqrt(np.maximum(S2 / n - J * J, 0.0) / (n - 1))
+    return InputFisher(J=J, se=se, exact=False, n=n)
+
+
+def spectrum_under(W: np.ndarray, dist: str, **kwargs) -> np.ndarray:
+    r"""Eigenvalues of :math:`J_p` (:func:`fisher_under`, same keywords), descending."""
+    J = fisher_under(W, dist, **kwargs).J
+    return scipy.linalg.eigvalsh(J, driver="evd")[::-1]
+
+
+def spectrum_parity(W: np.ndarray, dist: str, *, top: int | None = None, **kwargs) -> dict:
+    r"""Eigenvalues of :math:`J_p` and how much of each eigenvector's function is odd.
+
+    For a symmetric :math:`p` the odd part of :math:`f_u = X^\top u` is :math:`x^\top W u/2`, of squared
+    norm :math:`u^\top(\frac14 W^\top\Sigma_p W)u` (the odd part of :math:`J_p`, exact). For each
+    eigenpair :math:`(\lambda, u)` of :math:`J_p` (:func:`fisher_under`, same keywords) this returns
+    the odd share :math:`u^\top(\frac14W^\top\Sigma_pW)u/\lambda`: close to 1 for the second
+    group's eigenvectors (the :math:`x_l/2`), close to 0 for the first and third groups'.
+
+    Returns
+    -------
+    dict
+        ``"eigenvalues"`` (descending, length ``top``), ``"odd_share"`` (same length) and
+        ``"odd_positions"``: the 1-based positions of the :math:`\operatorname{rank}\Sigma_p`
+        eigenvectors with the largest odd share (``2, ..., d+1`` when the order G1 > G2 > G3
+        holds).
+    """
+    W = check_W(W)
+    d, m = W.shape
+    fisher = fisher_under(W, dist, **kwargs)
+    top = m if top is None else check_int(top, "top", minimum=1, maximum=m)
+    lam, U = scipy.linalg.eigh(fisher.J, subset_by_index=[m - top, m - 1])
+    lam, U = lam[::-1], U[:, ::-1]
+    Sigma = input_covariance(dist, d, rho=kwargs.get("rho", 0.5), k=kwargs.get("k"))
+    B = W @ U
+    odd = np.einsum("ik,ij,jk->k", B, Sigma, B) / 4.0
+    share = odd / np.where(lam > 0, lam, np.inf)
+    r = int(np.linalg.matrix_rank(Sigma))
+    return {"eigenvalues": lam, "odd_share": share, "odd_positions": np.sort(np.argsort(share)[::-1][:r]) + 1}
+
+
+# --------------------------------------------------------------------------- Gram matrices
+@dataclass
+class BasisGram:
+    r"""Inner products of the basis functions of decomposition (5) under one distribution.
+
+    Attributes
+    ----------
+    G : ndarray of shape (K, K)
+        :math:`G_{ij} = \langle f_{v_i}, f_{v_j}\rangle_p = v_i^\top J_p v_j` (finite :math:`m`) or
+        :math:`\mathbb E_p[F_i F_j]` (the limits, :math:`m \to \infty`), ``K = d(d+3)/2``.
+    se : ndarray of shape (K, K)
+        Monte Carlo standard error of each entry (zeros when exact).
+    VtV : ndarray of shape (K, K)
+        :math:`v_i^\top v_j` (the identity in the limit).
+    trace : float
+        :math:`\operatorname{tr} J_p` (:math:`\operatorname{tr}\Sigma_p / 2` in the limit).
+    labels : list of str
+        Group of each basis vector, as :func:`companion.basis`.
+    d, n : int
+        Input dimension; Monte Carlo samples (0 when exact).
+    """
+
+    G: np.ndarray = field(repr=False)
+    se: np.ndarray = field(repr=False)
+    VtV: np.ndarray = field(repr=False)
+    trace: float
+    labels: list = field(repr=False)
+    d: int
+    n: int
+
+
+def _labels(d: int) -> list[str]:
+    return [g for g in _BASIS_GROUPS for _ in range(group_size(d, g))]
+
+
+def _accumulate(blocks) -> tuple[np.ndarray, np.ndarray, int]:
+    """Mean and standard error of Phi^T Phi / n over chunks of rows Phi."""
+    S1 = S2 = None
+    n = 0
+    for Phi in blocks:
+        P1 = Phi.T @ Phi
+        Q = Phi * Phi
+        P2 = Q.T @ Q
+        S1 = P1 if S1 is None else S1 + P1
+        S2 = P2 if S2 is None else S2 + P2
+        n += Phi.shape[0]
+    G = S1 / n
+    se = np.sqrt(np.maximum(S2 / n - G * G, 0.0) / max(n - 1, 1))
+    return G, se, n
+
+
+def basis_gram(
+    W: np.ndarray,
+    dist: str,
+    *,
+    rho: float = 0.5,
+    k: int | None = None,
+    method: str = "auto",
+    n: int = 20_000,
+    rng: np.random.Generator | int | None = None,
+) -> BasisGram:
+    r"""Gram matrix :math:`V^\top J_p V` of the :math:`d(d+3)/2` basis vectors of (5) under ``dist``.
+
+    Exact for the Gaussian family (:math:`J_p = J(A^\top W)`); otherwise by Monte Carlo without
+    forming :math:`J_p`: :math:`\frac1n\sum_s \Phi_s^\top\Phi_s` with
+    :math:`\Phi_s = X(x_s)^\top V` (:math:`V` from :func:`companion.basis`), in chunks of samples,
+    with standard errors. Arguments as :func:`fisher_under`; ``d >= 3``.
+    """
+    W = check_W(W, min_d=3)
+    d, m = W.shape
+    dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
+    if method not in ("auto", "exact", "mc"):
+        raise ValueError(f"method must be 'auto', 'exact' or 'mc', got {method!r}")
+    V, labels = basis(W)
+    VtV = V.T @ V
+    if method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY):
+        if dist not in _GAUSSIAN_FAMILY:
+            raise ValueError(f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}")
+        AW = input_factor(dist, d, rho=rho, k=k).T @ W
+        J = fisher_exact(AW)
+        G = V.T @ (J @ V)
+        return BasisGram(G=G, se=np.zeros_like(G), VtV=VtV, trace=float(np.einsum("ij,ij->", AW, AW) / 2.0),
+                         labels=labels, d=d, n=0)
+    n = check_int(n, "n", minimum=2)
+    if rng is None:
+        raise ValueError("rng must be given (a Generator or a seed) for the Monte Carlo Gram matrix")
+    rng = check_rng(rng)
+    K = V.shape[1]
+    traces = []
+
+    def blocks():
+        for a, b in _chunks(n, max(K, m)):
+            x = sample_distribution(dist, d, b - a, rng, rho=rho, k=k)
+            X = features(x, W)
+            traces.append(np.einsum("ij,ij->", X, X))
+            yield X @ V
+
+    G, se, _ = _accumulate(blocks())
+    return BasisGram(G=G, se=se, VtV=VtV, trace=float(sum(traces) / n), labels=labels, d=d, n=n)
+
+
+def limit_gram(
+    dist: str,
+    d: int,
+    *,
+    rho: float = 0.5,
+    k: int | None = None,
+    n: int = 200_000,
+    rng: np.random.Generator | int = 0,
+) -> BasisGram:
+    r"""The :math:`m \to \infty` Gram matrix :math:`\mathbb E_p[F_i(x) F_j(x)]` of the limit functions.
+
+    The functions are :math:`F_0`, :math:`F_l` (:math:`l = 1..d`), :math:`F_\gamma`
+    (:math:`\gamma = 1..d-1`) and :math:`F_{\alpha\beta}` (:math:`\alpha<\beta`), in the order of
+    :func:`companion.basis` (Theorems 3.1–3.5). Since :math:`v_i^\top J_p v_j =
+    \mathbb E_p[(X^\top v_i)(X^\top v_j)]` and :math:`X^\top v \to F` for every :math:`x`, this is
+    the limit of :func:`basis_gram`; no weights are drawn. Monte Carlo over ``n`` inputs, with
+    standard errors; ``VtV`` is the identity and ``trace`` is :math:`\operatorname{tr}\Sigma_p/2`
+    (the limit of :math:`\operatorname{tr}J_p = \frac12\operatorname{tr}(W^\top\Sigma_pW)`).
+    For ``gaussian`` the diagonal is :func:`companion.group_eigenvalues` ``(d, exact=True)``.
+    """
+    dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
+    n = check_int(n, "n", minimum=2)
+    rng = check_rng(rng)
+    K = d * (d + 3) // 2
+
+    def blocks():
+        for a, b in _chunks(n, 4 * K):
+            x = sample_distribution(dist, d, b - a, rng, rho=rho, k=k)
+            yield np.hstack([limit(x, g) for g in _BASIS_GROUPS])
+
+    G, se, n = _accumulate(blocks())
+    trace = float(np.trace(input_covariance(dist, d, rho=rho, k=k)) / 2.0)
+    return BasisGram(G=G, se=se, VtV=np.eye(K), trace=trace, labels=_labels(d), d=d, n=n)
+
+
+def gram_summary(gram: BasisGram) -> dict:
+    r"""What a :class:`BasisGram` says about the eigen-groups: levels, order, orthogonality, share.
+
+    Returns
+    -------
+    dict
+        ``quotients``: ``{group: array}``, the Rayleigh quotients
+        :math:`G_{ii}/(V^\top V)_{ii}` of every member;
+        ``mean``: ``{group: float}``, their mean (for ``"G3"`` over both parts of the third group);
+        ``levels``: ``{group: array}``, the eigenvalues of the group's block
+        (:math:`G_{gg}\,u = \lambda\,(V^\top V)_{gg}\,u`: the quotients after the best rotation
+        within the group), descending;
+        ``order_means``: True when the mean quotients satisfy G1 > G2 > G3;
+        ``order_members``: True when every G1 quotient exceeds every G2 quotient and every G2
+        quotient exceeds every G3 quotient;
+        ``order_levels``: the same for the ``levels`` (levels of zero are left out);
+        ``even_levels``: the eigenvalues of the joint block of G1 and G3 (the even functions,
+        which mix when the groups are not orthogonal), descending;
+        ``hierarchy``: True when the spectrum compressed to the basis keeps the paper's order:
+        the top even level above every G2 level, and every G2 level above all other even levels
+        (the G2 block is decoupled from the others when :math:`p` is symmetric, in the limit);
+        ``within``, ``between``: the largest :math:`|G_{ij}|/\sqrt{G_{ii}G_{jj}}` for :math:`i\neq j`
+        in the same group / in different groups (G3 one group), among functions whose norm is not
+        zero;
+        ``n_zero``: the number of basis functions of (numerically) zero norm;
+        ``share``: :math:`\operatorname{tr}\bigl((V^\top V)^{-1} G\bigr)/\operatorname{tr}J_p`, the
+        share of the trace of :math:`J_p` in the span of the basis (paper: at least 0.977).
+    """
+    G, VtV, labels = gram.G, gram.VtV, np.asarray(gram.labels)
+    merged = np.where(np.char.startswith(labels.astype(str), "G3"), "G3", labels)
+    diag = np.diag(G).copy()
+    q = diag / np.diag(VtV)
+    quotients = {g: q[labels == g] for g in _BASIS_GROUPS}
+    mean = {g: float(q[merged == g].mean()) for g in ("G1", "G2", "G3")}
+    levels = {}
+    for g in ("G1", "G2", "G3"):
+        idx = np.flatnonzero(merged == g)
+        levels[g] = scipy.linalg.eigh(G[np.ix_(idx, idx)], VtV[np.ix_(idx, idx)], eigvals_only=True)[::-1]
+    alive = diag > 1e-12 * diag.max()
+    s = np.sqrt(np.where(alive, diag, 1.0))
+    C = np.abs(G / np.outer(s, s))
+    ok = np.outer(alive, alive) & ~np.eye(len(diag), dtype=bool)
+    same = merged[:, None] == merged[None, :]
+    within = float(C[ok & same].max()) if np.any(ok & same) else 0.0
+    between = float(C[ok & ~same].max()) if np.any(ok & ~same) else 0.0
+
+    tol = 1e-12 * diag.max()
+
+    def ordered(a, b, c):
+        a, b, c = (v[v > tol] for v in (a, b, c))  # functions of zero norm carry no level
+        return bool(a.size and b.size and c.size and a.min() > b.max() and b.min() > c.max())
+
+    qm = {g: q[merged == g] for g in ("G1", "G2", "G3")}
+    even = np.flatnonzero(merged != "G2")
+    ev = scipy.linalg.eigh(G[np.ix_(even, even)], VtV[np.ix_(even, even)], eigvals_only=True)[::-1]
+    ev_alive, odd_alive = ev[ev > tol], levels["G2"][levels["G2"] > tol]
+    hierarchy = bool(ev_alive.size >= 2 and odd_alive.size and ev_alive[0] > odd_alive.max()
+                     and odd_alive.min() > ev_alive[1])
+    return {
+        "quotients": quotients,
+        "mean": mean,
+        "levels": levels,
+        "order_means": bool(mean["G1"] > mean["G2"] > mean["G3"]),
+        "order_members": ordered(qm["G1"], qm["G2"], qm["G3"]),
+        "order_levels": ordered(levels["G1"], levels["G2"], levels["G3"]),
+        "even_levels": ev,
+        "hierarchy": hierarchy,
+        "within": within,
+        "between": between,
+        "n_zero": int((~alive).sum()),
+        "share": float(np.trace(np.linalg.solve(VtV, G)) / gram.trace),
+    }
+
+
+def limit_mae_under(
+    dist: str,
+    d: int,
+    m: int,
+    *,
+    rho: float = 0.5,
+    k: int | None = None,
+    n_inputs: int = 100,
+    rng: np.random.Generator | int = 0,
+) -> dict[str, float]:
+    r"""Table 1's error for inputs from ``dist``: the MAE of :math:`X^\top v` against its limit :math:`F`.
+
+    Theorems 3.1–3.5 hold at every fixed :math:`x`, so the error should stay small (and fall like
+    :math:`m^{-1/2}`) whatever the input distribution. Returns the mean over members of
+    :func:`companion.member_mae`, per group, for one draw of :math:`W` and ``n_inputs`` inputs.
+    """
+    dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
+    m = check_int(m, "m")
+    rng = check_rng(rng)
+    W = sample_weights(d, m, rng)
+    x = sample_distribution(dist, d, check_int(n_inputs, "n_inputs"), rng, rho=rho, k=k)
+    return {g: float(v.mean()) for g, v in member_mae(x, W).items()}
+
+
+def distribution_table(
+    d: int = 10,
+    m: int = 500,
+    *,
+    dists: tuple[str, ...] = INPUT_DISTRIBUTIONS,
+    rho: float = 0.5,
+    k: int | None = None,
+    n: int = 20_000,
+    n_limit: int = 100_000,
+    mae_m: int = 10_000,
+    seed: int = 0,
+):
+    r"""One row per input distribution: the eigen-groups at width ``m`` and in the limit.
+
+    Columns: the mean Rayleigh quotients of G1, G2, G3 at width ``m`` (:func:`basis_gram`,
+    the same :math:`W` for every distribution) and in the limit (``lim_*``, :func:`limit_gram`);
+    the extreme levels of G2 and G3 (``G2_max``, ``G2_min``, ``G3_max``, ``G3_min``, limit);
+    the top level of the even functions, G1 and G3 together (``top_even``, limit), and whether
+    the paper's hierarchy holds (``hierarchy``, limit; see :func:`gram_summary`); the largest
+    correlation between groups and within a group (``between``, ``within``, limit); the trace share
+    of the basis (``share``, width ``m``); and the Table-1 error of each group at width ``mae_m``
+    (``MAE_G1`` ... , :func:`limit_mae_under`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by distribution name.
+    """
+    import pandas as pd
+
+    d = check_d(d)
+    m = check_int(m, "m")
+    seed = check_int(seed, "seed", minimum=0)
+    for dist in dists:
+        _check_params(dist, d, rho, k, min_d=3)
+    W = sample_weights(d, m, np.random.default_rng([seed, d, m]))
+    rows = {}
+    for i, dist in enumerate(dists):
+        fin = gram_summary(basis_gram(W, dist, rho=rho, k=k, n=n, rng=np.random.default_rng([seed, i, 1])))
+        lim = gram_summary(limit_gram(dist, d, rho=rho, k=k, n=n_limit, rng=np.random.default_rng([seed, i, 2])))
+        mae = limit_mae_under(dist, d, mae_m, rho=rho, k=k, rng=np.random.default_rng([seed, i, 3]))
+        row = {f"{g}": fin["mean"][g] for g in ("G1", "G2", "G3")}
+        row.update({f"lim_{g}": lim["mean"][g] for g in ("G1", "G2", "G3")})
+        row.update({"G2_max": lim["levels"]["G2"].max(), "G2_min": lim["levels"]["G2"].min(),
+                    "G3_max": lim["levels"]["G3"].max(), "G3_min": lim["levels"]["G3"].min(),
+                    "top_even": lim["even_levels"][0], "hierarchy": lim["hierarchy"],
+                    "between": lim["between"], "within": lim["within"],
+                    "share": fin["share"]})
+        row.update({f"MAE_{g}": v for g, v in mae.items()})
+        rows[dist] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# --------------------------------------------------------------------------- empirical Fisher
+@dataclass
+class EmpiricalFisherStudy:
+    r"""The empirical Fisher matrix :math:`\hat J_N` against :math:`J` over many draws (paper §6).
+
+    Each draw takes new weights :math:`W` (unless ``m`` is None: infinite width) and, for every
+    sample size :math:`N`, new inputs :math:`x_1..x_N \sim N(0, I_d)`. With :math:`n_{top} = 1 + d + d(d+1)/2 - 1` (the three
+    clusters), the arrays, keyed by :math:`N`, are:
+
+    Attributes
+    ----------
+    d, m, draws : int
+    sizes : tuple of int
+    eig_J : ndarray of shape (draws, n_top)
+        Top eigenvalues of the exact :math:`J` (descending).
+    eig_hat : dict of ndarray (draws, n_top)
+        Top eigenvalues of :math:`\hat J_N` (descending; :math:`\hat J_N` has rank :math:`\le N`).
+    q_J : ndarray of shape (draws, K)
+        Rayleigh quotients :math:`v^\top J v / v^\top v` of the :math:`K = d(d+3)/2` basis vectors.
+    q_hat : dict of ndarray (draws, K)
+        The same under :math:`\hat J_N`.
+    labels : list of str
+        Group of each basis vector.
+    """
+
+    d: int
+    m: int | None
+    draws: int
+    sizes: tuple
+    eig_J: np.ndarray = field(repr=False)
+    eig_hat: dict = field(repr=False)
+    q_J: np.ndarray = field(repr=False)
+    q_hat: dict = field(repr=False)
+    labels: list = field(repr=False)
+
+    @property
+    def cluster(self) -> np.ndarray:
+        """Cluster of every one of the top eigenvalues: "G1", "G2" or "G3"."""
+        d = self.d
+        return np.array(["G1"] + ["G2"] * d + ["G3"] * multiplicity(d, 2))
+
+    def eig_deviation(self, N: int, reference: str = "J") -> np.ndarray:
+        r"""Relative deviations :math:`\hat\lambda_i/\lambda_i - 1` of the sorted top eigenvalues.
+
+        ``reference="J"``: against the sorted eigenvalues of the exact :math:`J` (same :math:`W`);
+        ``"theory"``: against the exact :math:`m\to\infty` group eigenvalue of the cluster of
+        :math:`i`; ``"paper"``: against the paper's group eigenvalue. Shape (draws, n_top).
+        """
+        hat = self.eig_hat[N]
+        if reference == "J":
+            return hat / self.eig_J - 1.0
+        if reference not in ("theory", "paper"):
+            raise ValueError(f"reference must be 'J', 'theory' or 'paper', got {reference!r}")
+        lam = group_eigenvalues(self.d, exact=reference == "theory")
+        level = np.array([lam["G3_ab" if c == "G3" else c] for c in self.cluster])
+        return hat / level - 1.0
+
+    def quotient_deviation(self, N: int) -> np.ndarray:
+        r"""Relative deviations :math:`v^\top\hat J_N v / v^\top J v - 1` of the basis vectors, (draws, K)."""
+        return self.q_hat[N] / self.q_J - 1.0
+
+    def reversals(self, N: int) -> dict[str, float]:
+        r"""Share of draws in which some quotient of a lower group exceeds one of a higher group.
+
+        ``"G2>G1"``: max G2 quotient above the G1 quotient; ``"G3>G2"``: max G3 quotient above the
+        min G2 quotient; also ``"gap12"``, ``"gap23"``: the smallest ratio over draws of
+        :math:`\hat\lambda_1/\hat\lambda_2` and :math:`\hat\lambda_{d+1}/\hat\lambda_{d+2}` (a
+        ratio above 1 keeps the clusters apart in the spectrum).
+        """
+        lab = np.asarray(self.labels)
+        g3 = np.char.startswith(lab.astype(str), "G3")
+        q = self.q_hat[N]
+        e = self.eig_hat[N]
+        d = self.d
+        return {
+            "G2>G1": float(np.mean(q[:, lab == "G2"].max(1) > q[:, lab == "G1"].min(1))),
+            "G3>G2": float(np.mean(q[:, g3].max(1) > q[:, lab == "G2"].min(1))),
+            "gap12": float((e[:, 0] / e[:, 1]).min()),
+            "gap23": float((e[:, d] / e[:, d + 1]).min()),
+        }
+
+
+def _top_eigenvalues(M: np.ndarray, top: int) -> np.ndarray:
+    """The ``top`` largest eigenvalues of the symmetric ``M``, descending (Lanczos when ``M`` is large)."""
+    size = M.shape[0]
+    top = min(top, size)
+    if size > 4 * top:
+        ev = scipy.sparse.linalg.eigsh(M, k=top, which="LA", return_eigenvectors=False, v0=np.ones(size), tol=1e-10)
+    else:
+        ev = scipy.linalg.eigvalsh(M, subset_by_index=[size - top, size - 1])
+    return np.maximum(np.sort(ev)[::-1], 0.0)
+
+
+def empirical_fisher_study(
+    d: int = 10,
+    m: int | None = None,
+    *,
+    sizes: tuple[int, ...] = (100, 1000),
+    draws: int = 100,
+    seed: int = 0,
+) -> EmpiricalFisherStudy:
+    r"""Draw Gaussian samples ``draws`` times and compare :math:`\hat J_N` with :math:`J` (paper §6).
+
+    :math:`\hat J_N = \frac1N\sum_{n}X(x_n)X(x_n)^\top` (:func:`companion.fisher_empirical`).
+
+    * Finite width (``m`` an integer): each draw takes new weights :math:`W` and compares with the
+      exact :math:`J(W)`. The nonzero eigenvalues of :math:`\hat J_N` are those of the ``N x N``
+      matrix :math:`\frac1N \mathbf X\mathbf X^\top` when :math:`N < m`. The quotients use
+      :math:`v^\top \hat J_N v = \frac1N\sum_{n} (X(x_n)^\top v)^2`.
+    * Infinite width (``m=None``): :math:`\frac1N\mathbf X\mathbf X^\top` tends to
+      :math:`\frac1N[k(x_a, x_b)]_{ab}` with the arc-cosine kernel :math:`k` of
+      :func:`companion.fisher_exact` applied to the *inputs* (``fisher_exact(x.T)``), so the
+      spectrum of :math:`\hat J_N` at :math:`m=\infty` is that of this ``N x N`` matrix; it is
+      compared with the exact group eigenvalues (:func:`companion.group_eigenvalues`,
+      ``exact=True``), and the quotients become :math:`\frac1N\sum_n F(x_n)^2` against
+      :math:`\mathbb E[F^2]`.
+
+    Same ``seed``, same numbers.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int or None
+        Hidden units, ``m >= d(d+3)/2`` (so that the three clusters exist), or None for
+        :math:`m = \infty`.
+    sizes : tuple of int
+        Sample sizes :math:`N`, each ``>= 1`` (the paper: 100 and 1000).
+    draws : int
+        Independent draws.
+    seed : int
+    """
+    d = check_d(d)
+    n_top = 1 + d + multiplicity(d, 2)
+    if m is not None:
+        m = check_int(m, "m", minimum=n_top)
+    sizes = tuple(check_int(N, "N") for N in sizes)
+    if not sizes:
+        raise ValueError("sizes must list at least one sample size N")
+    draws = check_int(draws, "draws")
+    seed = check_int(seed, "seed", minimum=0)
+    rngs = [np.random.default_rng(c) for c in np.random.SeedSequence([seed, d, m or 0]).spawn(draws)]
+    labels = _labels(d)
+    K = len(labels)
+    eig_J = np.empty((draws, n_top))
+    q_J = np.empty((draws, K))
+    eig_hat = {N: np.zeros((draws, n_top)) for N in sizes}
+    q_hat = {N: np.empty((draws, K)) for N in sizes}
+    if m is None:
+        lam = group_eigenvalues(d, exact=True)
+        cluster = ["G1"] + ["G2"] * d + ["G3_ab"] * multiplicity(d, 2)
+        eig_J[:] = [lam[c] for c in cluster]
+        q_J[:] = [lam[g] for g in labels]
+    for r, rng in enumerate(rngs):
+        if m is not None:
+            W = sample_weights(d, m, rng)
+            V, _ = basis(W)
+            vv = np.einsum("ik,ik->k", V, V)
+            J = fisher_exact(W)
+            eig_J[r] = _top_eigenvalues(J, n_top)
+            q_J[r] = np.einsum("ik,ik->k", V, J @ V) / vv
+        for N in sizes:
+            x = rng.standard_normal((N, d))
+            if m is None:
+                M = fisher_exact(x.T)
+                Phi = np.hstack([limit(x, g) for g in _BASIS_GROUPS])
+                q_hat[N][r] = np.mean(Phi**2, axis=0)
+            else:
+                X = features(x, W)
+                M = (X @ X.T) if N < m else (X.T @ X)
+                q_hat[N][r] = np.mean((X @ V) ** 2, axis=0) / vv
+            ev = _top_eigenvalues(M / N, n_top)
+            eig_hat[N][r, : ev.size] = ev
+    return EmpiricalFisherStudy(d=d, m=m, draws=draws, sizes=sizes, eig_J=eig_J, eig_hat=eig_hat,
+                                q_J=q_J, q_hat=q_hat, labels=labels)
+
+
+def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
+    r"""Several readings of "the eigenvalues deviate by :math:`\pm x\%`" for each :math:`N`.
+
+    For every sample size and cluster (G1, G2, G3 and all), with deviations pooled over draws:
+
+    * ``eig_vs_J``: sorted eigenvalues of :math:`\hat J_N` against those of :math:`J`;
+    * ``eig_vs_theory``: against the exact :math:`m\to\infty` group eigenvalue;
+    * ``quotient``: Rayleigh quotients :math:`v^\top\hat J_N v` against :math:`v^\top J v`;
+
+    and, for each, ``lo``/``hi`` (the central ``level`` interval of the deviations, in units of 1),
+    ``typical`` (median of :math:`|\text{dev}|`) and ``max_median`` (the median over draws of the
+    largest :math:`|\text{dev}|` in the cluster: "the error" one would read off one draw).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (N, reading, cluster).
+    """
+    import pandas as pd
+
+    if not 0.0 < float(level) < 1.0:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    a = (1.0 - float(level)) / 2.0
+    lab = np.asarray(study.labels)
+    qcl = np.where(np.char.startswith(lab.astype(str), "G3"), "G3", lab)
+    records = []
+    for N in study.sizes:
+        readings = {
+            "eig_vs_J": (study.eig_deviation(N, "J"), study.cluster),
+            "eig_vs_theory": (study.eig_deviation(N, "theory"), study.cluster),
+            "quotient": (study.quotient_deviation(N), qcl),
+        }
+        for name, (dev, cl) in readings.items():
+            for c in ("G1", "G2", "G3", "all"):
+                sel = np.ones(cl.size, bool) if c == "all" else cl == c
+                block = dev[:, sel]
+                lo, hi = np.quantile(block, [a, 1.0 - a])
+                records.append({"N": N, "reading": name, "cluster": c, "lo": float(lo), "hi": float(hi),
+                                "typical": float(np.median(np.abs(block))),
+                                "max_median": float(np.median(np.abs(block).max(axis=1)))})
+    return pd.DataFrame(records).set_index(["N", "reading", "cluster"])

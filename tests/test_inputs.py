@@ -1,0 +1,282 @@
+"""Other input distributions (companion.inputs): samplers, J_p, Gram matrices, empirical Fisher.
+
+Monte Carlo quantities are compared with closed forms through their standard errors: a
+z-score above 5 (over a few hundred entries, the largest Gaussian |z| is about 3.5) fails.
+"""
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+import companion as cp
+
+DISTS = cp.INPUT_DISTRIBUTIONS
+PARAMS = {"rho": 0.5, "k": 2}
+
+
+# --------------------------------------------------------------------------- samplers
+@pytest.mark.parametrize("dist", DISTS)
+def test_sampler_mean_and_covariance(dist):
+    d, n = 4, 200_000
+    x = cp.sample_distribution(dist, d, n, rng=3, **PARAMS)
+    Sigma = cp.input_covariance(dist, d, **PARAMS)
+    assert x.shape == (n, d)
+    assert np.trace(Sigma) == pytest.approx(d)
+    live = np.diag(Sigma) > 0
+    # mean: standard error sqrt(Sigma_ii / n)
+    z_mean = np.abs(x.mean(0)[live]) / np.sqrt(np.diag(Sigma)[live] / n)
+    assert z_mean.max() < 5.0
+    # second moments: standard error of the mean of x_i x_j from the sample itself
+    P = x[:, :, None] * x[:, None, :]
+    C, se = P.mean(0), P.std(0) / np.sqrt(n)
+    ok = se > 0
+    assert np.all(C[~ok] == 0.0) and np.all(Sigma[~ok] == 0.0)
+    assert (np.abs(C - Sigma)[ok] / se[ok]).max() < 5.0
+
+
+def test_factor_reproduces_covariance():
+    for dist in ("gaussian", "ar1", "equicorrelated", "subspace"):
+        A = cp.input_factor(dist, 6, rho=0.3, k=4)
+        assert np.allclose(A @ A.T, cp.input_covariance(dist, 6, rho=0.3, k=4), atol=1e-12)
+    assert cp.input_factor("subspace", 6, k=4).shape == (6, 4)
+
+
+def test_gaussian_reduces_to_paper_model():
+    assert np.array_equal(cp.sample_distribution("gaussian", 5, 7, rng=11), cp.sample_inputs(5, 7, rng=11))
+    W = cp.sample_weights(5, 40, rng=1)
+    assert np.array_equal(cp.fisher_under(W, "gaussian").J, cp.fisher_exact(W))
+    # the subspace of full dimension is the standard Gaussian
+    assert np.allclose(cp.fisher_under(W, "subspace", k=5).J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15)
+    # rho = 0 is the standard Gaussian too
+    assert np.allclose(cp.fisher_under(W, "ar1", rho=0.0).J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15)
+
+
+def test_reproducible_with_seed():
+    for dist in DISTS:
+        a = cp.sample_distribution(dist, 4, 10, rng=5, **PARAMS)
+        assert np.array_equal(a, cp.sample_distribution(dist, 4, 10, rng=5, **PARAMS))
+    W = cp.sample_weights(4, 20, rng=0)
+    f1 = cp.fisher_under(W, "laplace", n=500, rng=9).J
+    assert np.array_equal(f1, cp.fisher_under(W, "laplace", n=500, rng=9).J)
+    s1 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, seed=4)
+    s2 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, seed=4)
+    assert np.array_equal(s1.eig_hat[20], s2.eig_hat[20]) and np.array_equal(s1.q_hat[20], s2.q_hat[20])
+
+
+# --------------------------------------------------------------------------- Fisher matrix
+@pytest.mark.parametrize("dist", ["ar1", "equicorrelated", "subspace"])
+def test_exact_fisher_matches_monte_carlo(dist):
+    W = cp.sample_weights(4, 25, rng=2)
+    exact = cp.fisher_under(W, dist, **PARAMS)
+    mc = cp.fisher_under(W, dist, method="mc", n=60_000, rng=8, **PARAMS)
+    assert exact.exact and not mc.exact and mc.n == 60_000
+    z = np.abs(mc.J - exact.J) / mc.se
+    assert z.max() < 5.0, z.max()
+
+
+@pytest.mark.parametrize("dist", ["uniform", "laplace"])
+def test_monte_carlo_fisher_odd_part_and_trace(dist):
+    """For symmetric p, J_p = W^T Sigma W / 4 + even part, so tr J_p = tr(W^T Sigma W) / 2."""
+    W = cp.sample_weights(4, 20, rng=4)
+    f = cp.fisher_under(W, dist, n=80_000, rng=6)
+    assert np.allclose(f.J, f.J.T)
+    assert np.trace(f.J) == pytest.approx(np.sum(W * W) / 2, abs=5 * np.sum(np.diag(f.se)))
+    # the mean of X_i X_j over x and -x: E[|a||b| + ab]/2; odd part exactly W^T W / 4
+    x = cp.sample_distribution(dist, 4, 80_000, rng=6)
+    X, Xm = cp.features(x, W), cp.features(-x, W)
+    odd = ((X - Xm).T @ (X - Xm)) / (4 * x.shape[0])  # (X(x)-X(-x))/2 = x^T W / 2
+    assert np.allclose(odd, (W.T @ (x.T @ x / x.shape[0]) @ W) / 4, rtol=1e-10, atol=1e-12)
+
+
+def test_basis_gram_exact_vs_monte_carlo():
+    W = cp.sample_weights(4, 60, rng=12)
+    ex = cp.basis_gram(W, "ar1", rho=0.4)
+    mc = cp.basis_gram(W, "ar1", rho=0.4, method="mc", n=60_000, rng=13)
+    z = np.abs(mc.G - ex.G) / mc.se
+    assert z.max() < 5.0, z.max()
+    assert ex.trace == pytest.approx(np.trace(cp.fisher_under(W, "ar1", rho=0.4).J), rel=1e-12)
+    assert np.allclose(ex.G, ex.G.T) and ex.labels == cp.basis(W)[1]
+
+
+@pytest.mark.parametrize("dist, k, rank", [("gaussian", None, 5), ("laplace", None, 5), ("subspace", 2, 2)])
+def test_spectrum_parity_finds_the_second_group(dist, k, rank):
+    """The odd eigenvectors (second group) sit right after the top one; their odd share is near 1."""
+    W = cp.sample_weights(5, 300, rng=3)
+    r = cp.spectrum_parity(W, dist, k=k, top=40, n=20_000, rng=4)
+    assert np.array_equal(r["odd_positions"], np.arange(2, 2 + rank))
+    assert np.all(r["odd_share"][1 : 1 + rank] > 0.9) and r["odd_share"][0] < 0.1
+    eig = np.sort(scipy.linalg.eigvalsh(cp.fisher_under(W, dist, k=k, n=20_000, rng=4).J))[::-1]
+    assert np.allclose(r["eigenvalues"], eig[:40])
+
+
+def test_hierarchy_breaks_for_nearly_one_dimensional_data():
+    d = 10
+    # the top linear function has level (1 + (d-1) rho)/4: 1.375 at rho = 0.5, 2.48 at rho = 0.99,
+    # against a top even level of about 1.87 and 2.4 (margins far above the Monte Carlo error)
+    assert cp.gram_summary(cp.limit_gram("equicorrelated", d, rho=0.5, n=20_000, rng=1))["hierarchy"]
+    assert not cp.gram_summary(cp.limit_gram("equicorrelated", d, rho=0.99, n=20_000, rng=1))["hierarchy"]
+    assert not cp.gram_summary(cp.limit_gram("subspace", d, k=1, n=20_000, rng=1))["hierarchy"]
+
+
+# --------------------------------------------------------------------------- limits
+def test_limit_gram_gaussian_gives_the_group_eigenvalues():
+    d = 5
+    g = cp.limit_gram("gaussian", d, n=200_000, rng=1)
+    lam = cp.group_eigenvalues(d, exact=True)
+    expected = np.array([lam[lab] for lab in g.labels])
+    z = np.abs(np.diag(g.G) - expected) / np.diag(g.se)
+    assert z.max() < 5.0
+    off = ~np.eye(len(expected), dtype=bool)
+    assert (np.abs(g.G[off]) / g.se[off]).max() < 5.0  # orthogonal (Section 2.3)
+
+
+@pytest.mark.parametrize("dist", ["uniform", "laplace", "ar1", "equicorrelated", "subspace"])
+def test_limit_gram_second_group_is_sigma_over_four(dist):
+    """The odd part is exactly linear: E_p[F_l F_l'] = Sigma_ll' / 4 for any p (up to MC error)."""
+    d = 4
+    g = cp.limit_gram(dist, d, n=100_000, rng=2, **PARAMS)
+    idx = [i for i, lab in enumerate(g.labels) if lab == "G2"]
+    x = cp.sample_distribution(dist, d, 100_000, rng=2, **PARAMS)
+    assert np.allclose(g.G[np.ix_(idx, idx)], x.T @ x / 4 / x.shape[0], rtol=1e-9, atol=1e-12)
+    G2 = g.G[np.ix_(idx, idx)]
+    S = cp.input_covariance(dist, d, **PARAMS) / 4
+    se = g.se[np.ix_(idx, idx)]
+    ok = se > 0
+    assert (np.abs(G2 - S)[ok] / se[ok]).max() < 5.0
+
+
+@pytest.mark.parametrize("dist", ["uniform", "laplace", "equicorrelated", "subspace"])
+def test_group_means_do_not_depend_on_the_shape(dist):
+    """Sum rules: with E||x||^2 = d the mean level of each group is the Gaussian one."""
+    d = 5
+    g = cp.limit_gram(dist, d, n=200_000, rng=7, **PARAMS)
+    s = cp.gram_summary(g)
+    lam = cp.group_eigenvalues(d, exact=True)
+    labels = np.array(g.labels)
+    for grp, key in (("G1", "G1"), ("G2", "G2"), ("G3", "G3_ab")):
+        sel = np.char.startswith(labels, grp)
+        se = np.diag(g.se)[sel].mean()  # bounds the standard error of the mean of correlated terms
+        assert abs(s["mean"][grp] - lam[key]) < 5 * se + 1e-12, (grp, s["mean"][grp], lam[key], se)
+
+
+def test_gram_summary_detects_split_and_reversal():
+    d = 5
+    gauss = cp.gram_summary(cp.limit_gram("gaussian", d, n=100_000, rng=1))
+    assert gauss["order_levels"] and gauss["order_members"] and gauss["between"] < 0.05
+    assert gauss["share"] == pytest.approx(cp.trace_share(d), rel=0.02)
+    eq = cp.gram_summary(cp.limit_gram("equicorrelated", d, rho=0.9, n=100_000, rng=1))
+    # the linear function along (1,...,1) has norm (1 + (d-1) rho)/4 > lambda_0: G2 above G1
+    assert eq["levels"]["G2"].max() == pytest.approx((1 + (d - 1) * 0.9) / 4, rel=0.02)
+    assert eq["levels"]["G2"].max() > eq["levels"]["G1"].max()
+    assert not eq["order_levels"]
+    sub = cp.gram_summary(cp.limit_gram("subspace", d, k=2, n=50_000, rng=1))
+    k = 2  # zero: F_l for l > k, and F_ab unless both alpha, beta <= k
+    assert sub["n_zero"] == (d - k) + (d * (d - 1) // 2 - k * (k - 1) // 2)
+
+
+def test_limits_hold_pointwise_for_any_distribution():
+    """Theorems 3.1-3.5 are statements at fixed x: the error falls with m under uniform inputs."""
+    small = cp.limit_mae_under("uniform", 5, 1_000, n_inputs=50, rng=3)
+    large = cp.limit_mae_under("uniform", 5, 16_000, n_inputs=50, rng=3)
+    for g in small:
+        assert large[g] < 0.5 * small[g], (g, small[g], large[g])  # expected ratio 1/4
+
+
+# --------------------------------------------------------------------------- empirical Fisher
+def test_empirical_study_matches_fisher_empirical():
+    d, m, N = 3, 30, 40
+    st = cp.empirical_fisher_study(d, m, sizes=(N, 100), draws=1, seed=0)
+    # rebuild the draw independently from the same stream
+    rng = np.random.default_rng(np.random.SeedSequence([0, d, m]).spawn(1)[0])
+    W = cp.sample_weights(d, m, rng)
+    x = rng.standard_normal((N, d))
+    n_top = 1 + d + d * (d + 1) // 2 - 1
+    J = cp.fisher_exact(W)
+    assert np.allclose(st.eig_J[0], np.sort(np.linalg.eigvalsh(J))[::-1][:n_top])
+    Jh = cp.fisher_empirical(W, x)
+    assert np.allclose(st.eig_hat[N][0], np.sort(np.linalg.eigvalsh(Jh))[::-1][:n_top], atol=1e-12)
+    V, _ = cp.basis(W)
+    assert np.allclose(st.q_hat[N][0], cp.rayleigh_quotients(Jh, V))
+    assert np.allclose(st.q_J[0], cp.rayleigh_quotients(J, V))
+
+
+def test_infinite_width_spectrum_is_the_wide_limit():
+    """m = None uses the kernel of the inputs: the spectrum of J_hat_N at a very large m is close."""
+    d, N = 4, 30
+    st = cp.empirical_fisher_study(d, None, sizes=(N,), draws=1, seed=1)
+    rng = np.random.default_rng(np.random.SeedSequence([1, d, 0]).spawn(1)[0])
+    x = rng.standard_normal((N, d))
+    W = cp.sample_weights(d, 40_000, rng=2)
+    X = cp.features(x, W)
+    wide = np.sort(np.linalg.eigvalsh(X @ X.T / N))[::-1][: st.eig_hat[N].shape[1]]
+    assert np.allclose(st.eig_hat[N][0], wide, rtol=0.05)  # the error is ~ m^(-1/2)
+    Phi = np.hstack([cp.limit(x, g) for g in ("G1", "G2", "G3_gamma", "G3_ab")])
+    assert np.allclose(st.q_hat[N][0], np.mean(Phi**2, axis=0))
+
+
+def test_empirical_deviations_shrink_with_N():
+    st = cp.empirical_fisher_study(5, None, sizes=(50, 800), draws=6, seed=2)
+    r = cp.empirical_readings(st)
+    for reading in ("eig_vs_J", "quotient"):
+        wide = r.loc[(50, reading, "G2"), "hi"] - r.loc[(50, reading, "G2"), "lo"]
+        narrow = r.loc[(800, reading, "G2"), "hi"] - r.loc[(800, reading, "G2"), "lo"]
+        assert narrow < 0.5 * wide  # expected ratio sqrt(50/800) = 1/4
+    rev = st.reversals(800)
+    assert rev["G2>G1"] == 0.0 and rev["gap12"] > 1.0
+    assert st.eig_deviation(50, "theory").shape == (6, 1 + 5 + 14)
+
+
+# --------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: cp.sample_distribution("cauchy", 3, 5, rng=0), "dist"),
+        (lambda: cp.sample_distribution("ar1", 3, 5, rng=0, rho=1.0), "rho"),
+        (lambda: cp.sample_distribution("ar1", 3, 5, rng=0, rho=float("nan")), "rho"),
+        (lambda: cp.input_covariance("equicorrelated", 4, rho=-0.5), "rho"),
+        (lambda: cp.sample_distribution("subspace", 3, 5, rng=0, k=0), "k"),
+        (lambda: cp.sample_distribution("subspace", 3, 5, rng=0, k=4), "k"),
+        (lambda: cp.sample_distribution("uniform", 3, 0, rng=0), "n"),
+        (lambda: cp.input_factor("laplace", 3), "dist"),
+        (lambda: cp.fisher_under(cp.sample_weights(3, 5, 0), "uniform"), "rng"),
+        (lambda: cp.fisher_under(cp.sample_weights(3, 5, 0), "uniform", method="exact"), "method"),
+        (lambda: cp.fisher_under(cp.sample_weights(3, 5, 0), "gaussian", method="quad"), "method"),
+        (lambda: cp.fisher_under(np.full((3, 5), np.nan), "gaussian"), "W"),
+        (lambda: cp.basis_gram(cp.sample_weights(3, 5, 0), "laplace", n=1, rng=0), "n"),
+        (lambda: cp.limit_gram("gaussian", 2), "d"),
+        (lambda: cp.empirical_fisher_study(3, 5), "m"),
+        (lambda: cp.empirical_fisher_study(3, None, sizes=(0,)), "N"),
+        (lambda: cp.empirical_fisher_study(3, None, sizes=()), "sizes"),
+        (lambda: cp.empirical_readings(cp.empirical_fisher_study(3, None, sizes=(5,), draws=1), level=1.5), "level"),
+    ],
+)
+def test_bad_input_names_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_bad_types():
+    with pytest.raises(TypeError, match="rho"):
+        cp.sample_distribution("ar1", 3, 5, rng=0, rho="0.5")
+    with pytest.raises(TypeError, match="k"):
+        cp.sample_distribution("subspace", 3, 5, rng=0, k=1.5)
+
+
+# --------------------------------------------------------------------------- figures and widget
+def test_figures_and_explorer():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from companion import widgets
+
+    st = cp.empirical_fisher_study(4, None, sizes=(30, 60), draws=3, seed=0)
+    fig = cp.plot_empirical_fisher(st)
+    assert len(fig.axes) == 2 and "N = 60" in fig.axes[1].get_title()
+    sums = {dist: cp.gram_summary(cp.limit_gram(dist, 4, n=2000, rng=0)) for dist in ("gaussian", "subspace")}
+    fig2 = cp.plot_input_levels(sums, 4)
+    assert [t.get_text() for t in fig2.axes[0].get_xticklabels()] == ["gaussian", "subspace"]
+    plt.close("all")
+    box = widgets.distributions_explorer(live=True, draws=2)
+    assert len(box.redraw_seconds) == 1 and box.children[-1].value[:4] == b"\x89PNG"
