@@ -56,6 +56,7 @@ from .simulate import (
     FiniteWidthStudy,
     clt_crossing_width,
     clt_mae,
+    clt_term_cumulants,
     clt_mse,
     crossing_width,
     crossing_widths,

@@ -43,6 +43,7 @@ factor :math:`\hat\rho` per step.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -67,6 +68,8 @@ __all__ = [
     "Descent",
     "gd_closed_form",
     "group_subspaces",
+    "hessian_error",
+    "minimum_loss",
     "ritz_values",
     "fit_rate",
     "LearningCurves",
@@ -88,17 +91,37 @@ _MAX_TRAJECTORY_BYTES = 512 * 1024**2
 # --------------------------------------------------------------------------- validation
 
 
-def _check_groups(groups: Sequence[str]) -> tuple[str, ...]:
+#: Groups whose spans :func:`group_subspaces` can build (those with a vector per member).
+_SPAN_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
+
+
+def _check_groups(groups: Sequence[str], name: str = "groups", allowed: Sequence[str] = _SPAN_GROUPS) -> tuple[str, ...]:
     if isinstance(groups, str):
         groups = (groups,)
     groups = tuple(groups)
     if not groups:
-        raise ValueError("groups must name at least one group")
+        raise ValueError(f"{name} must name at least one group")
     for g in groups:
-        if g not in ("G1", "G2", "G3_gamma", "G3_ab"):
-            raise ValueError(f"groups must be among ['G1', 'G2', 'G3_gamma', 'G3_ab'], got {g!r}")
+        if g not in allowed:
+            raise ValueError(f"{name} must be among {list(allowed)}, got {g!r}")
     if len(set(groups)) != len(groups):
-        raise ValueError(f"groups must not repeat a group, got {list(groups)}")
+        raise ValueError(f"{name} must not repeat a group, got {list(groups)}")
+    return groups
+
+
+def _check_target(target: object) -> tuple[str, ...]:
+    """``"mixed"`` or a group / sequence of groups among ``DYNAMICS_GROUPS`` (the measured ones)."""
+    if isinstance(target, str) and target == "mixed":
+        return DYNAMICS_GROUPS
+    allowed = ["mixed", *DYNAMICS_GROUPS]
+    if not isinstance(target, (str, Sequence)):
+        raise TypeError(f"target must be a string or a sequence of group names among {allowed}, got {type(target).__name__}")
+    groups = (target,) if isinstance(target, str) else tuple(target)
+    if not groups or any(g not in DYNAMICS_GROUPS for g in groups) or len(set(groups)) != len(groups):
+        hint = (" (G3_gamma targets are not supported: learning_curves measures only the spans of "
+                "G1, G2 and G3_ab, and a G3_gamma target would leak into them)") if "G3_gamma" in groups else ""
+        raise ValueError(f"target must be 'mixed' or one or several distinct groups among "
+                         f"{list(DYNAMICS_GROUPS)} (allowed: {allowed}), got {target!r}{hint}")
     return groups
 
 
@@ -135,7 +158,7 @@ def _check_eta(eta: object, lam_max: float | None = None) -> float:
 def _check_coefficients(coefficients: object, d: int) -> dict[str, np.ndarray]:
     if not isinstance(coefficients, dict) or not coefficients:
         raise TypeError("coefficients must be a non-empty dict {group: array of coefficients}")
-    groups = _check_groups(tuple(coefficients))
+    groups = _check_groups(tuple(coefficients), "coefficients (keys)", DYNAMICS_GROUPS)
     out = {}
     for g in groups:
         c = check_array(coefficients[g], f"coefficients[{g!r}]", ndim=1)
@@ -164,9 +187,10 @@ def target_coefficients(d: int, target: str | Sequence[str] = "mixed", *, rng: n
     ----------
     d : int
         Input dimension, ``d >= 3``.
-    target : {"mixed", "G1", "G2", "G3_ab", "G3_gamma"} or sequence of them
+    target : {"mixed", "G1", "G2", "G3_ab"} or sequence of groups
         ``"mixed"`` is ``("G1", "G2", "G3_ab")``: :math:`F_0`, the :math:`F_l` and the
-        :math:`F_{\alpha\beta}` together.
+        :math:`F_{\alpha\beta}` together. Only the groups of ``DYNAMICS_GROUPS`` are
+        allowed (they are the ones :func:`learning_curves` measures).
     rng : numpy.random.Generator or int
 
     Returns
@@ -175,7 +199,7 @@ def target_coefficients(d: int, target: str | Sequence[str] = "mixed", *, rng: n
         ``{group: c}`` with ``c`` of shape ``(group_size(d, group),)``.
     """
     d = check_d(d)
-    groups = DYNAMICS_GROUPS if (isinstance(target, str) and target == "mixed") else _check_groups(target)
+    groups = _check_target(target)
     rng = check_rng(rng)
     lam = group_eigenvalues(d, exact=True)
     out = {}
@@ -379,7 +403,14 @@ def gd_closed_form(H: np.ndarray, b: np.ndarray, eta: float, t: int | Sequence[i
        v_t = U\Bigl[(1-\eta\mu)^t \odot U^\top v_0 + \frac{1-(1-\eta\mu)^t}{\mu}\odot U^\top b\Bigr],
 
     where :math:`\frac{1-(1-\eta\mu)^t}{\mu}` is read as :math:`\eta t` at :math:`\mu = 0`
-    (the proposition of the book's chapter "Learning dynamics"). No condition on :math:`\eta` is needed for the formula.
+    (the proposition of the book's chapter "Learning dynamics"). The formula holds for every
+    :math:`\eta` and every :math:`b` (also outside the range of :math:`H`). Numerically, a
+    rank-deficient :math:`H` has eigenvalues that are zero only up to rounding
+    (:math:`|\mu| \sim 10^{-17}`, of either sign); the fraction is therefore evaluated as
+    :math:`-\mathrm{expm1}\bigl(t\,\mathrm{log1p}(-\eta\mu)\bigr)/\mu` when
+    :math:`|\eta\mu| < \frac12`, which is accurate for small :math:`\mu` and tends to
+    :math:`\eta t` continuously as :math:`\mu \to 0`, so those directions grow like
+    :math:`\eta t\,u^\top b` exactly as the iteration does.
 
     Parameters
     ----------
@@ -404,9 +435,15 @@ def gd_closed_form(H: np.ndarray, b: np.ndarray, eta: float, t: int | Sequence[i
     v0 = np.zeros(m) if v0 is None else _check_b(v0, m, "v0")
     mu, U = np.linalg.eigh(H)
     rho = 1.0 - eta * mu
-    P = rho[None, :] ** ts[:, None]
-    small = np.abs(mu) <= 1e-300
-    G = np.where(small, eta * ts[:, None], (1.0 - P) / np.where(small, 1.0, mu))
+    T = ts[:, None].astype(float)
+    P = rho[None, :] ** T
+    x = eta * mu
+    near = np.abs(x) < 0.5  # near zero: the expm1/log1p form, continuous at mu = 0
+    zero = np.abs(mu) < np.finfo(float).tiny
+    with np.errstate(divide="ignore", invalid="ignore"):
+        G_near = -np.expm1(T * np.log1p(-np.where(near, x, 0.0))) / np.where(zero, 1.0, mu)
+        G_far = (1.0 - P) / np.where(near, 1.0, mu)
+    G = np.where(zero, eta * T, np.where(near, G_near, G_far))
     out = (P * (U.T @ v0) + G * (U.T @ b)) @ U.T
     return out[0] if single else out
 
@@ -475,6 +512,101 @@ def ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
         raise ValueError(f"S must have m = {H.shape[0]} rows, got shape {S.shape}")
     HS = H @ S
     return np.linalg.eigvalsh(HS.T @ HS)
+
+
+def _norm2(E) -> float:
+    """Spectral norm of a symmetric matrix or linear operator (dense for small ones, Lanczos otherwise)."""
+    if E.shape[0] == 0:
+        return 0.0
+    if E.shape[0] <= 200 and isinstance(E, np.ndarray):
+        return float(np.abs(np.linalg.eigvalsh(E)).max())
+    top = scipy.sparse.linalg.eigsh(E, k=1, which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(E.shape[0]))
+    return float(np.abs(top[0]))
+
+
+def hessian_error(
+    H: np.ndarray, J: np.ndarray, W: np.ndarray, groups: Sequence[str] = DYNAMICS_GROUPS, *, subspaces: dict | None = None
+) -> dict[str, float]:
+    r"""How far a Hessian :math:`H` is from :math:`J`: in norm, off :math:`v^{(0)}`, and compressed onto each group's span.
+
+    With :math:`E = H - J`, returns the spectral norms
+
+    * ``"total"``: :math:`\|E\|_2`;
+    * ``"orthogonal_to_G1"``: :math:`\|PEP\|_2` with :math:`P = I - uu^\top`,
+      :math:`u = v^{(0)}/\|v^{(0)}\|` (the error with the top direction removed);
+    * one entry per group :math:`g`: :math:`\|Q_g^\top E\,Q_g\|_2`, with :math:`Q_g` a
+      (Euclidean) orthonormal basis of the nested span :math:`S_g` of :math:`J`
+      (:func:`group_subspaces` with :math:`H = J`).
+
+    The last is what a group's rate sees to first order: the Ritz values of :math:`H` and
+    :math:`J` on :math:`S_g` (eigenvalues of :math:`Q_g^\top H Q_g` and :math:`Q_g^\top J Q_g`)
+    differ by at most :math:`\|Q_g^\top E\,Q_g\|_2` (Weyl), however large :math:`\|E\|_2` is.
+
+    Parameters
+    ----------
+    H, J : ndarray of shape (m, m)
+        Symmetric (e.g. :math:`\hat J_N` and :func:`companion.fisher_exact`).
+    W : ndarray of shape (d, m)
+    groups : sequence of str
+    subspaces : dict, optional
+        ``group_subspaces(J, W, groups)`` if already computed.
+
+    Returns
+    -------
+    dict
+        ``{"total": ..., "orthogonal_to_G1": ..., group: ...}``, Python floats.
+    """
+    H = _check_H(H)
+    J = _check_H(J, "J")
+    if J.shape != H.shape:
+        raise ValueError(f"J must have the shape of H {H.shape}, got {J.shape}")
+    W = check_W(W, min_d=3)
+    if W.shape[1] != H.shape[0]:
+        raise ValueError(f"W must have m = {H.shape[0]} columns to match H, got shape {W.shape}")
+    groups = _check_groups(groups)
+    S = group_subspaces(J, W, groups) if subspaces is None else subspaces
+    u = group_vectors(W, "G1")[:, 0]
+    Qs = {g: np.linalg.qr(S[g])[0] if S[g].shape[1] else S[g] for g in groups}  # S_g: full column rank
+    return _hessian_error(H - J, u / np.linalg.norm(u), Qs)
+
+
+def _hessian_error(E: np.ndarray, u: np.ndarray, Qs: dict) -> dict[str, float]:
+    """:func:`hessian_error` without the checks: ``E = H - J``, unit ``u``, orthonormal ``Qs``."""
+
+    def pep(z):  # P E P z with P = I - u u^T, without forming P E P
+        z = z - np.outer(u, u @ z)
+        z = E @ z
+        return z - np.outer(u, u @ z)
+
+    m = E.shape[0]
+    PEP = scipy.sparse.linalg.LinearOperator((m, m), matvec=lambda z: pep(z.reshape(m, -1)).ravel(),
+                                             matmat=pep, dtype=float)
+    out = {"total": _norm2(E), "orthogonal_to_G1": _norm2(PEP if m > 200 else pep(np.eye(m)))}
+    for g, Q in Qs.items():
+        out[g] = _norm2(Q.T @ (E @ Q))
+    return out
+
+
+def minimum_loss(H: np.ndarray, b: np.ndarray) -> float:
+    r"""The infimum of :math:`\frac12 v^\top Hv - b^\top v` over :math:`v`: :math:`-\frac12 b^\top H^+ b`.
+
+    The value gradient descent tends to (for :math:`0 < \eta < 2/\lambda_{\max}`). For the
+    training loss add :math:`\frac{1}{2N}\sum_n y_n^2`: the result is the least-squares training
+    loss, the smallest any :math:`v` reaches. :math:`H^+` is the pseudo-inverse from
+    :func:`numpy.linalg.eigh`, eigenvalues below :math:`10^{-12}\lambda_{\max}` treated as zero;
+    ``b`` must lie in the range of :math:`H` (as :math:`b_N = X^\top y/N` does), else the
+    loss is unbounded below.
+    """
+    H = _check_H(H)
+    b = _check_b(b, H.shape[0])
+    if b.ndim != 1:
+        raise ValueError(f"b must be a vector of shape ({H.shape[0]},), got shape {b.shape}")
+    mu, U = np.linalg.eigh(H)
+    beta = U.T @ b
+    keep = mu > 1e-12 * max(mu[-1], 0.0)
+    if mu[-1] <= 0 or np.linalg.norm(beta[~keep]) > 1e-8 * max(np.linalg.norm(b), 1e-300):
+        raise ValueError("b must lie in the range of H (else the loss is unbounded below)")
+    return float(-0.5 * np.sum(beta[keep] ** 2 / mu[keep]))
 
 
 def fit_rate(amplitude: np.ndarray, eta: float, *, lo: float = 0.1) -> float:
@@ -546,6 +678,12 @@ class LearningCurves:
         The group eigenvalues as :math:`m\to\infty`: exact and the paper's (eq. (5)).
     dims : dict
         ``{group: dimension of the span}`` (smaller than the group's size when data are few).
+    loss_min : float
+        The smallest value of the loss over all :math:`v` (:func:`minimum_loss` plus the
+        constant), where gradient descent ends after infinitely many steps. Computed on first
+        access (one eigendecomposition of :math:`H`).
+    problem : tuple
+        ``(H, b, c)``: the loss that was minimised, :math:`\frac12 v^\top Hv - b^\top v + c`.
     coefficients : dict
         The target's coefficients (:func:`target_coefficients`).
     """
@@ -565,7 +703,13 @@ class LearningCurves:
     exact: dict
     paper: dict
     dims: dict
+    problem: tuple = field(repr=False, compare=False)
     coefficients: dict = field(repr=False)
+
+    @functools.cached_property
+    def loss_min(self) -> float:
+        H, b, c = self.problem
+        return c + minimum_loss(H, b)
 
     def ratios(self, which: str = "measured") -> dict[str, float]:
         r"""The rates of ``which`` (``"measured"``, ``"hessian"``, ``"fisher"``, ``"exact"``, ``"paper"``) divided by that of G2."""
@@ -573,11 +717,17 @@ class LearningCurves:
         return {g: vals[g] / vals["G2"] for g in self.measured}
 
 
-def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo):
+def _fisher_prediction(J, S_J, groups):
+    """``{group: mean Ritz value of J on its span}``: the Fisher prediction (§1's argument)."""
+    return {g: float(ritz_values(J, S_J[g]).mean()) for g in groups}
+
+
+def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo, fisher=None):
     lam_max = largest_eigenvalue(H)
     eta = 1.0 / (2.0 * lam_max) if eta is None else _check_eta(eta, lam_max)
     S = group_subspaces(H, W, groups)
-    SJ = S if J is H else group_subspaces(J, W, groups)
+    if fisher is None:  # the same for every H: callers with several H pass it in
+        fisher = _fisher_prediction(J, S if J is H else group_subspaces(J, W, groups), groups)
     HS = {g: H @ S[g] for g in groups}
     record = np.vstack([HS[g].T for g in groups])
     run = gradient_descent(H, b, eta, steps, record=record, check_stable=False)
@@ -587,22 +737,21 @@ def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo):
         coords = (S[g].T @ b)[None, :] - run.trajectory[:, start : start + k]
         comps[g] = np.linalg.norm(coords, axis=1)
         start += k
-    measured, hess, rng_, fish = {}, {}, {}, {}
+    measured, hess, rng_ = {}, {}, {}
     for g in groups:
         rz = ritz_values(H, S[g])
         hess[g] = float(rz.mean()) if rz.size else float("nan")
         rng_[g] = (float(rz.min()), float(rz.max())) if rz.size else (float("nan"),) * 2
-        rf = ritz_values(J, SJ[g])
-        fish[g] = float(rf.mean())
         A = comps[g]
         measured[g] = fit_rate(A, eta, lo=lo) if A[0] > 1e-8 * max(a[0] for a in comps.values()) else float("nan")
     return dict(eta=eta, lambda_max=lam_max, components=comps, loss=run.loss + c_half_y2,
-                measured=measured, hessian=hess, fisher=fish, hessian_range=rng_,
+                measured=measured, hessian=hess, fisher=dict(fisher), hessian_range=rng_,
                 dims={g: S[g].shape[1] for g in groups})
 
 
 def _setup(d, m, target, seed, coefficients):
     d = check_d(d)
+    _check_target(target)
     m = check_int(m, "m", minimum=2)
     check_dense(m)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
@@ -680,7 +829,7 @@ def learning_curves(
         half_y2 = 0.5 * float(y @ y) / n_train
     res = _run(H, b, W, J, groups, eta, steps, half_y2, lo)
     return LearningCurves(d=d, m=m, n_train=n_train, steps=np.arange(steps + 1), exact=lam,
-                          paper=group_eigenvalues(d), coefficients=coef, **res)
+                          paper=group_eigenvalues(d), coefficients=coef, problem=(H, b, half_y2), **res)
 
 
 def rates_vs_samples(
@@ -700,7 +849,7 @@ def rates_vs_samples(
     problem of the first :math:`N` inputs for each :math:`N` in ``sizes`` (nested samples,
     :func:`training_problem`), each trained as in :func:`learning_curves`, plus the population
     loss (:math:`N = \infty`). The Fisher prediction is the mean Ritz value of :math:`J` on each
-    group (the same for every row).
+    group (the same for every row; the spans of :math:`J` are computed once).
 
     Returns
     -------
@@ -709,8 +858,13 @@ def rates_vs_samples(
         ``measured`` (effective eigenvalue), ``hessian`` and ``hessian_lo``/``hessian_hi`` (mean,
         smallest and largest Ritz value of :math:`\hat J_N` on the group), ``fisher``, ``exact``,
         ``dim`` (dimension of the group's span), ``vs_fisher`` (``measured / fisher - 1``),
-        ``hessian_gap`` (:math:`\|\hat J_N - J\|_2 / \|J\|_2`) and ``vs_population``
-        (``measured`` over the population row's ``measured``, minus 1).
+        ``hessian_gap`` (:math:`\|\hat J_N - J\|_2 / \|J\|_2`), ``gap_off_G1`` (the same
+        with the direction :math:`v^{(0)}` projected out, :math:`\|P(\hat J_N - J)P\|_2/\|J\|_2`),
+        ``span_gap`` (the error compressed onto the group's span of :math:`J`,
+        :math:`\|Q_g^\top(\hat J_N - J)Q_g\|_2`, divided by the group's exact eigenvalue;
+        :func:`hessian_error`) and ``vs_population`` (``measured`` over the population row's
+        ``measured``, minus 1). ``attrs`` holds ``d``, ``m``, ``steps`` and ``lambda_max``
+        (:math:`\|J\|_2`).
     """
     import pandas as pd
 
@@ -729,21 +883,27 @@ def rates_vs_samples(
     problems = training_problem(W, x, y, sizes=ns)
     half_pop = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
     normJ = largest_eigenvalue(J)
+    S_J = group_subspaces(J, W, groups)  # once: the same for every N
+    fisher = _fisher_prediction(J, S_J, groups)
+    u = group_vectors(W, "G1")[:, 0]
+    u = u / np.linalg.norm(u)
+    Qs = {g: np.linalg.qr(S_J[g])[0] for g in groups}
     records = []
     for n, (H, b) in [*zip(ns, problems), (np.inf, (J, target_moment(W, coef)))]:
-        res = _run(H, b, W, J, groups, None, steps, half_pop, lo)
-        gap = 0.0
-        if H is not J:  # spectral norm of H - J (Lanczos, largest magnitude)
-            top = scipy.sparse.linalg.eigsh(H - J, k=1, which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(m))
-            gap = float(np.abs(top[0])) / normJ
+        res = _run(H, b, W, J, groups, None, steps, half_pop, lo, fisher=fisher)
+        err = dict.fromkeys(["total", "orthogonal_to_G1", *groups], 0.0)
+        if H is not J:
+            err = _hessian_error(H - J, u, Qs)  # = hessian_error(H, J, W, groups, subspaces=S_J)
         for g in groups:
             records.append(dict(N=n, group=g, measured=res["measured"][g], hessian=res["hessian"][g],
                                 hessian_lo=res["hessian_range"][g][0], hessian_hi=res["hessian_range"][g][1],
                                 fisher=res["fisher"][g], exact=lam[g], dim=res["dims"][g],
-                                vs_fisher=res["measured"][g] / res["fisher"][g] - 1.0, hessian_gap=gap))
+                                vs_fisher=res["measured"][g] / res["fisher"][g] - 1.0,
+                                hessian_gap=err["total"] / normJ, gap_off_G1=err["orthogonal_to_G1"] / normJ,
+                                span_gap=err[g] / lam[g]))
     frame = pd.DataFrame.from_records(records).set_index(["N", "group"])
     population = frame.xs(np.inf, level="N")["measured"]
     per_row = population.reindex(frame.index.get_level_values("group")).to_numpy()
     frame["vs_population"] = frame["measured"] / per_row - 1.0
-    frame.attrs.update(d=d, m=m, steps=steps)
+    frame.attrs.update(d=d, m=m, steps=steps, lambda_max=normJ)
     return frame

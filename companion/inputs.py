@@ -11,16 +11,16 @@ Every distribution here has mean 0, is symmetric (:math:`x \mapsto -x` leaves it
 and has :math:`\operatorname{tr}\Sigma_p = d` for :math:`\Sigma_p = \mathbb E_p[xx^\top]`, so that
 only its *shape* changes:
 
-=================  =====================================================  ==========================
-``dist``           :math:`x`                                              :math:`\Sigma_p`
-=================  =====================================================  ==========================
-``gaussian``       :math:`N(0, I_d)` (the paper)                          :math:`I_d`
-``uniform``        uniform on the cube :math:`[-\sqrt3, \sqrt3]^d`        :math:`I_d`
-``laplace``        iid Laplace coordinates of scale :math:`1/\sqrt2`      :math:`I_d`
-``ar1``            :math:`N(0, \Sigma)`, :math:`\Sigma_{ij} = \rho^{|i-j|}`  :math:`\Sigma`
-``equicorrelated`` :math:`N(0, \Sigma)`, :math:`\Sigma = (1-\rho)I + \rho\mathbf 1\mathbf 1^\top`  :math:`\Sigma`
-``subspace``       :math:`\sqrt{d/k}\,(z_1, \dots, z_k, 0, \dots, 0)`, :math:`z \sim N(0, I_k)`  rank :math:`k`
-=================  =====================================================  ==========================
+==================  ============================================================================  ============================================================
+``dist``            :math:`x`                                                                     :math:`\Sigma_p`
+==================  ============================================================================  ============================================================
+``gaussian``        :math:`N(0, I_d)` (the paper)                                                 :math:`I_d`
+``uniform``         uniform on the cube :math:`[-\sqrt3, \sqrt3]^d`                               :math:`I_d`
+``laplace``         iid Laplace coordinates of scale :math:`1/\sqrt2`                             :math:`I_d`
+``ar1``             :math:`N(0, \Sigma)`                                                          :math:`\Sigma_{ij} = \rho^{|i-j|}`
+``equicorrelated``  :math:`N(0, \Sigma)`                                                          :math:`\Sigma = (1-\rho)I + \rho\mathbf 1\mathbf 1^\top`
+``subspace``        :math:`\sqrt{d/k}\,(z_1, \dots, z_k, 0, \dots, 0)`, :math:`z \sim N(0, I_k)`  :math:`\frac dk\operatorname{diag}(I_k, 0)` (rank :math:`k`)
+==================  ============================================================================  ============================================================
 
 **Exact where a closed form exists.** A Gaussian input :math:`x = A z`, :math:`z \sim N(0, I_r)`,
 gives :math:`x^\top W = z^\top (A^\top W)`: the model with inputs :math:`N(0, I_r)` and weights
@@ -96,7 +96,7 @@ INPUT_DISTRIBUTIONS = ("gaussian", "uniform", "laplace", "ar1", "equicorrelated"
 _GAUSSIAN_FAMILY = ("gaussian", "ar1", "equicorrelated", "subspace")
 #: The four groups of the basis of decomposition (5), in the order of :func:`companion.basis`.
 _BASIS_GROUPS = GROUPS[:4]
-#: Samples per chunk in the Monte Carlo loops (bounds the N x m feature block).
+#: Memory budget in bytes of one chunk of samples in the Monte Carlo loops (bounds the n x m feature block).
 _SAMPLE_BYTES = 32 * 1024**2
 
 
@@ -310,13 +310,25 @@ def spectrum_parity(W: np.ndarray, dist: str, *, top: int | None = None, **kwarg
     the odd share :math:`u^\top(\frac14W^\top\Sigma_pW)u/\lambda`: close to 1 for the second
     group's eigenvectors (the :math:`x_l/2`), close to 0 for the first and third groups'.
 
+    **Parity-split spectrum.** As :math:`m\to\infty` the kernel :math:`X(x)^\top X(y)` of
+    :math:`J_p` becomes the arc-cosine kernel, which commutes with :math:`x\mapsto -x`; its
+    spectrum is the union of that of the odd part :math:`J_{odd} = \frac14W^\top\Sigma_pW` and
+    that of the even part :math:`J_{even} = J_p - J_{odd}`. At finite :math:`m` the cross terms,
+    of order :math:`m^{-1/2}`, mix eigenvectors whose levels nearly tie (odd shares near 1/2), so
+    the order of the odd and even levels is read off the two parts separately:
+    ``"odd_levels"`` are the :math:`\operatorname{rank}\Sigma_p` nonzero eigenvalues of
+    :math:`J_{odd}` (those of :math:`\frac14 W^\top A A^\top W`, computed from the ``r x r``
+    matrix :math:`\frac14 A^\top W W^\top A` with :math:`\Sigma_p = AA^\top`), ``"even_levels"``
+    the ``top`` largest eigenvalues of :math:`J_{even}`, both descending, and ``"even_over_odd"``
+    the ratio of the two top levels (above 1: the top eigenvalue is even, as in the paper).
+
     Returns
     -------
     dict
-        ``"eigenvalues"`` (descending, length ``top``), ``"odd_share"`` (same length) and
+        ``"eigenvalues"`` (descending, length ``top``), ``"odd_share"`` (same length),
         ``"odd_positions"``: the 1-based positions of the :math:`\operatorname{rank}\Sigma_p`
         eigenvectors with the largest odd share (``2, ..., d+1`` when the order G1 > G2 > G3
-        holds).
+        holds), and ``"odd_levels"``, ``"even_levels"``, ``"even_over_odd"`` as above.
     """
     W = check_W(W)
     d, m = W.shape
@@ -329,7 +341,16 @@ def spectrum_parity(W: np.ndarray, dist: str, *, top: int | None = None, **kwarg
     odd = np.einsum("ik,ij,jk->k", B, Sigma, B) / 4.0
     share = odd / np.where(lam > 0, lam, np.inf)
     r = int(np.linalg.matrix_rank(Sigma))
-    return {"eigenvalues": lam, "odd_share": share, "odd_positions": np.sort(np.argsort(share)[::-1][:r]) + 1}
+    # the odd part W^T Sigma W / 4 = (A^T W)^T (A^T W) / 4: its nonzero eigenvalues are those of the r x r Gram
+    evals, evecs = np.linalg.eigh(Sigma)
+    A = evecs[:, evals > 1e-12 * evals.max()] * np.sqrt(evals[evals > 1e-12 * evals.max()])
+    AW = A.T @ W
+    odd_levels = np.sort(np.linalg.eigvalsh(AW @ AW.T / 4.0))[::-1]
+    J_even = fisher.J - W.T @ Sigma @ W / 4.0
+    even_levels = scipy.linalg.eigvalsh(J_even, subset_by_index=[m - top, m - 1])[::-1]
+    return {"eigenvalues": lam, "odd_share": share, "odd_positions": np.sort(np.argsort(share)[::-1][:r]) + 1,
+            "odd_levels": odd_levels, "even_levels": even_levels,
+            "even_over_odd": float(even_levels[0] / odd_levels[0])}
 
 
 # --------------------------------------------------------------------------- Gram matrices
@@ -440,7 +461,7 @@ def limit_gram(
     rho: float = 0.5,
     k: int | None = None,
     n: int = 200_000,
-    rng: np.random.Generator | int = 0,
+    rng: np.random.Generator | int,
 ) -> BasisGram:
     r"""The :math:`m \to \infty` Gram matrix :math:`\mathbb E_p[F_i(x) F_j(x)]` of the limit functions.
 
@@ -452,6 +473,7 @@ def limit_gram(
     standard errors; ``VtV`` is the identity and ``trace`` is :math:`\operatorname{tr}\Sigma_p/2`
     (the limit of :math:`\operatorname{tr}J_p = \frac12\operatorname{tr}(W^\top\Sigma_pW)`).
     For ``gaussian`` the diagonal is :func:`companion.group_eigenvalues` ``(d, exact=True)``.
+    ``rng`` (a Generator or a seed) is required: same seed, same numbers.
     """
     dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
     n = check_int(n, "n", minimum=2)
@@ -486,9 +508,13 @@ def gram_summary(gram: BasisGram) -> dict:
         ``order_levels``: the same for the ``levels`` (levels of zero are left out);
         ``even_levels``: the eigenvalues of the joint block of G1 and G3 (the even functions,
         which mix when the groups are not orthogonal), descending;
-        ``hierarchy``: True when the spectrum compressed to the basis keeps the paper's order:
-        the top even level above every G2 level, and every G2 level above all other even levels
-        (the G2 block is decoupled from the others when :math:`p` is symmetric, in the limit);
+        ``hierarchy``: True when the order *within the span of the basis* is the paper's: the top
+        even level above every G2 level, and every G2 level above all other even levels (the G2
+        block is decoupled from the others when :math:`p` is symmetric, in the limit). These
+        levels are Rayleigh–Ritz values, lower bounds for the eigenvalues of :math:`J_p`, and
+        the top even level can be far below the top even eigenvalue when the data are nearly
+        low-dimensional (for data on a line, 2.40 against the exact :math:`d/4 = 2.5` at
+        :math:`d = 10`); use :func:`spectrum_parity` for the order of the spectrum itself;
         ``within``, ``between``: the largest :math:`|G_{ij}|/\sqrt{G_{ii}G_{jj}}` for :math:`i\neq j`
         in the same group / in different groups (G3 one group), among functions whose norm is not
         zero;
@@ -550,13 +576,14 @@ def limit_mae_under(
     rho: float = 0.5,
     k: int | None = None,
     n_inputs: int = 100,
-    rng: np.random.Generator | int = 0,
+    rng: np.random.Generator | int,
 ) -> dict[str, float]:
     r"""Table 1's error for inputs from ``dist``: the MAE of :math:`X^\top v` against its limit :math:`F`.
 
     Theorems 3.1–3.5 hold at every fixed :math:`x`, so the error should stay small (and fall like
     :math:`m^{-1/2}`) whatever the input distribution. Returns the mean over members of
-    :func:`companion.member_mae`, per group, for one draw of :math:`W` and ``n_inputs`` inputs.
+    :func:`companion.member_mae`, per group, for one draw of :math:`W` and ``n_inputs`` inputs,
+    both from ``rng`` (a Generator or a seed; required: same seed, same numbers).
     """
     dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
     m = check_int(m, "m")
@@ -581,13 +608,21 @@ def distribution_table(
     r"""One row per input distribution: the eigen-groups at width ``m`` and in the limit.
 
     Columns: the mean Rayleigh quotients of G1, G2, G3 at width ``m`` (:func:`basis_gram`,
-    the same :math:`W` for every distribution) and in the limit (``lim_*``, :func:`limit_gram`);
-    the extreme levels of G2 and G3 (``G2_max``, ``G2_min``, ``G3_max``, ``G3_min``, limit);
-    the top level of the even functions, G1 and G3 together (``top_even``, limit), and whether
-    the paper's hierarchy holds (``hierarchy``, limit; see :func:`gram_summary`); the largest
+    the same :math:`W` for every distribution) and in the limit (``lim_*``, :func:`limit_gram`;
+    ``lim_G3_gamma`` and ``lim_G3_ab`` are the mean limit levels of the two parts of the third
+    group, the :math:`F_\gamma` and the :math:`F_{\alpha\beta}`); the extreme levels of G2 and
+    G3 (``G2_max``, ``G2_min``, ``G3_max``, ``G3_min``, limit; the extreme eigenvalues of a
+    degenerate block of Monte Carlo estimates are biased outwards, so for the level of a part of
+    the third group read ``lim_G3_gamma``/``lim_G3_ab``); the top level of the even functions, G1
+    and G3 together (``top_even``, limit), and whether the paper's order holds within the span of
+    the basis (``hierarchy``, limit; see :func:`gram_summary`); the largest
     correlation between groups and within a group (``between``, ``within``, limit); the trace share
     of the basis (``share``, width ``m``); and the Table-1 error of each group at width ``mae_m``
     (``MAE_G1`` ... , :func:`limit_mae_under`).
+
+    Every distribution's random numbers are seeded by ``seed`` and its position in
+    ``companion.INPUT_DISTRIBUTIONS``, so a row does not change when ``dists`` is reordered or
+    subset.
 
     Returns
     -------
@@ -603,12 +638,14 @@ def distribution_table(
         _check_params(dist, d, rho, k, min_d=3)
     W = sample_weights(d, m, np.random.default_rng([seed, d, m]))
     rows = {}
-    for i, dist in enumerate(dists):
+    for dist in dists:
+        i = INPUT_DISTRIBUTIONS.index(dist)  # seeded by name: a row does not depend on the others
         fin = gram_summary(basis_gram(W, dist, rho=rho, k=k, n=n, rng=np.random.default_rng([seed, i, 1])))
         lim = gram_summary(limit_gram(dist, d, rho=rho, k=k, n=n_limit, rng=np.random.default_rng([seed, i, 2])))
         mae = limit_mae_under(dist, d, mae_m, rho=rho, k=k, rng=np.random.default_rng([seed, i, 3]))
         row = {f"{g}": fin["mean"][g] for g in ("G1", "G2", "G3")}
         row.update({f"lim_{g}": lim["mean"][g] for g in ("G1", "G2", "G3")})
+        row.update({f"lim_{g}": float(lim["quotients"][g].mean()) for g in ("G3_gamma", "G3_ab")})
         row.update({"G2_max": lim["levels"]["G2"].max(), "G2_min": lim["levels"]["G2"].min(),
                     "G3_max": lim["levels"]["G3"].max(), "G3_min": lim["levels"]["G3"].min(),
                     "top_even": lim["even_levels"][0], "hierarchy": lim["hierarchy"],
@@ -635,7 +672,10 @@ class EmpiricalFisherStudy:
     eig_J : ndarray of shape (draws, n_top)
         Top eigenvalues of the exact :math:`J` (descending).
     eig_hat : dict of ndarray (draws, n_top)
-        Top eigenvalues of :math:`\hat J_N` (descending; :math:`\hat J_N` has rank :math:`\le N`).
+        Top eigenvalues of :math:`\hat J_N` (descending). :math:`\hat J_N` has rank
+        :math:`\le N`: when :math:`N < n_{top}` the sample carries only :math:`N` of the
+        clustered eigenvalues, and the positions beyond :math:`N` are NaN (left out of
+        :func:`empirical_readings`), not zeros that would read as deviations of -100%.
     q_J : ndarray of shape (draws, K)
         Rayleigh quotients :math:`v^\top J v / v^\top v` of the :math:`K = d(d+3)/2` basis vectors.
     q_hat : dict of ndarray (draws, K)
@@ -660,14 +700,22 @@ class EmpiricalFisherStudy:
         d = self.d
         return np.array(["G1"] + ["G2"] * d + ["G3"] * multiplicity(d, 2))
 
+    def _check_N(self, N: object) -> int:
+        if isinstance(N, bool) or not isinstance(N, numbers.Integral):
+            raise TypeError(f"N must be an integer, one of the study's sizes {list(self.sizes)}, got {N!r}")
+        if int(N) not in self.sizes:
+            raise ValueError(f"N must be one of the study's sizes {list(self.sizes)}, got {N}")
+        return int(N)
+
     def eig_deviation(self, N: int, reference: str = "J") -> np.ndarray:
         r"""Relative deviations :math:`\hat\lambda_i/\lambda_i - 1` of the sorted top eigenvalues.
 
         ``reference="J"``: against the sorted eigenvalues of the exact :math:`J` (same :math:`W`);
         ``"theory"``: against the exact :math:`m\to\infty` group eigenvalue of the cluster of
-        :math:`i`; ``"paper"``: against the paper's group eigenvalue. Shape (draws, n_top).
+        :math:`i`; ``"paper"``: against the paper's group eigenvalue. Shape (draws, n_top); NaN
+        at the positions beyond :math:`N` (see ``eig_hat``). ``N`` must be one of ``sizes``.
         """
-        hat = self.eig_hat[N]
+        hat = self.eig_hat[self._check_N(N)]
         if reference == "J":
             return hat / self.eig_J - 1.0
         if reference not in ("theory", "paper"):
@@ -678,7 +726,7 @@ class EmpiricalFisherStudy:
 
     def quotient_deviation(self, N: int) -> np.ndarray:
         r"""Relative deviations :math:`v^\top\hat J_N v / v^\top J v - 1` of the basis vectors, (draws, K)."""
-        return self.q_hat[N] / self.q_J - 1.0
+        return self.q_hat[self._check_N(N)] / self.q_J - 1.0
 
     def reversals(self, N: int) -> dict[str, float]:
         r"""Share of draws in which some quotient of a lower group exceeds one of a higher group.
@@ -686,10 +734,12 @@ class EmpiricalFisherStudy:
         ``"G2>G1"``: max G2 quotient above the G1 quotient; ``"G3>G2"``: max G3 quotient above the
         min G2 quotient; also ``"gap12"``, ``"gap23"``: the smallest ratio over draws of
         :math:`\hat\lambda_1/\hat\lambda_2` and :math:`\hat\lambda_{d+1}/\hat\lambda_{d+2}` (a
-        ratio above 1 keeps the clusters apart in the spectrum).
+        ratio above 1 keeps the clusters apart in the spectrum; NaN when the sample does not carry
+        both eigenvalues). ``N`` must be one of ``sizes``.
         """
         lab = np.asarray(self.labels)
         g3 = np.char.startswith(lab.astype(str), "G3")
+        N = self._check_N(N)
         q = self.q_hat[N]
         e = self.eig_hat[N]
         d = self.d
@@ -745,8 +795,9 @@ def empirical_fisher_study(
     m : int or None
         Hidden units, ``m >= d(d+3)/2`` (so that the three clusters exist), or None for
         :math:`m = \infty`.
-    sizes : tuple of int
-        Sample sizes :math:`N`, each ``>= 1`` (the paper: 100 and 1000).
+    sizes : sequence of int
+        Sample sizes :math:`N`, each ``>= 1`` (the paper: 100 and 1000). A sample of
+        :math:`N < n_{top}` carries only :math:`N` eigenvalues; the others are NaN.
     draws : int
         Independent draws.
     seed : int
@@ -755,6 +806,8 @@ def empirical_fisher_study(
     n_top = 1 + d + multiplicity(d, 2)
     if m is not None:
         m = check_int(m, "m", minimum=n_top)
+    if isinstance(sizes, (str, bytes)) or not np.iterable(sizes):
+        raise TypeError(f"sizes must be a sequence of sample sizes N (e.g. (100, 1000)), got {type(sizes).__name__} {sizes!r}")
     sizes = tuple(check_int(N, "N") for N in sizes)
     if not sizes:
         raise ValueError("sizes must list at least one sample size N")
@@ -765,7 +818,7 @@ def empirical_fisher_study(
     K = len(labels)
     eig_J = np.empty((draws, n_top))
     q_J = np.empty((draws, K))
-    eig_hat = {N: np.zeros((draws, n_top)) for N in sizes}
+    eig_hat = {N: np.full((draws, n_top), np.nan) for N in sizes}
     q_hat = {N: np.empty((draws, K)) for N in sizes}
     if m is None:
         lam = group_eigenvalues(d, exact=True)
@@ -808,6 +861,8 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
     and, for each, ``lo``/``hi`` (the central ``level`` interval of the deviations, in units of 1),
     ``typical`` (median of :math:`|\text{dev}|`) and ``max_median`` (the median over draws of the
     largest :math:`|\text{dev}|` in the cluster: "the error" one would read off one draw).
+    Eigenvalues that a sample of size :math:`N < n_{top}` does not carry (NaN in the study) are
+    left out; a cluster with none left gets NaN.
 
     Returns
     -------
@@ -816,6 +871,10 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
     """
     import pandas as pd
 
+    if not isinstance(study, EmpiricalFisherStudy):
+        raise TypeError(f"study must be an EmpiricalFisherStudy (from empirical_fisher_study), got {type(study).__name__}")
+    if isinstance(level, bool) or not isinstance(level, numbers.Real):
+        raise TypeError(f"level must be a real number in (0, 1), got {type(level).__name__} {level!r}")
     if not 0.0 < float(level) < 1.0:
         raise ValueError(f"level must be in (0, 1), got {level}")
     a = (1.0 - float(level)) / 2.0
@@ -832,8 +891,13 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
             for c in ("G1", "G2", "G3", "all"):
                 sel = np.ones(cl.size, bool) if c == "all" else cl == c
                 block = dev[:, sel]
-                lo, hi = np.quantile(block, [a, 1.0 - a])
+                block = block[:, np.all(np.isfinite(block), axis=0)]  # positions the sample carries
+                if block.size == 0:
+                    lo = hi = typical = max_median = np.nan
+                else:
+                    lo, hi = np.quantile(block, [a, 1.0 - a])
+                    typical = np.median(np.abs(block))
+                    max_median = np.median(np.abs(block).max(axis=1))
                 records.append({"N": N, "reading": name, "cluster": c, "lo": float(lo), "hi": float(hi),
-                                "typical": float(np.median(np.abs(block))),
-                                "max_median": float(np.median(np.abs(block).max(axis=1)))})
+                                "typical": float(typical), "max_median": float(max_median)})
     return pd.DataFrame(records).set_index(["N", "reading", "cluster"])

@@ -7,6 +7,8 @@ Nothing is computed here that a reader could not find in the other modules.
 
 from __future__ import annotations
 
+import warnings
+
 from typing import Mapping
 
 import numpy as np
@@ -332,7 +334,11 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
             sel = cluster == c
             ax.plot(np.broadcast_to(idx[sel], dev[:, sel].shape).ravel(), dev[:, sel].ravel(), ".",
                     ms=1.5, alpha=0.35, color=colors[c], label=c)
-        lo, hi = np.quantile(dev, [0.025, 0.975], axis=0)
+        # indices beyond N are NaN (J_N has rank <= N): left out of the bands and the y-limit
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+            lo, hi = np.nanquantile(dev, [0.025, 0.975], axis=0)
+            top = np.nanquantile(dev, 0.99) if np.isfinite(dev).any() else 100.0
         for c in ("G1", "G2", "G3"):
             sel = cluster == c
             ax.fill_between(idx[sel], lo[sel], hi[sel], color="grey", alpha=0.2, lw=0,
@@ -342,7 +348,7 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
                 ax.axhline(s * v, color="k", lw=0.8, ls=":")
         ax.axhline(0, color="k", lw=0.6)
         ax.set_xscale("log")
-        ax.set_ylim(-100, max(100, float(np.quantile(dev, 0.99))))
+        ax.set_ylim(-100, max(100.0, float(top)))
         ax.set_xlabel("index $i$ of the eigenvalue")
         width = r"m = \infty" if study.m is None else f"m = {study.m}"
         ax.set_title(f"N = {N}, ${width}$", fontsize=10)

@@ -265,6 +265,8 @@ def distributions_explorer(*, live: bool | None = None, seed: int = 0, draws: in
     Relative deviations of the top eigenvalues of :math:`\hat J_N` (infinite width, ``draws``
     Gaussian samples of size :math:`N`) from the exact group eigenvalues
     (:func:`companion.empirical_fisher_study`, :func:`companion.plot_empirical_fisher`).
+    When :math:`N` is below the :math:`d(d+3)/2` eigenvalues of the three groups, :math:`\hat J_N`
+    has only :math:`N` nonzero eigenvalues and the later indices are left out of the picture.
     """
     from .inputs import empirical_fisher_study
     from .plotting import plot_empirical_fisher

@@ -54,6 +54,54 @@ def test_gradient_descent_limit_is_the_minimum_norm_minimiser_plus_null_part():
     np.testing.assert_allclose(cp.gd_closed_form(np.zeros((3, 3)), np.ones(3), 0.1, 5), 0.5 * np.ones(3))
 
 
+def test_closed_form_with_b_outside_the_range_of_a_singular_H():
+    """Numerically-zero eigenvalues (|mu| ~ 1e-17, either sign) must give eta t, as the iteration does."""
+    m, steps = 30, 50
+    H = _psd(m, 10, seed=8)  # rank 10: 20 eigenvalues that are zero up to rounding
+    mu, U = np.linalg.eigh(H)
+    assert np.sum(np.abs(mu) < 1e-14) == 20 and np.any(mu[:20] != 0)
+    b = np.random.default_rng(9).standard_normal(m)  # generic: far outside the range of H
+    v0 = np.random.default_rng(10).standard_normal(m)
+    eta = 0.5 / mu[-1]
+    v, literal = v0.copy(), [v0.copy()]
+    for _ in range(steps):
+        v = v - eta * (H @ v - b)
+        literal.append(v.copy())
+    literal = np.array(literal)
+    ts = [0, 1, 7, steps]
+    closed = cp.gd_closed_form(H, b, eta, ts, v0=v0)
+    np.testing.assert_allclose(closed, literal[ts], rtol=1e-10, atol=1e-10 * np.abs(literal).max())
+    # the null part grows linearly: u^T v_t = u^T v0 + eta t u^T b along each null direction
+    null = U[:, :20]
+    np.testing.assert_allclose(null.T @ closed[-1], null.T @ v0 + eta * steps * (null.T @ b), rtol=1e-10, atol=1e-10)
+    # and the learning rate may exceed the stability limit (the formula needs no condition)
+    big = 2.5 / mu[-1]
+    w = v0.copy()
+    for _ in range(5):
+        w = w - big * (H @ w - b)
+    np.testing.assert_allclose(cp.gd_closed_form(H, b, big, 5, v0=v0), w, rtol=1e-9, atol=1e-9 * np.abs(w).max())
+
+
+def test_minimum_loss_is_the_least_squares_training_loss():
+    d, m, n = 4, 40, 25  # N < m: H is singular, b = X^T y / N in its range
+    W = cp.sample_weights(d, m, rng=0)
+    x = cp.sample_inputs(d, n, rng=1)
+    y = np.random.default_rng(2).standard_normal(n)
+    H, b = cp.training_problem(W, x, y)
+    X = cp.features(x, W)
+    v, *_ = np.linalg.lstsq(X, y, rcond=None)
+    lsq = 0.5 * np.mean((X @ v - y) ** 2)
+    assert 0.5 * np.mean(y**2) + cp.minimum_loss(H, b) == pytest.approx(lsq, abs=1e-10)
+    with pytest.raises(ValueError, match="range of H"):
+        cp.minimum_loss(H, np.random.default_rng(3).standard_normal(m))
+    # learning_curves: the loss stays above loss_min and approaches it (N = 3000 > m, noise 1:
+    # about (1 - m/N)/2 of the loss cannot be fitted)
+    c = cp.learning_curves(4, 60, n_train=3000, noise=1.0, steps=3000, seed=2)
+    assert np.all(c.loss >= c.loss_min - 1e-12)
+    assert c.loss_min == pytest.approx(0.5 * (1 - 60 / 3000), abs=0.05)
+    assert c.loss[-1] - c.loss_min < 0.1 * (c.loss[0] - c.loss_min)
+
+
 def test_gradient_descent_several_targets_and_record():
     m = 15
     H = _psd(m, seed=5)
@@ -175,6 +223,39 @@ def test_population_rates_follow_the_fisher_rayleigh_quotients():
     assert c.loss[0] == pytest.approx(1.5) and np.all(np.diff(c.loss) <= 1e-12) and c.loss[-1] < 0.05
 
 
+def test_hessian_error_matches_a_dense_computation():
+    d, m = 4, 60
+    W = cp.sample_weights(d, m, rng=0)
+    J = cp.fisher_exact(W)
+    H = cp.fisher_empirical(W, cp.sample_inputs(d, 300, rng=1))
+    err = cp.hessian_error(H, J, W)
+    E = H - J
+    norm = lambda A: np.abs(np.linalg.eigvalsh(A)).max()  # noqa: E731
+    assert err["total"] == pytest.approx(norm(E), rel=1e-8)
+    u = cp.group_vectors(W, "G1")[:, 0]
+    P = np.eye(m) - np.outer(u, u) / (u @ u)
+    assert err["orthogonal_to_G1"] == pytest.approx(norm(P @ E @ P), rel=1e-8)
+    S = cp.group_subspaces(J, W)
+    for g in cp.DYNAMICS_GROUPS:
+        Q, _ = np.linalg.qr(S[g])
+        assert err[g] == pytest.approx(norm(Q.T @ E @ Q), rel=1e-8), g
+        assert err[g] <= err["total"] * (1 + 1e-12)
+    # Weyl: the Ritz values of H and J on each span differ by at most the compressed error
+    Q, _ = np.linalg.qr(S["G3_ab"])
+    shift = np.linalg.eigvalsh(Q.T @ H @ Q) - np.linalg.eigvalsh(Q.T @ J @ Q)
+    assert np.abs(shift).max() <= err["G3_ab"] * (1 + 1e-10)
+    assert all(v == 0 for v in cp.hessian_error(J, J, W).values())
+    # m > 200: the Lanczos path (P E P as an operator) agrees with the dense computation
+    W = cp.sample_weights(d, 250, rng=2)
+    J = cp.fisher_exact(W)
+    H = cp.fisher_empirical(W, cp.sample_inputs(d, 500, rng=3))
+    err = cp.hessian_error(H, J, W)
+    u = cp.group_vectors(W, "G1")[:, 0]
+    P = np.eye(250) - np.outer(u, u) / (u @ u)
+    assert err["total"] == pytest.approx(norm(H - J), rel=1e-6)
+    assert err["orthogonal_to_G1"] == pytest.approx(norm(P @ (H - J) @ P), rel=1e-6)
+
+
 def test_rates_vs_samples_approach_the_population_rates():
     df = cp.rates_vs_samples(5, 300, [8, 3000], steps=400, seed=1)
     assert list(df.index.get_level_values("N")) == [8] * 3 + [3000] * 3 + [np.inf] * 3
@@ -185,6 +266,19 @@ def test_rates_vs_samples_approach_the_population_rates():
     assert df.xs(np.inf, level="N")["hessian_gap"].eq(0).all()
     assert df.attrs["m"] == 300
     np.testing.assert_allclose(df["vs_fisher"], df["measured"] / df["fisher"] - 1)
+    # the Fisher prediction (computed once) is that of learning_curves at the same W, on every row
+    pop = cp.learning_curves(5, 300, steps=400, seed=1)
+    for n in (8, 3000, np.inf):
+        np.testing.assert_allclose(df.xs(n, level="N")["fisher"].to_numpy(), [pop.fisher[g] for g in cp.DYNAMICS_GROUPS], rtol=1e-12)
+    np.testing.assert_allclose(df.xs(np.inf, level="N")["measured"].to_numpy(), [pop.measured[g] for g in cp.DYNAMICS_GROUPS], rtol=1e-10)
+    # compressed errors: at most the full error, and shrinking with N
+    lam = cp.group_eigenvalues(5, exact=True)
+    normJ = df.attrs["lambda_max"]
+    assert normJ == pytest.approx(pop.lambda_max, rel=1e-8)
+    for (n, g), row in df.iterrows():
+        assert row["span_gap"] * lam[g] <= row["hessian_gap"] * normJ * (1 + 1e-9)
+        assert row["gap_off_G1"] <= row["hessian_gap"] * (1 + 1e-9)
+    assert df.loc[(3000, "G3_ab"), "span_gap"] < df.loc[(8, "G3_ab"), "span_gap"]
 
 
 def test_learning_curves_reproducible_and_noise():
@@ -233,8 +327,19 @@ def test_bad_inputs_raise_naming_the_parameter():
         cp.learning_curves(4, 50, n_train=10, noise=-1.0)
     with pytest.raises(ValueError, match="eta"):
         cp.learning_curves(4, 50, eta=100.0)
-    with pytest.raises(ValueError, match="groups"):
+    with pytest.raises(ValueError, match=r"target must be 'mixed' or .*'G3_ab'.*got 'G4'"):
         cp.target_coefficients(5, "G4")
+    for bad in ("G3_gamma", ("G1", "G3_gamma"), ("G1", "G1"), ()):
+        with pytest.raises(ValueError, match=r"target .*'mixed'"):
+            cp.target_coefficients(5, bad)
+    with pytest.raises(ValueError, match="target.*G3_gamma"):
+        cp.learning_curves(5, 50, target="G3_gamma")
+    with pytest.raises(TypeError, match="target"):
+        cp.target_coefficients(5, 3)
+    with pytest.raises(ValueError, match="coefficients"):
+        cp.target_moment(cp.sample_weights(5, 20, rng=0), {"G3_gamma": np.ones(4)})
+    with pytest.raises(ValueError, match="J must have the shape"):
+        cp.hessian_error(np.eye(5), np.eye(4), cp.sample_weights(4, 5, rng=0))
     with pytest.raises(ValueError, match="d must be"):
         cp.target_coefficients(2)
     with pytest.raises(ValueError, match=r"coefficients\['G2'\]"):

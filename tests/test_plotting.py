@@ -52,3 +52,19 @@ def test_table1_frame():
     assert frame.loc[(10, 10000), ("G1", "paper")] == "0.0159"
     assert frame.loc[(5, 300), ("G2", "paper")] == ""
     assert frame.loc[(5, 300), ("G2", "this book (mean ± sd)")].startswith(f"{rows[1].mean['G2']:.4f}")
+
+
+def test_empirical_fisher_plot_with_fewer_samples_than_eigenvalues():
+    """N = 20 < d(d+3)/2 = 65 at d = 10: indices beyond N are NaN, left out without warnings."""
+    import warnings
+
+    study = cp.empirical_fisher_study(10, None, sizes=(20,), draws=4, seed=0)
+    assert np.isnan(study.eig_deviation(20)[:, 20:]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = cp.plot_empirical_fisher(study)
+    lo, hi = fig.axes[0].get_ylim()
+    assert lo == -100 and np.isfinite(hi) and hi >= 100
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

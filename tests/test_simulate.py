@@ -172,6 +172,33 @@ def test_first_width():
     assert cp.first_width([0.1, 0.05, 0.03, 0.01], ms, 0.2) == 10
     assert np.isnan(cp.first_width([0.1, 0.05, 0.03, 0.3], ms, 0.2))
     assert cp.first_width([1.0, 3.0, 2.5, 4.0], ms, 2.0, above=True) == 20
+    with pytest.raises(ValueError, match="tol must be in"):
+        cp.first_width([0.1, 0.05, 0.03, 0.01], ms, -0.2)
+    with pytest.raises(TypeError, match="tol must be a real number"):
+        cp.first_width([0.1, 0.05, 0.03, 0.01], ms, "0.2")
+
+
+def test_clt_term_cumulants_against_monte_carlo():
+    from scipy.stats import kurtosis, skew
+
+    from companion.simulate import clt_term_cumulants
+
+    rng = np.random.default_rng(11)
+    n = 1_000_000
+    u, z1, z2 = rng.standard_normal((3, n))
+    s = np.maximum(u, 0)
+    # standard errors at n = 1e6: skewness ~0.005, kurtosis ~0.02 (G1), 0.3 (G2), 3 (G3_ab)
+    for g, t, tol in (("G1", s, 0.1), ("G2", s * z1, 1.5), ("G3_ab", s * z1 * z2, 12.0)):
+        c = clt_term_cumulants(g)
+        assert c["excess_kurtosis"] == pytest.approx(kurtosis(t), abs=tol)
+        assert c["skewness"] == pytest.approx(skew(t), abs=0.05 if g == "G1" else 0.3)
+        assert c["edgeworth"] == pytest.approx(c["excess_kurtosis"] - c["skewness"] ** 2)
+    # exact values: G2 3*E sigma^4 / (E sigma^2)^2 - 3 = 15, G3 = 51; G1 nearly cancels
+    assert clt_term_cumulants("G2")["excess_kurtosis"] == pytest.approx(15.0)
+    assert clt_term_cumulants("G3_ab")["excess_kurtosis"] == pytest.approx(51.0)
+    assert -0.5 < clt_term_cumulants("G1")["edgeworth"] < 0
+    with pytest.raises(ValueError, match="group must be one of"):
+        clt_term_cumulants("G3_tilde")
 
 
 def test_finite_width_study_structure_and_reproducibility():
