@@ -60,6 +60,8 @@ GROUPS = ("G1", "G2", "G3_gamma", "G3_ab", "G3_tilde")
 
 #: Target size in bytes of one chunk of group vectors in :func:`group_outputs`.
 _CHUNK_BYTES = 32 * 1024**2
+#: Largest chunk of hidden units when the pair vectors are computed (their blocks stay in cache).
+_PAIR_CHUNK = 8192
 
 
 def _check_group(group: str) -> str:
@@ -203,18 +205,38 @@ def group_outputs(
     n = x.shape[0]
     sizes = {g: group_size(d, g) for g in groups}
     out_t = {g: np.zeros((sizes[g], n)) for g in groups}  # transposed: (K, N), float64
-    mc = _chunk_size(m, max(sizes.values()), n, dtype.itemsize)
-    buf = np.empty((max(sizes.values()), mc), dtype=dtype) if "G3_ab" in groups else None
+    # The d(d-1)/2 pair vectors are never stored whole: one block of at most d - 1 rows
+    # (alpha fixed) at a time, small enough to stay in cache for its product.
+    widest = max(d if g == "G3_ab" else sizes[g] for g in groups)
+    mc = _chunk_size(m, widest, n, dtype.itemsize)
+    if "G3_ab" in groups:
+        mc = min(mc, _PAIR_CHUNK)
+    buf = np.empty((d, mc), dtype=dtype) if "G3_ab" in groups else None
     xs = x.astype(dtype, copy=False)
     for start in range(0, m, mc):
         Wc = W[:, start : start + mc].astype(dtype, copy=False)
         Xc = xs @ Wc
         np.maximum(Xc, 0.0, out=Xc)
+        XcT = Xc.T
         norms = np.sqrt(np.einsum("ij,ij->j", Wc, Wc))
         for g in groups:
-            B = _block(g, Wc, norms, None if buf is None else buf[:, : Wc.shape[1]])
-            out_t[g] += B @ Xc.T
+            if g == "G3_ab":
+                _pair_products(Wc, norms, XcT, out_t[g], buf[:, : Wc.shape[1]])
+            else:
+                out_t[g] += _block(g, Wc, norms) @ XcT
     return {g: np.ascontiguousarray(o.T) for g, o in out_t.items()}
+
+
+def _pair_products(Wc: np.ndarray, norms: np.ndarray, XcT: np.ndarray, out: np.ndarray, buf: np.ndarray) -> None:
+    """``out += V_ab @ XcT`` for the pair vectors of one chunk, one alpha at a time (no (K, mc) array)."""
+    d = Wc.shape[0]
+    scaled = Wc * (np.sqrt(d + 2.0) / norms).astype(Wc.dtype, copy=False)
+    row = 0
+    for a in range(d - 1):  # rows (a, a+1), ..., (a, d-1): the order of companion.pairs
+        k = d - 1 - a
+        block = np.multiply(Wc[a + 1 :], scaled[a], out=buf[:k])
+        out[row : row + k] += block @ XcT
+        row += k
 
 
 def group_eigenvalues(d: int, *, exact: bool = False) -> dict[str, float]:
