@@ -23,7 +23,8 @@ TARGET = 0.5
 
 def main() -> int:
     report = {}
-    for name in ("spectrum_explorer", "limits_explorer", "mercer_explorer", "decay_explorer"):
+    for name in ("spectrum_explorer", "limits_explorer", "mercer_explorer", "decay_explorer",
+                 "finite_width_explorer", "dynamics_explorer", "distributions_explorer"):
         box = getattr(widgets, name)(live=True)
         slider = box.children[0]
         d0 = slider.value
