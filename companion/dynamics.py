@@ -674,6 +674,14 @@ class LearningCurves:
         ``{group: mean Ritz value of J}``: the Fisher prediction at this :math:`W` (§1's argument).
     hessian_range : dict
         ``{group: (smallest, largest) Ritz value of H}``.
+    weighted : dict
+        ``{group: mean Ritz value of H weighted by the starting residual}``:
+        :math:`\sum_i z_i^2\mu_i / \sum_i z_i^2`, with :math:`\mu_i` the Ritz values of
+        :math:`H` on the group's span and :math:`z_i` the coordinates of the residual at
+        :math:`t = 0` (the target's part in that span, as :math:`v_0 = 0`) along the Ritz
+        vectors. If the span is invariant under :math:`H`,
+        :math:`A_g(t)^2 = \sum_i z_i^2(1-\eta\mu_i)^{2t}`, so this is the decay rate at the
+        start of the run; it can lie on either side of the plain mean (``hessian``).
     exact, paper : dict
         The group eigenvalues as :math:`m\to\infty`: exact and the paper's (eq. (5)).
     dims : dict
@@ -700,6 +708,7 @@ class LearningCurves:
     hessian: dict
     fisher: dict
     hessian_range: dict
+    weighted: dict
     exact: dict
     paper: dict
     dims: dict
@@ -731,21 +740,24 @@ def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo, fisher=None):
     HS = {g: H @ S[g] for g in groups}
     record = np.vstack([HS[g].T for g in groups])
     run = gradient_descent(H, b, eta, steps, record=record, check_stable=False)
-    comps, start = {}, 0
+    comps, z0, start = {}, {}, 0
     for g in groups:
         k = S[g].shape[1]
         coords = (S[g].T @ b)[None, :] - run.trajectory[:, start : start + k]
         comps[g] = np.linalg.norm(coords, axis=1)
+        z0[g] = coords[0]
         start += k
-    measured, hess, rng_ = {}, {}, {}
+    measured, hess, rng_, weighted = {}, {}, {}, {}
     for g in groups:
-        rz = ritz_values(H, S[g])
+        rz, U = np.linalg.eigh(HS[g].T @ HS[g])  # the Ritz values (ritz_values) and vectors
         hess[g] = float(rz.mean()) if rz.size else float("nan")
+        zz = (U.T @ z0[g]) ** 2
+        weighted[g] = float(zz @ rz / zz.sum()) if rz.size and zz.sum() > 0 else float("nan")
         rng_[g] = (float(rz.min()), float(rz.max())) if rz.size else (float("nan"),) * 2
         A = comps[g]
         measured[g] = fit_rate(A, eta, lo=lo) if A[0] > 1e-8 * max(a[0] for a in comps.values()) else float("nan")
     return dict(eta=eta, lambda_max=lam_max, components=comps, loss=run.loss + c_half_y2,
-                measured=measured, hessian=hess, fisher=dict(fisher), hessian_range=rng_,
+                measured=measured, hessian=hess, fisher=dict(fisher), hessian_range=rng_, weighted=weighted,
                 dims={g: S[g].shape[1] for g in groups})
 
 

@@ -313,8 +313,11 @@ def spectrum_parity(W: np.ndarray, dist: str, *, top: int | None = None, **kwarg
     **Parity-split spectrum.** As :math:`m\to\infty` the kernel :math:`X(x)^\top X(y)` of
     :math:`J_p` becomes the arc-cosine kernel, which commutes with :math:`x\mapsto -x`; its
     spectrum is the union of that of the odd part :math:`J_{odd} = \frac14W^\top\Sigma_pW` and
-    that of the even part :math:`J_{even} = J_p - J_{odd}`. At finite :math:`m` the cross terms,
-    of order :math:`m^{-1/2}`, mix eigenvectors whose levels nearly tie (odd shares near 1/2), so
+    that of the even part :math:`J_{even} = J_p - J_{odd}`. At finite :math:`m` the cross terms
+    still vanish exactly (the odd and even functions are orthogonal), but :math:`J_{odd}` and
+    :math:`J_{even}` do not act on orthogonal subspaces of :math:`\mathbb R^m` (their ranges
+    overlap at order :math:`m^{-1/2}`), so eigenvectors whose levels nearly tie mix (odd shares
+    near 1/2), and
     the order of the odd and even levels is read off the two parts separately:
     ``"odd_levels"`` are the :math:`\operatorname{rank}\Sigma_p` nonzero eigenvalues of
     :math:`J_{odd}` (those of :math:`\frac14 W^\top A A^\top W`, computed from the ``r x r``

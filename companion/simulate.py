@@ -370,14 +370,14 @@ def _vector_norm2(d: int, group: str) -> float:
 def clt_mse(d: int, m, group: str = "G2"):
     r"""The mean squared error of one member, exactly, at every width :math:`m`.
 
-    Every entry of a group vector is :math:`v_i = g(w_i)` with :math:`g` positively homogeneous
+    Every entry of a group vector is :math:`v_i = h(w_i)` with :math:`h` positively homogeneous
     of degree one, so with :math:`w_i = z_i/\sqrt m`, :math:`z_i \sim N(0, I_d)`,
-    :math:`X(x)^\top v = \frac1m\sum_{i=1}^m \sigma(x^\top z_i)\,g(z_i)` is a mean of :math:`m`
+    :math:`X(x)^\top v = \frac1m\sum_{i=1}^m \sigma(x^\top z_i)\,h(z_i)` is a mean of :math:`m`
     iid terms whose expectation is the limit :math:`F(x)` (the law of large numbers identifies
-    the limits of Theorems 3.1–3.5 with it). Hence, with :math:`\mathbb E[g(z)^2] = n_g`
+    the limits of Theorems 3.1–3.5 with it). Hence, with :math:`\mathbb E[h(z)^2] = n_g`
     (1, or :math:`1 - 1/d` for :math:`\tilde v^{(\gamma)}`),
     :math:`\mathbb E_x\sigma(x^\top z)^2 = \|z\|^2/2` and
-    :math:`\mathbb E[\|z\|^2 g(z)^2] = (d+2)\,n_g`,
+    :math:`\mathbb E[\|z\|^2 h(z)^2] = (d+2)\,n_g`,
 
     .. math::
 
