@@ -14,6 +14,8 @@ from .eigengroups import (
     GROUPS,
     Decomposition,
     basis,
+    basis_labels,
+    cluster_labels,
     cluster_means,
     decomposition,
     eigenvectors,

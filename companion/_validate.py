@@ -29,6 +29,36 @@ def check_int(value: object, name: str, *, minimum: int = 1, maximum: int | None
     return value
 
 
+def check_real(
+    value: object,
+    name: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    hi_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` in the interval from ``lo`` to ``hi``.
+
+    ``lo_open``/``hi_open`` exclude the end points. Booleans and non-numbers are refused with a
+    ``TypeError``, NaN, inf and values outside the interval with a ``ValueError`` naming
+    ``name`` and the interval.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    left = "(" if lo_open else "["
+    right = ")" if hi_open else "]"
+    interval = f"{left}{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}{right}"
+    if (
+        not np.isfinite(value)
+        or (lo is not None and (value < lo or (lo_open and value == lo)))
+        or (hi is not None and (value > hi or (hi_open and value == hi)))
+    ):
+        raise ValueError(f"{name} must be a finite number in {interval}, got {value!r}")
+    return value
+
+
 def check_d(d: object, *, minimum: int = 3) -> int:
     """Input dimension ``d``; the theorems of the paper need ``d > 2``."""
     return check_int(d, "d", minimum=minimum)

@@ -53,6 +53,8 @@ __all__ = [
     "Decomposition",
     "decomposition",
     "cluster_means",
+    "cluster_labels",
+    "basis_labels",
 ]
 
 #: Group names, in the order of decomposition (5) (G3_tilde last: it is not part of the basis).
@@ -146,9 +148,14 @@ def basis(W: np.ndarray) -> tuple[np.ndarray, list[str]]:
     labels : list of str
         The group of each column (``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``).
     """
-    parts = [(g, group_vectors(W, g)) for g in GROUPS[:4]]
-    labels = [g for g, V in parts for _ in range(V.shape[1])]
-    return np.hstack([V for _, V in parts]), labels
+    d = check_W(W, min_d=3).shape[0]
+    return np.hstack([group_vectors(W, g) for g in GROUPS[:4]]), basis_labels(d)
+
+
+def basis_labels(d: int) -> list[str]:
+    """The group of each column of :func:`basis` at input dimension ``d`` (1, d, d-1, d(d-1)/2 labels)."""
+    d = check_d(d)
+    return [g for g in GROUPS[:4] for _ in range(group_size(d, g))]
 
 
 def _chunk_size(m: int, widest: int, n: int, itemsize: int = 8) -> int:
@@ -417,7 +424,7 @@ def cluster_means(eigenvalues: np.ndarray, d: int) -> dict[str, float]:
     """
     eig = check_array(eigenvalues, "eigenvalues", ndim=1)
     d = check_d(d)
-    n3 = multiplicity(d, 2)
+    n3 = multiplicity(d, 2)  # = len(cluster_labels(d)) - 1 - d
     if eig.size < 1 + d + n3:
         raise ValueError(f"eigenvalues must have at least 1 + d + d(d+1)/2 - 1 = {1 + d + n3} entries, got {eig.size}")
     eig = np.sort(eig)[::-1]
@@ -427,3 +434,14 @@ def cluster_means(eigenvalues: np.ndarray, d: int) -> dict[str, float]:
         "G3": float(eig[1 + d : 1 + d + n3].mean()),
         "tail_share": float(eig[1 + d + n3 :].sum() / eig.sum()),
     }
+
+
+def cluster_labels(d: int) -> np.ndarray:
+    r"""The cluster of each of the top :math:`1 + d + N(d, 2)` eigenvalues of :math:`J` (descending).
+
+    ``"G1"`` once, ``"G2"`` :math:`d` times, ``"G3"`` :math:`N(d,2) = d(d+1)/2 - 1` times: the
+    split used by :func:`cluster_means`. Its length is the number of eigenvalues the three
+    groups account for.
+    """
+    d = check_d(d)
+    return np.array(["G1"] + ["G2"] * d + ["G3"] * multiplicity(d, 2))

@@ -195,3 +195,16 @@ def test_rayleigh_leakage_own_group_terms_are_zero_and_shapes_checked():
         cp.rayleigh_leakage(J[:50, :50], W)
     with pytest.raises(ValueError, match="group must be one of"):
         cp.rayleigh_leakage(J, W, "G7")
+
+
+def test_cluster_and_basis_labels():
+    d = 6
+    labels = cp.cluster_labels(d)
+    assert list(labels[: 1 + d]) == ["G1"] + ["G2"] * d
+    assert (labels == "G3").sum() == cp.multiplicity(d, 2) == d * (d + 1) // 2 - 1
+    V, blabels = cp.basis(cp.sample_weights(d, 40, rng=0))
+    assert blabels == cp.basis_labels(d) and V.shape[1] == len(blabels) == d * (d + 3) // 2
+    eig = np.linspace(3, 1, 60)
+    means = cp.cluster_means(eig, d)
+    for c in ("G1", "G2", "G3"):
+        assert means[c] == pytest.approx(eig[: labels.size][labels == c].mean())

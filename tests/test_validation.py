@@ -58,3 +58,18 @@ def test_dense_matrices_refused_before_work():
     # 8 * 8000^2 = 0.5 GiB for one matrix (allowed), 2.4 GiB for the five of decomposition
     with pytest.raises(ValueError, match=r"m = 8000 needs 5 dense 8000 x 8000 matrices .* m <= 7327"):
         cp.decomposition(np.ones((3, 8000)))
+
+
+@pytest.mark.parametrize("value, exc, word", [
+    (1.0, ValueError, r"rho must be a finite number in \(-1, 1\), got 1.0"),
+    (float("nan"), ValueError, "rho must be a finite number"),
+    (float("inf"), ValueError, "rho must be a finite number"),
+    ("0.5", TypeError, "rho must be a real number"),
+    (True, TypeError, "rho must be a real number"),
+])
+def test_check_real_names_the_parameter_and_interval(value, exc, word):
+    from companion._validate import check_real
+
+    with pytest.raises(exc, match=word):
+        check_real(value, "rho", lo=-1, hi=1, lo_open=True, hi_open=True)
+    assert check_real(np.float32(0.25), "rho", lo=-1, hi=1) == 0.25
