@@ -42,6 +42,8 @@ GROUP_LABELS = {
 }
 #: One colour per group, used by every figure.
 GROUP_COLORS = {"G1": "C0", "G2": "C1", "G3_gamma": "C2", "G3_ab": "C3", "G3_tilde": "C4"}
+#: Colours of the three clusters of the spectrum (:func:`companion.cluster_labels`).
+_CLUSTER_COLORS = {"G1": GROUP_COLORS["G1"], "G2": GROUP_COLORS["G2"], "G3": GROUP_COLORS["G3_ab"]}
 
 
 def _axes(ax=None, ncols: int = 1, figsize=(6.4, 4.0)):
@@ -327,7 +329,7 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
     fig, axes = _axes(axes, ncols=len(sizes), figsize=(4.2 * len(sizes), 3.4))
     cluster = study.cluster
     idx = np.arange(1, cluster.size + 1)
-    colors = {"G1": GROUP_COLORS["G1"], "G2": GROUP_COLORS["G2"], "G3": GROUP_COLORS["G3_ab"]}
+    colors = _CLUSTER_COLORS
     for ax, N in zip(axes, sizes):
         dev = 100 * study.eig_deviation(N, reference)
         for c in ("G1", "G2", "G3"):
@@ -370,7 +372,7 @@ def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: 
     d = check_d(d)
     fig, (ax,) = _axes(ax, figsize=(7.0, 3.8))
     exact = group_eigenvalues(d, exact=True)
-    colors = {"G1": GROUP_COLORS["G1"], "G2": GROUP_COLORS["G2"], "G3": GROUP_COLORS["G3_ab"]}
+    colors = _CLUSTER_COLORS
     names = list(summaries)
     for j, name in enumerate(names):
         for s, g in zip((-0.22, 0.0, 0.22), ("G1", "G2", "G3")):
