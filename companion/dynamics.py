@@ -44,7 +44,6 @@ factor :math:`\hat\rho` per step.
 from __future__ import annotations
 
 import functools
-import numbers
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -52,9 +51,9 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
-from ._validate import check_array, check_d, check_dense, check_int, check_rng, check_W, check_x
+from ._validate import check_array, check_d, check_dense, check_int, check_real, check_rng, check_W, check_x
 from .eigengroups import group_eigenvalues, group_size, group_vectors
-from .fisher import features, fisher_exact, sample_inputs, sample_weights
+from .fisher import features, fisher_exact, fisher_spectrum, sample_inputs, sample_weights
 from .limits import limit
 
 __all__ = [
@@ -142,11 +141,8 @@ def _check_b(b: object, m: int, name: str = "b") -> np.ndarray:
 
 
 def _check_eta(eta: object, lam_max: float | None = None) -> float:
-    if isinstance(eta, bool) or not isinstance(eta, numbers.Real):
-        raise TypeError(f"eta must be a real number, got {type(eta).__name__}")
-    eta = float(eta)
-    if not np.isfinite(eta) or eta <= 0:
-        raise ValueError(f"eta (learning rate) must be finite and > 0, got {eta}")
+    """Learning rate: a finite float in (0, inf), and below 2 / lam_max when that is given."""
+    eta = check_real(eta, "eta (learning rate)", lo=0.0, lo_open=True, hi_open=True)
     if lam_max is not None and eta * lam_max >= 2.0:
         raise ValueError(
             f"eta (learning rate) must be < 2 / lambda_max(H) = {2.0 / lam_max:.6g} for gradient "
@@ -297,12 +293,14 @@ def training_problem(
 
 
 def largest_eigenvalue(H: np.ndarray) -> float:
-    r""":math:`\lambda_{\max}(H)` of a symmetric matrix (Lanczos, :func:`scipy.sparse.linalg.eigsh`)."""
+    r""":math:`\lambda_{\max}(H)` of a symmetric matrix ``H`` (e.g. :math:`\hat J_N` or :math:`J`).
+
+    ``fisher_spectrum(H, top=1)[0]`` (:func:`companion.fisher_spectrum`: Lanczos,
+    :func:`scipy.sparse.linalg.eigsh`, dense for tiny ``H``) after the checks of a Hessian
+    (square, finite, symmetric; a :class:`ValueError` naming ``H`` otherwise).
+    """
     H = _check_H(H)
-    if H.shape[0] <= 3:
-        return float(np.linalg.eigvalsh(H)[-1])
-    v0 = np.ones(H.shape[0])
-    return float(scipy.sparse.linalg.eigsh(H, k=1, which="LA", return_eigenvectors=False, tol=1e-10, v0=v0)[0])
+    return float(fisher_spectrum(H, top=1, from_weights=False)[0])
 
 
 # --------------------------------------------------------------------------- gradient descent
@@ -565,13 +563,9 @@ def hessian_error(
         raise ValueError(f"W must have m = {H.shape[0]} columns to match H, got shape {W.shape}")
     groups = _check_groups(groups)
     S = group_subspaces(J, W, groups) if subspaces is None else subspaces
+    E = H - J
     u = group_vectors(W, "G1")[:, 0]
-    Qs = {g: np.linalg.qr(S[g])[0] if S[g].shape[1] else S[g] for g in groups}  # S_g: full column rank
-    return _hessian_error(H - J, u / np.linalg.norm(u), Qs)
-
-
-def _hessian_error(E: np.ndarray, u: np.ndarray, Qs: dict) -> dict[str, float]:
-    """:func:`hessian_error` without the checks: ``E = H - J``, unit ``u``, orthonormal ``Qs``."""
+    u = u / np.linalg.norm(u)
 
     def pep(z):  # P E P z with P = I - u u^T, without forming P E P
         z = z - np.outer(u, u @ z)
@@ -582,7 +576,8 @@ def _hessian_error(E: np.ndarray, u: np.ndarray, Qs: dict) -> dict[str, float]:
     PEP = scipy.sparse.linalg.LinearOperator((m, m), matvec=lambda z: pep(z.reshape(m, -1)).ravel(),
                                              matmat=pep, dtype=float)
     out = {"total": _norm2(E), "orthogonal_to_G1": _norm2(PEP if m > 200 else pep(np.eye(m)))}
-    for g, Q in Qs.items():
+    for g in groups:
+        Q = np.linalg.qr(S[g])[0] if S[g].shape[1] else S[g]  # S_g has full column rank
         out[g] = _norm2(Q.T @ (E @ Q))
     return out
 
@@ -627,8 +622,7 @@ def fit_rate(amplitude: np.ndarray, eta: float, *, lo: float = 0.1) -> float:
     """
     A = check_array(amplitude, "amplitude", ndim=1)
     eta = _check_eta(eta)
-    if not 0.0 < float(lo) < 1.0:
-        raise ValueError(f"lo must be in (0, 1), got {lo}")
+    lo = check_real(lo, "lo", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     if A.size < 2 or A[0] <= 0:
         raise ValueError("amplitude must have at least 2 values and a positive start")
     r = A / A[0]
@@ -761,17 +755,48 @@ def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo, fisher=None):
                 dims={g: S[g].shape[1] for g in groups})
 
 
-def _setup(d, m, target, seed, coefficients):
+@dataclass
+class _Setup:
+    r"""The problem :func:`learning_curves` and :func:`rates_vs_samples` share (built by :func:`_setup`).
+
+    ``W``, the target's coefficients ``coef``, the exact group eigenvalues ``lam``, the Fisher
+    matrix ``J`` (the population Hessian), ``half_pop`` :math:`= \frac12\mathbb E[y^2] =
+    \frac12\sum_g \lambda_g\|c_g\|^2` (the population loss's constant; the groups' parts are
+    orthogonal), the label ``noise`` and the generator ``rng`` of the training data.
+    """
+
+    d: int
+    m: int
+    W: np.ndarray
+    coef: dict
+    lam: dict
+    J: np.ndarray
+    half_pop: float
+    noise: float
+    rng: np.random.Generator
+
+    def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        r"""``n`` Gaussian inputs and their targets :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n`."""
+        x = sample_inputs(self.d, n, self.rng)
+        return x, target_function(x, self.coef) + self.noise * self.rng.standard_normal(n)
+
+
+def _setup(d, m, target, seed, coefficients, noise=0.0) -> _Setup:
+    """Check the shared parameters, then draw ``W`` and the target from ``seed`` and build ``J``."""
     d = check_d(d)
     _check_target(target)
     m = check_int(m, "m", minimum=2)
     check_dense(m)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence([int(seed), d, m]).spawn(3)]
+    seed = check_int(seed, "seed", minimum=0)
+    noise = check_real(noise, "noise", lo=0.0, hi_open=True)
+    coef = None if coefficients is None else _check_coefficients(coefficients, d)
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence([seed, d, m]).spawn(3)]
     W = sample_weights(d, m, rngs[0])
-    coef = target_coefficients(d, target, rng=rngs[1]) if coefficients is None else _check_coefficients(coefficients, d)
-    return d, m, W, coef, rngs[2]
+    if coef is None:
+        coef = target_coefficients(d, target, rng=rngs[1])
+    lam = group_eigenvalues(d, exact=True)
+    half_pop = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
+    return _Setup(d=d, m=m, W=W, coef=coef, lam=lam, J=fisher_exact(W), half_pop=half_pop, noise=noise, rng=rngs[2])
 
 
 def learning_curves(
@@ -823,25 +848,19 @@ def learning_curves(
     -------
     LearningCurves
     """
-    d, m, W, coef, rng = _setup(d, m, target, seed, coefficients)
     steps = check_int(steps, "steps", minimum=2)
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    groups = DYNAMICS_GROUPS
-    lam = group_eigenvalues(d, exact=True)
-    J = fisher_exact(W)
-    if n_train is None:
-        H, b = J, target_moment(W, coef)
-        half_y2 = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
-    else:
+    if n_train is not None:
         n_train = check_int(n_train, "n_train", minimum=1)
-        x = sample_inputs(d, n_train, rng)
-        y = target_function(x, coef) + float(noise) * rng.standard_normal(n_train)
-        H, b = training_problem(W, x, y)
+    p = _setup(d, m, target, seed, coefficients, noise)
+    if n_train is None:
+        H, b, half_y2 = p.J, target_moment(p.W, p.coef), p.half_pop
+    else:
+        x, y = p.sample(n_train)
+        H, b = training_problem(p.W, x, y)
         half_y2 = 0.5 * float(y @ y) / n_train
-    res = _run(H, b, W, J, groups, eta, steps, half_y2, lo)
-    return LearningCurves(d=d, m=m, n_train=n_train, steps=np.arange(steps + 1), exact=lam,
-                          paper=group_eigenvalues(d), coefficients=coef, problem=(H, b, half_y2), **res)
+    res = _run(H, b, p.W, p.J, DYNAMICS_GROUPS, eta, steps, half_y2, lo)
+    return LearningCurves(d=p.d, m=p.m, n_train=n_train, steps=np.arange(steps + 1), exact=p.lam,
+                          paper=group_eigenvalues(p.d), coefficients=p.coef, problem=(H, b, half_y2), **res)
 
 
 def rates_vs_samples(
@@ -880,32 +899,24 @@ def rates_vs_samples(
     """
     import pandas as pd
 
-    d, m, W, coef, rng = _setup(d, m, target, seed, None)
     steps = check_int(steps, "steps", minimum=2)
     ns = sorted(check_int(n, "sizes", minimum=1) for n in sizes)
     if not ns or len(set(ns)) != len(ns):
         raise ValueError(f"sizes must list distinct sample sizes >= 1, got {list(sizes)}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    p = _setup(d, m, target, seed, None, noise)
+    d, m, W, J, lam = p.d, p.m, p.W, p.J, p.lam
     groups = DYNAMICS_GROUPS
-    lam = group_eigenvalues(d, exact=True)
-    J = fisher_exact(W)
-    x = sample_inputs(d, ns[-1], rng)
-    y = target_function(x, coef) + float(noise) * rng.standard_normal(ns[-1])
-    problems = training_problem(W, x, y, sizes=ns)
-    half_pop = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
+    problems = training_problem(W, *p.sample(ns[-1]), sizes=ns)
     normJ = largest_eigenvalue(J)
     S_J = group_subspaces(J, W, groups)  # once: the same for every N
     fisher = _fisher_prediction(J, S_J, groups)
-    u = group_vectors(W, "G1")[:, 0]
-    u = u / np.linalg.norm(u)
-    Qs = {g: np.linalg.qr(S_J[g])[0] for g in groups}
     records = []
-    for n, (H, b) in [*zip(ns, problems), (np.inf, (J, target_moment(W, coef)))]:
-        res = _run(H, b, W, J, groups, None, steps, half_pop, lo, fisher=fisher)
+    for n, (H, b) in [*zip(ns, problems), (np.inf, (J, target_moment(W, p.coef)))]:
+        # the loss's constant is not reported here: the population one serves every row
+        res = _run(H, b, W, J, groups, None, steps, p.half_pop, lo, fisher=fisher)
         err = dict.fromkeys(["total", "orthogonal_to_G1", *groups], 0.0)
         if H is not J:
-            err = _hessian_error(H - J, u, Qs)  # = hessian_error(H, J, W, groups, subspaces=S_J)
+            err = hessian_error(H, J, W, groups, subspaces=S_J)
         for g in groups:
             records.append(dict(N=n, group=g, measured=res["measured"][g], hessian=res["hessian"][g],
                                 hessian_lo=res["hessian_range"][g][0], hessian_hi=res["hessian_range"][g][1],

@@ -279,6 +279,33 @@ def test_rates_vs_samples_approach_the_population_rates():
         assert row["span_gap"] * lam[g] <= row["hessian_gap"] * normJ * (1 + 1e-9)
         assert row["gap_off_G1"] <= row["hessian_gap"] * (1 + 1e-9)
     assert df.loc[(3000, "G3_ab"), "span_gap"] < df.loc[(8, "G3_ab"), "span_gap"]
+    # the same W, target and nested sample as learning_curves (shared set-up): the gaps are
+    # hessian_error of the first N inputs' problem, and the N = 3000 run is learning_curves'
+    from companion.dynamics import _setup
+
+    p = _setup(5, 300, "mixed", 1, None)
+    x, y = p.sample(3000)
+    for n in (8, 3000):
+        err = cp.hessian_error(cp.training_problem(p.W, x[:n], y[:n])[0], p.J, p.W)
+        assert df.loc[(n, "G1"), "hessian_gap"] * normJ == pytest.approx(err["total"], rel=1e-6)
+        assert df.loc[(n, "G1"), "gap_off_G1"] * normJ == pytest.approx(err["orthogonal_to_G1"], rel=1e-6)
+        for g in cp.DYNAMICS_GROUPS:
+            assert df.loc[(n, g), "span_gap"] * lam[g] == pytest.approx(err[g], rel=1e-6), (n, g)
+    run = cp.learning_curves(5, 300, n_train=3000, steps=400, seed=1)
+    np.testing.assert_allclose(df.xs(3000, level="N")["measured"].to_numpy(), [run.measured[g] for g in cp.DYNAMICS_GROUPS], rtol=1e-8)
+
+
+def test_largest_eigenvalue_is_the_top_of_the_spectrum():
+    """A thin wrapper of fisher_spectrum(H, top=1): the dense largest eigenvalue, tiny H included."""
+    for m in (1, 2, 3, 5, 300):
+        H = _psd(m, seed=m)
+        top = np.linalg.eigvalsh(H)[-1]
+        assert cp.largest_eigenvalue(H) == pytest.approx(top, rel=1e-10), m
+        assert cp.largest_eigenvalue(H) == pytest.approx(cp.fisher_spectrum(H, top=1)[0], rel=1e-10), m
+    J = cp.fisher_exact(cp.sample_weights(5, 200, rng=0))
+    assert cp.largest_eigenvalue(J) == pytest.approx(cp.fisher_spectrum(J)[0], rel=1e-10)
+    with pytest.raises(ValueError, match="H must be symmetric"):
+        cp.largest_eigenvalue(np.triu(np.ones((4, 4))))
 
 
 def test_learning_curves_reproducible_and_noise():
@@ -323,8 +350,15 @@ def test_bad_inputs_raise_naming_the_parameter():
         cp.gradient_descent(H, b, 0.1, 3, v0=np.ones(3))
     with pytest.raises(ValueError, match="n_train"):
         cp.learning_curves(4, 50, n_train=0)
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"noise must be a finite number in \[0.0, inf\)"):
+            cp.learning_curves(4, 50, n_train=10, noise=bad)
+    with pytest.raises(TypeError, match="noise"):
+        cp.learning_curves(4, 50, n_train=10, noise="1")
     with pytest.raises(ValueError, match="noise"):
-        cp.learning_curves(4, 50, n_train=10, noise=-1.0)
+        cp.rates_vs_samples(4, 10, [5], noise=-1.0)
+    with pytest.raises(ValueError, match=r"eta \(learning rate\) must be a finite number in \(0.0, inf\)"):
+        cp.gradient_descent(H, b, float("inf"), 3)
     with pytest.raises(ValueError, match="eta"):
         cp.learning_curves(4, 50, eta=100.0)
     with pytest.raises(ValueError, match=r"target must be 'mixed' or .*'G3_ab'.*got 'G4'"):
@@ -344,10 +378,15 @@ def test_bad_inputs_raise_naming_the_parameter():
         cp.target_coefficients(2)
     with pytest.raises(ValueError, match=r"coefficients\['G2'\]"):
         cp.target_moment(cp.sample_weights(5, 20, rng=0), {"G2": np.ones(4)})
-    with pytest.raises(ValueError, match="seed"):
+    with pytest.raises(ValueError, match="seed must be >= 0"):
         cp.learning_curves(4, 50, seed=-1)
-    with pytest.raises(ValueError, match="lo"):
-        cp.fit_rate(np.ones(5), 0.1, lo=1.5)
+    with pytest.raises(TypeError, match="seed"):
+        cp.learning_curves(4, 50, seed=1.5)
+    for bad in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError, match=r"lo must be a finite number in \(0.0, 1.0\)"):
+            cp.fit_rate(np.ones(5), 0.1, lo=bad)
+    with pytest.raises(TypeError, match="lo"):
+        cp.fit_rate(np.ones(5), 0.1, lo="0.5")
     with pytest.raises(ValueError, match="amplitude must be finite"):
         cp.fit_rate(np.array([1.0, np.nan]), 0.1)
     W = cp.sample_weights(4, 10, rng=0)
@@ -394,7 +433,7 @@ def test_weighted_ritz_mean_is_the_starting_decay_rate():
 
     c = cp.learning_curves(5, 400, steps=5, seed=0)
     H, b, _ = c.problem
-    W = _setup(5, 400, "mixed", 0, None)[2]
+    W = _setup(5, 400, "mixed", 0, None).W
     S = cp.group_subspaces(H, W)
     for g in cp.DYNAMICS_GROUPS:
         z, HS = S[g].T @ b, H @ S[g]  # residual coordinates at t = 0 (v_0 = 0)
