@@ -20,9 +20,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_array, check_d, check_int
-from .eigengroups import _check_dtype, group_eigenvalues, group_outputs
-from .fisher import sample_inputs, sample_weights
+from ._validate import check_array, check_d, check_int, check_real
+from .eigengroups import (
+    GROUPS,
+    _check_dtype,
+    _check_group,
+    cluster_labels,
+    cluster_means,
+    group_eigenvalues,
+    group_outputs,
+    group_vectors,
+    rayleigh_quotients,
+)
+from .fisher import fisher_exact, fisher_spectrum, sample_inputs, sample_weights
 from .limits import limit
 
 __all__ = [
@@ -81,20 +91,33 @@ PAPER_TABLE1 = {
 
 
 def member_mae(
-    x: np.ndarray, W: np.ndarray, groups: tuple[str, ...] = TABLE1_GROUPS, *, dtype: str = "float64"
-) -> dict[str, np.ndarray]:
+    x: np.ndarray,
+    W: np.ndarray,
+    groups: tuple[str, ...] = TABLE1_GROUPS,
+    *,
+    dtype: str = "float64",
+    squared: bool = False,
+) -> dict[str, np.ndarray] | tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     r"""Per-member MAE :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` for every member of each group.
 
-    ``dtype`` is the precision of the products in :func:`companion.group_outputs`.
+    ``dtype`` is the precision of the products in :func:`companion.group_outputs`. With
+    ``squared=True`` the per-member mean squared error
+    :math:`\frac1N\sum_n (F(x_n) - X(x_n)^\top v)^2` is returned too, from the same outputs.
 
     Returns
     -------
-    dict
+    dict, or (dict, dict) with ``squared=True``
         ``out[group]`` has shape (K,), one error per member (see :func:`companion.group_outputs`
-        for the order of the members).
+        for the order of the members); with ``squared=True``, ``(mae, mse)`` of that form.
     """
+    if not isinstance(squared, (bool, np.bool_)):
+        raise TypeError(f"squared must be True or False, got {type(squared).__name__}")
     outputs = group_outputs(x, W, groups, dtype=dtype)
-    return {g: np.abs(limit(x, g) - outputs[g]).mean(axis=0) for g in groups}
+    errors = {g: limit(x, g) - outputs[g] for g in groups}
+    mae = {g: np.abs(e).mean(axis=0) for g, e in errors.items()}
+    if not squared:
+        return mae
+    return mae, {g: np.mean(e * e, axis=0) for g, e in errors.items()}
 
 
 def _row_rngs(seed: int, d: int, m: int, seeds: int) -> list[np.random.Generator]:
@@ -102,6 +125,14 @@ def _row_rngs(seed: int, d: int, m: int, seeds: int) -> list[np.random.Generator
     whether the row is computed alone or within the whole table."""
     children = np.random.SeedSequence([check_int(seed, "seed", minimum=0), d, m]).spawn(seeds)
     return [np.random.default_rng(c) for c in children]
+
+
+def _draws(seed: int, d: int, m: int, seeds: int, n_inputs: int):
+    """The draws of one (d, m) cell: ``seeds`` pairs ``(W, x)``, ``W`` then ``x`` from each of
+    :func:`_row_rngs`'s generators (Table 1, Figure 1 and the finite-width study share them)."""
+    for rng in _row_rngs(seed, d, m, seeds):
+        W = sample_weights(d, m, rng)
+        yield W, sample_inputs(d, n_inputs, rng)
 
 
 @dataclass
@@ -171,9 +202,7 @@ def table1_row(
     n_inputs = check_int(n_inputs, "n_inputs")
     _check_dtype(dtype)
     per = {g: [] for g in groups}
-    for rng in _row_rngs(seed, d, m, seeds):
-        W = sample_weights(d, m, rng)
-        x = sample_inputs(d, n_inputs, rng)
+    for W, x in _draws(seed, d, m, seeds, n_inputs):
         for g, e in member_mae(x, W, groups, dtype=dtype).items():
             per[g].append(e)
     per = {g: np.array(v) for g, v in per.items()}
@@ -226,9 +255,7 @@ def figure1_data(
     d = check_d(d)
     m = check_int(m, "m")
     n_inputs = check_int(n_inputs, "n_inputs")
-    rng = _row_rngs(seed, d, m, 1)[0]
-    W = sample_weights(d, m, rng)
-    x = sample_inputs(d, n_inputs, rng)
+    W, x = next(_draws(seed, d, m, 1, n_inputs))
     outputs = group_outputs(x, W, groups)
     return {g: (limit(x, g)[:, 0], outputs[g][:, 0]) for g in groups}
 
@@ -328,14 +355,9 @@ def table1_readings(rows: list[Table1Row]):
 # The size of the error at finite width: central-limit constants, width studies, crossings
 # ---------------------------------------------------------------------------------------------
 
-#: The groups of the finite-width study: Table 1's four columns and Lemma 3.3's vectors.
-FINITE_WIDTH_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab", "G3_tilde")
-
-
-def _check_group_name(group: str) -> str:
-    if group not in FINITE_WIDTH_GROUPS:
-        raise ValueError(f"group must be one of {list(FINITE_WIDTH_GROUPS)}, got {group!r}")
-    return group
+#: The groups of the finite-width study: Table 1's four columns and Lemma 3.3's vectors
+#: (all of :data:`companion.GROUPS`).
+FINITE_WIDTH_GROUPS = GROUPS
 
 
 def _check_widths(m, name: str = "m") -> np.ndarray:
@@ -358,7 +380,7 @@ def limit_norm2(d: int, group: str) -> float:
     for :math:`u` uniform on the sphere).
     """
     d = check_d(d)
-    lam = group_eigenvalues(d, exact=True)[_check_group_name(group)]
+    lam = group_eigenvalues(d, exact=True)[_check_group(group)]
     return float(_vector_norm2(d, group) * lam)
 
 
@@ -401,7 +423,7 @@ def clt_mse(d: int, m, group: str = "G2"):
         :math:`C_g(d)/m`, shaped like ``m``.
     """
     d = check_d(d)
-    group = _check_group_name(group)
+    group = _check_group(group)
     ms = _check_widths(m)
     lam = group_eigenvalues(d, exact=True)[group]
     out = _vector_norm2(d, group) * ((d + 2) / 2 - lam) / ms
@@ -439,11 +461,7 @@ def clt_mae(d: int, m, group: str = "G2"):
     float or ndarray
         The predicted MAE, shaped like ``m``.
     """
-    d = check_d(d)
-    group = _check_group_name(group)
-    ms = _check_widths(m)
-    lam = group_eigenvalues(d, exact=True)[group]
-    out = np.sqrt(2 / np.pi * (_vector_norm2(d, group) * ((d + 2) / 2 - lam)) / ms)
+    out = np.sqrt(2 / np.pi * np.asarray(clt_mse(d, m, group)))
     return float(out) if out.ndim == 0 else out
 
 
@@ -473,19 +491,14 @@ def clt_crossing_width(d: int, group: str, threshold: float = 0.1) -> float:
         The relative error :math:`\varepsilon`, in (0, 10].
     """
     d = check_d(d)
-    group = _check_group_name(group)
+    group = _check_group(group)
     eps = _check_threshold(threshold)
-    lam = group_eigenvalues(d, exact=True)[group]
-    return float(2 / (np.pi * eps**2) * ((d + 2) / 2 - lam) / lam)
+    return float(2 / (np.pi * eps**2) * clt_mse(d, 1, group) / limit_norm2(d, group))
 
 
 def _check_threshold(threshold: float, name: str = "threshold") -> float:
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {type(threshold).__name__}")
-    threshold = float(threshold)
-    if not (0 < threshold <= 10):
-        raise ValueError(f"{name} must be in (0, 10], got {threshold}")
-    return threshold
+    """A relative error in (0, 10] (:func:`companion._validate.check_real`)."""
+    return check_real(threshold, name, lo=0, hi=10, lo_open=True)
 
 
 def clt_term_cumulants(group: str) -> dict[str, float]:
@@ -601,24 +614,12 @@ def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
         raise ValueError("ms, errors and log_se must have the same length >= 2")
     if np.any(ms <= 0) or np.any(errors <= 0) or np.any(log_se < 0):
         raise ValueError("ms and errors must be positive and log_se non-negative")
-    u = np.log(ms)
-    du = u - u.mean()
+    du = np.log(ms) - np.log(ms).mean()
     sxx = float(du @ du)
     if sxx == 0:
         raise ValueError("ms must contain at least two different widths")
-    slope = float(du @ np.log(errors) / sxx)
     se = float(np.sqrt(np.sum(du**2 * log_se**2)) / sxx)
-    return slope, se
-
-
-def _member_errors(x: np.ndarray, W: np.ndarray, groups: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    """Group-averaged (MAE, mean squared error) of one draw: means over inputs and members."""
-    outputs = group_outputs(x, W, groups)
-    out = {}
-    for g in groups:
-        e = limit(x, g) - outputs[g]
-        out[g] = (float(np.abs(e).mean()), float(np.mean(e * e)))
-    return out
+    return fit_slope(ms, errors), se
 
 
 @dataclass
@@ -744,7 +745,7 @@ def finite_width_study(
             raise ValueError(f"seeds must be one integer or one per width ({ms_arr.size}), got {len(seeds)}")
     n_inputs = check_int(n_inputs, "n_inputs")
     check_int(seed, "seed", minimum=0)
-    groups = tuple(_check_group_name(g) for g in groups)
+    groups = tuple(_check_group(g) for g in groups)
     if not groups:
         raise ValueError("groups must name at least one group")
     shape = (ds_arr.size, ms_arr.size, int(seeds_arr.max()))
@@ -754,11 +755,10 @@ def finite_width_study(
     for i, d in enumerate(ds_arr):
         for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
             start = time.perf_counter()
-            for k, rng in enumerate(_row_rngs(seed, int(d), int(m), int(s))):
-                W = sample_weights(int(d), int(m), rng)
-                x = sample_inputs(int(d), n_inputs, rng)
-                for g, (a, b) in _member_errors(x, W, groups).items():
-                    mae[g][i, j, k], mse[g][i, j, k] = a, b
+            for k, (W, x) in enumerate(_draws(seed, int(d), int(m), int(s), n_inputs)):
+                a, b = member_mae(x, W, groups, squared=True)  # per member; averaged below
+                for g in groups:
+                    mae[g][i, j, k], mse[g][i, j, k] = a[g].mean(), b[g].mean()
             seconds[i, j] = time.perf_counter() - start
     return FiniteWidthStudy(ds=ds_arr, ms=ms_arr, seeds=seeds_arr, n_inputs=n_inputs, groups=groups,
                             mae=mae, mse=mse, seconds=seconds)
@@ -873,23 +873,19 @@ def spectral_resolution(d: int, ms, *, seed: int = 0):
     """
     import pandas as pd
 
-    from .eigengroups import rayleigh_quotients
-    from .fisher import fisher_exact, fisher_spectrum
-    from .eigengroups import group_vectors
-
     d = check_d(d)
     ms_arr = _check_widths(ms, "ms")
     if ms_arr.ndim != 1:
         ms_arr = ms_arr.reshape(1)
-    n3 = d * (d + 1) // 2 - 1
-    need = 1 + d + n3 + 1
+    labels = cluster_labels(d)  # G1 once, G2 d times, G3 d(d+1)/2 - 1 times
+    n = labels.size
+    need = n + 1
     for m in ms_arr:
         check_int(int(m), "m", minimum=need, maximum=SPECTRAL_MAX_M)
     check_int(seed, "seed", minimum=0)
     lam = group_eigenvalues(d, exact=True)
     lam_c = {"G1": lam["G1"], "G2": lam["G2"], "G3": lam["G3_ab"]}
-    cut = {"G1": slice(0, 1), "G2": slice(1, 1 + d), "G3": slice(1 + d, 1 + d + n3)}
-    nxt = {"G1": slice(1, 1 + d), "G2": slice(1 + d, 1 + d + n3), "G3": slice(1 + d + n3, 2 + d + n3)}
+    nxt = {"G1": "G2", "G2": "G3"}  # the cluster below each; below G3: the rest of the spectrum
     records = {}
     for m in ms_arr:
         m = int(m)
@@ -897,12 +893,14 @@ def spectral_resolution(d: int, ms, *, seed: int = 0):
         W = sample_weights(d, m, rng)
         J = fisher_exact(W)
         eig = fisher_spectrum(J, top=need)  # Lanczos: only the clusters and one more
+        means = cluster_means(eig, d)
         row = {}
         for c in ("G1", "G2", "G3"):
-            mu = eig[cut[c]]
+            mu = eig[:n][labels == c]
+            below = eig[:n][labels == nxt[c]] if c in nxt else eig[n:]
             row[f"dev_{c}"] = float(np.max(np.abs(mu / lam_c[c] - 1)))
-            row[f"mean_{c}"] = float(mu.mean() / lam_c[c] - 1)
-            row[f"gap_{c}"] = float(mu.min() / eig[nxt[c]].max())
+            row[f"mean_{c}"] = float(means[c] / lam_c[c] - 1)
+            row[f"gap_{c}"] = float(mu.min() / below.max())
             members = ("G1",) if c == "G1" else ("G2",) if c == "G2" else ("G3_gamma", "G3_ab")
             rq = np.concatenate([rayleigh_quotients(J, group_vectors(W, g)) for g in members])
             row[f"rq_{c}"] = float(rq.mean() / lam_c[c] - 1)

@@ -16,6 +16,14 @@ def test_member_mae_is_the_mean_absolute_error():
         direct = np.abs(X @ cp.group_vectors(W, g) - cp.limit(x, g)).mean(axis=0)
         np.testing.assert_allclose(mae[g], direct, rtol=1e-10)
         assert mae[g].shape == (cp.group_size(d, g),)
+    # squared=True: the same MAE and the per-member mean squared error, from one set of outputs
+    mae2, mse = cp.member_mae(x, W, ("G2", "G3_tilde"), squared=True)
+    for g in ("G2", "G3_tilde"):
+        e = X @ cp.group_vectors(W, g) - cp.limit(x, g)
+        np.testing.assert_allclose(mae2[g], np.abs(e).mean(axis=0), rtol=1e-10)
+        np.testing.assert_allclose(mse[g], (e**2).mean(axis=0), rtol=1e-10)
+    with pytest.raises(TypeError, match="squared"):
+        cp.member_mae(x, W, squared="yes")
 
 
 def test_table1_row_structure_and_reproducibility():
@@ -123,6 +131,13 @@ def test_clt_formulas_and_shapes():
         rel = np.sqrt(2 / np.pi * cp.clt_mse(d, 1, g) / m_star / cp.limit_norm2(d, g))
         assert rel == pytest.approx(0.1)
     assert cp.clt_crossing_width(d, "G3_ab", 0.1) == pytest.approx(2 * (d + 2) ** 2 / 0.01, rel=0.05)
+    # against the constants written out: C_g = n_g((d+2)/2 - lambda_g), RMS(F)^2 = n_g lambda_g
+    for g in cp.FINITE_WIDTH_GROUPS:
+        n_g = 1 - 1 / d if g == "G3_tilde" else 1.0
+        c = (d + 2) / 2 - lam[g]
+        assert cp.clt_mse(d, 7, g) == pytest.approx(n_g * c / 7, rel=1e-12)
+        assert cp.clt_mae(d, 7, g) == pytest.approx(np.sqrt(2 / np.pi * n_g * c / 7), rel=1e-12)
+        assert cp.clt_crossing_width(d, g, 0.2) == pytest.approx(2 / (np.pi * 0.04) * c / lam[g], rel=1e-12)
 
 
 def test_limit_norm2_against_monte_carlo():
@@ -172,8 +187,10 @@ def test_first_width():
     assert cp.first_width([0.1, 0.05, 0.03, 0.01], ms, 0.2) == 10
     assert np.isnan(cp.first_width([0.1, 0.05, 0.03, 0.3], ms, 0.2))
     assert cp.first_width([1.0, 3.0, 2.5, 4.0], ms, 2.0, above=True) == 20
-    with pytest.raises(ValueError, match="tol must be in"):
+    with pytest.raises(ValueError, match=r"tol must be a finite number in \(0, 10\]"):
         cp.first_width([0.1, 0.05, 0.03, 0.01], ms, -0.2)
+    with pytest.raises(ValueError, match="tol"):
+        cp.first_width([0.1, 0.05, 0.03, 0.01], ms, float("nan"))
     with pytest.raises(TypeError, match="tol must be a real number"):
         cp.first_width([0.1, 0.05, 0.03, 0.01], ms, "0.2")
 
@@ -261,6 +278,11 @@ def test_spectral_resolution():
     eig = cp.fisher_spectrum(W)
     lam = cp.group_eigenvalues(d, exact=True)
     assert f.loc[300, "mean_G2"] == pytest.approx(eig[1 : 1 + d].mean() / lam["G2"] - 1, abs=1e-9)
+    n3 = d * (d + 1) // 2 - 1  # the clusters by hand: 1, d and n3 eigenvalues
+    assert f.loc[300, "dev_G1"] == pytest.approx(abs(eig[0] / lam["G1"] - 1), abs=1e-9)
+    assert f.loc[300, "gap_G2"] == pytest.approx(eig[d] / eig[1 + d], rel=1e-9)
+    assert f.loc[300, "gap_G3"] == pytest.approx(eig[d + n3] / eig[1 + d + n3], rel=1e-9)
+    assert f.loc[300, "dev_G3"] == pytest.approx(np.abs(eig[1 + d : 1 + d + n3] / lam["G3_ab"] - 1).max(), abs=1e-9)
     with pytest.raises(ValueError, match="m must be >= 15"):
         cp.spectral_resolution(d, [10])
     with pytest.raises(ValueError, match="<= 8000"):
@@ -268,6 +290,7 @@ def test_spectral_resolution():
 
 
 def test_clt_validation():
+    assert cp.FINITE_WIDTH_GROUPS == cp.GROUPS
     with pytest.raises(ValueError, match="group must be one of"):
         cp.clt_mae(5, 100, "G4")
     with pytest.raises(ValueError, match="m must be >= 1"):
