@@ -25,6 +25,8 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
@@ -42,6 +44,9 @@ __all__ = [
 
 #: Rows of J computed at once by :func:`fisher_exact` (bounds the temporaries).
 _ROW_BLOCK = 512
+#: Memory budget in bytes of one chunk of rows (inputs or samples) in the Monte Carlo sums
+#: (:func:`_second_moments`): bounds the ``n x m`` feature block.
+_CHUNK_BYTES = 32 * 1024**2
 
 
 def sample_weights(d: int, m: int, rng: np.random.Generator | int) -> np.ndarray:
@@ -151,6 +156,62 @@ def fisher_exact(W: np.ndarray) -> np.ndarray:
     return J
 
 
+def _chunk_bounds(n: int, width: int) -> list[tuple[int, int]]:
+    """Split ``n`` rows into consecutive ``(start, stop)`` chunks of at most ``_CHUNK_BYTES`` of width-``width`` float64 rows."""
+    step = int(max(16, min(n, _CHUNK_BYTES // (8 * max(width, 1)))))
+    return [(s, min(s + step, n)) for s in range(0, n, step)]
+
+
+def _second_moments(
+    blocks: Iterable[np.ndarray], *, return_se: bool = True
+) -> tuple[np.ndarray, np.ndarray | None, int]:
+    r"""Mean second-moment matrix of the rows of stacked blocks, and its standard error.
+
+    For rows :math:`\phi_1, \dots, \phi_n` (the blocks stacked),
+
+    .. math::
+
+       \hat M = \frac1n \sum_{s=1}^n \phi_s \phi_s^\top, \qquad
+       \operatorname{se}(\hat M_{ij}) = \sqrt{\frac{\overline{\phi_i^2\phi_j^2} - \hat M_{ij}^2}{n - 1}},
+
+    the bar an average over the rows: the sample standard deviation of :math:`\phi_i\phi_j`
+    (``ddof=1``) over :math:`\sqrt n`, the one standard-error formula of the package. Only the
+    ``K x K`` sums are kept, so memory is bounded by the largest block.
+
+    Parameters
+    ----------
+    blocks : iterable of ndarray of shape (n_c, K)
+        The rows, in chunks (a generator, so that a chunk is freed before the next is made).
+    return_se : bool, default True
+        Also accumulate the fourth moments for the standard errors (else ``se`` is None).
+
+    Returns
+    -------
+    mean : ndarray of shape (K, K)
+    se : ndarray of shape (K, K) or None
+        NaN when ``n = 1`` (no spread to estimate it from).
+    n : int
+        Number of rows.
+    """
+    S1 = S2 = None
+    n = 0
+    for Phi in blocks:
+        P1 = Phi.T @ Phi
+        S1 = P1 if S1 is None else S1 + P1
+        if return_se:
+            Q = Phi * Phi
+            P2 = Q.T @ Q
+            S2 = P2 if S2 is None else S2 + P2
+        n += Phi.shape[0]
+    mean = S1 / n
+    if not return_se:
+        return mean, None, n
+    if n < 2:
+        return mean, np.full_like(mean, np.nan), n
+    var = np.maximum(S2 / n - mean * mean, 0.0)
+    return mean, np.sqrt(var / (n - 1)), n
+
+
 def fisher_empirical(
     W: np.ndarray, x: np.ndarray, *, return_se: bool = False
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
@@ -158,8 +219,10 @@ def fisher_empirical(
 
     The paper's §6 uses it with :math:`N = 100` and :math:`N = 1000` Gaussian inputs. With
     ``return_se``, also the standard error of each entry as an estimate of :math:`J`,
-    :math:`\sqrt{(\overline{X_i^2X_j^2} - \hat J_{ij}^2)/N}` (the bar an average over the
-    inputs).
+    :math:`\sqrt{(\overline{X_i^2X_j^2} - \hat J_{ij}^2)/(N-1)}` (the bar an average over the
+    inputs; the sample standard deviation of :math:`X_iX_j` over :math:`\sqrt N`; NaN for
+    :math:`N = 1`). The features are made in chunks of inputs, so memory beyond the ``m x m``
+    results stays bounded (``_CHUNK_BYTES`` per chunk).
 
     Parameters
     ----------
@@ -178,15 +241,12 @@ def fisher_empirical(
         Only with ``return_se``.
     """
     W = check_W(W)
-    check_dense(W.shape[1])
-    X = features(np.atleast_2d(x), W)
-    n = X.shape[0]
-    J_hat = (X.T @ X) / n
-    if not return_se:
-        return J_hat
-    X2 = X * X
-    var = np.maximum((X2.T @ X2) / n - J_hat**2, 0.0)
-    return J_hat, np.sqrt(var / n)
+    m = W.shape[1]
+    check_dense(m)
+    x = check_x(x, W.shape[0])
+    blocks = (features(x[a:b], W) for a, b in _chunk_bounds(x.shape[0], m))
+    J_hat, se, _ = _second_moments(blocks, return_se=return_se)
+    return (J_hat, se) if return_se else J_hat
 
 
 def fisher_spectrum(J_or_W: np.ndarray, *, top: int | None = None, from_weights: bool | None = None) -> np.ndarray:
@@ -195,29 +255,34 @@ def fisher_spectrum(J_or_W: np.ndarray, *, top: int | None = None, from_weights:
     Parameters
     ----------
     J_or_W : ndarray
-        Either the ``m x m`` matrix :math:`J` itself or the weights ``W`` (``d x m``
-        with ``d < m``), from which the exact :math:`J` is built with :func:`fisher_exact`.
+        Either the ``m x m`` matrix :math:`J` itself (any symmetric matrix) or the weights ``W``
+        (``d x m`` with ``d < m``), from which the exact :math:`J` is built with
+        :func:`fisher_exact`.
     top : int, optional
-        Return only the ``top`` largest eigenvalues (Lanczos, :func:`scipy.sparse.linalg.eigsh`),
-        much faster than the dense solver when ``m`` is large.
+        Return only the ``top`` largest eigenvalues (at most ``m``). When ``m > 4 top`` they come
+        from Lanczos (:func:`scipy.sparse.linalg.eigsh`, started from the all-ones vector so that
+        the result is deterministic), much faster than the dense solver when ``m`` is large;
+        otherwise from the dense solver restricted to the top indices.
     from_weights : bool, optional
         Force the interpretation of ``J_or_W``; by default a square array is ``J``.
 
     Returns
     -------
-    eigenvalues : ndarray of shape (m,) or (top,)
+    eigenvalues : ndarray of shape (m,) or (min(top, m),)
     """
     A = check_array(J_or_W, "J_or_W", ndim=2)
+    if top is not None:
+        top = check_int(top, "top", minimum=1)
     if from_weights is None:
         from_weights = A.shape[0] != A.shape[1]
     J = fisher_exact(A) if from_weights else A
     if not from_weights and not np.allclose(J, J.T, rtol=1e-10, atol=1e-12 * np.abs(J).max()):
         raise ValueError("J_or_W: a square argument must be the symmetric matrix J")
     m = J.shape[0]
-    if top is None or top >= m - 1:
-        eig = scipy.linalg.eigvalsh(J, driver="evd")  # divide and conquer: the fastest here
-        eig = eig[::-1]
-        return eig if top is None else eig[:top]
-    top = check_int(top, "top", minimum=1, maximum=m)
-    eig = scipy.sparse.linalg.eigsh(J, k=top, which="LA", return_eigenvectors=False, tol=1e-12)
-    return np.sort(eig)[::-1]
+    if top is None:
+        return scipy.linalg.eigvalsh(J, driver="evd")[::-1]  # divide and conquer: the fastest here
+    top = min(top, m)
+    if m > 4 * top:
+        eig = scipy.sparse.linalg.eigsh(J, k=top, which="LA", return_eigenvectors=False, v0=np.ones(m), tol=1e-12)
+        return np.sort(eig)[::-1]
+    return scipy.linalg.eigvalsh(J, subset_by_index=[m - top, m - 1])[::-1]

@@ -61,12 +61,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg
-import scipy.sparse.linalg
 
-from ._validate import check_d, check_int, check_rng, check_W
-from .eigengroups import GROUPS, basis, group_eigenvalues, group_size
-from .fisher import features, fisher_exact, sample_weights
-from .harmonics import multiplicity
+from ._validate import check_d, check_int, check_real, check_rng, check_W
+from .eigengroups import GROUPS, basis, basis_labels, cluster_labels, gram_matrix, group_eigenvalues, rayleigh_quotients
+from .fisher import _chunk_bounds, _second_moments, features, fisher_empirical, fisher_exact, fisher_spectrum, sample_weights
 from .limits import limit
 from .simulate import member_mae
 
@@ -96,8 +94,6 @@ INPUT_DISTRIBUTIONS = ("gaussian", "uniform", "laplace", "ar1", "equicorrelated"
 _GAUSSIAN_FAMILY = ("gaussian", "ar1", "equicorrelated", "subspace")
 #: The four groups of the basis of decomposition (5), in the order of :func:`companion.basis`.
 _BASIS_GROUPS = GROUPS[:4]
-#: Memory budget in bytes of one chunk of samples in the Monte Carlo loops (bounds the n x m feature block).
-_SAMPLE_BYTES = 32 * 1024**2
 
 
 # --------------------------------------------------------------------------- parameters
@@ -111,17 +107,13 @@ def _check_params(dist: object, d: object, rho: object, k: object, *, min_d: int
     """Validate (dist, d, rho, k); return them with the defaults filled in."""
     dist = _check_dist(dist)
     d = check_d(d, minimum=min_d)
-    if isinstance(rho, bool) or not isinstance(rho, numbers.Real):
-        raise TypeError(f"rho must be a real number, got {type(rho).__name__} {rho!r}")
-    rho = float(rho)
-    if not np.isfinite(rho):
-        raise ValueError(f"rho must be finite, got {rho}")
-    if dist == "ar1" and not -1.0 < rho < 1.0:
-        raise ValueError(f"rho must be in (-1, 1) for dist='ar1', got {rho}")
-    if dist == "equicorrelated":
-        lo = -1.0 / (d - 1) if d > 1 else -np.inf
-        if not lo < rho < 1.0:
-            raise ValueError(f"rho must be in ({lo:.4g}, 1) for dist='equicorrelated' at d = {d}, got {rho}")
+    if dist == "ar1":
+        rho = check_real(rho, "rho (for dist='ar1')", lo=-1.0, hi=1.0, lo_open=True, hi_open=True)
+    elif dist == "equicorrelated":  # positive definite for -1/(d-1) < rho < 1
+        lo = -1.0 / (d - 1) if d > 1 else None
+        rho = check_real(rho, f"rho (for dist='equicorrelated' at d = {d})", lo=lo, hi=1.0, lo_open=True, hi_open=True)
+    else:
+        rho = check_real(rho, "rho")
     k = max(1, d // 2) if k is None else check_int(k, "k", minimum=1, maximum=d)
     return dist, d, rho, k
 
@@ -211,9 +203,13 @@ def sample_distribution(
     return rng.standard_normal((n, A.shape[1])) @ A.T
 
 
-def _chunks(n: int, width: int) -> list[tuple[int, int]]:
-    step = int(max(16, min(n, _SAMPLE_BYTES // (8 * max(width, 1)))))
-    return [(s, min(s + step, n)) for s in range(0, n, step)]
+def _sigma_factor(dist: str, d: int, rho: float, k: int | None) -> np.ndarray:
+    r"""A factor :math:`A` (``d x r``, :math:`r = \operatorname{rank}\Sigma_p`) with :math:`AA^\top = \Sigma_p`, for every ``dist``.
+
+    :func:`input_factor` for the Gaussian family; the identity for ``uniform`` and ``laplace``
+    (:math:`\Sigma_p = I_d`).
+    """
+    return input_factor(dist, d, rho=rho, k=k) if dist in _GAUSSIAN_FAMILY else np.eye(d)
 
 
 # --------------------------------------------------------------------------- Fisher matrix
@@ -254,7 +250,9 @@ def fisher_under(
     :math:`x = Az` (:func:`input_factor`, :func:`companion.fisher_exact`).
     ``method="mc"`` (the default for ``uniform`` and ``laplace``):
     :math:`\hat J = \frac1n\sum_s X(x_s)X(x_s)^\top` over ``n`` samples in chunks, with the
-    standard error :math:`\sqrt{(\overline{(X_iX_j)^2} - \hat J_{ij}^2)/(n-1)}` of each entry.
+    standard error :math:`\sqrt{(\overline{(X_iX_j)^2} - \hat J_{ij}^2)/(n-1)}` of each entry
+    (:func:`companion.fisher_empirical` on the ``n x d`` samples, drawn at once; the ``n x m``
+    features are made in chunks).
 
     Parameters
     ----------
@@ -270,7 +268,7 @@ def fisher_under(
         Needed for Monte Carlo.
     """
     W = check_W(W)
-    d, m = W.shape
+    d = W.shape[0]
     dist, d, rho, k = _check_params(dist, d, rho, k)
     if method not in ("auto", "exact", "mc"):
         raise ValueError(f"method must be 'auto', 'exact' or 'mc', got {method!r}")
@@ -283,25 +281,21 @@ def fisher_under(
     if rng is None:
         raise ValueError("rng must be given (a Generator or a seed) for the Monte Carlo Fisher matrix")
     rng = check_rng(rng)
-    S1 = np.zeros((m, m))
-    S2 = np.zeros((m, m))
-    for a, b in _chunks(n, m):
-        X = features(sample_distribution(dist, d, b - a, rng, rho=rho, k=k), W)
-        S1 += X.T @ X
-        X *= X
-        S2 += X.T @ X
-    J = S1 / n
-    se = np.sqrt(np.maximum(S2 / n - J * J, 0.0) / (n - 1))
+    J, se = fisher_empirical(W, sample_distribution(dist, d, n, rng, rho=rho, k=k), return_se=True)
     return InputFisher(J=J, se=se, exact=False, n=n)
 
 
-def spectrum_under(W: np.ndarray, dist: str, **kwargs) -> np.ndarray:
-    r"""Eigenvalues of :math:`J_p` (:func:`fisher_under`, same keywords), descending."""
-    J = fisher_under(W, dist, **kwargs).J
-    return scipy.linalg.eigvalsh(J, driver="evd")[::-1]
+def spectrum_under(W: np.ndarray, dist: str, *, top: int | None = None, **kwargs) -> np.ndarray:
+    r"""Eigenvalues of :math:`J_p` (:func:`fisher_under`, same keywords), descending.
+
+    All of them, or the ``top`` largest (:func:`companion.fisher_spectrum`).
+    """
+    return fisher_spectrum(fisher_under(W, dist, **kwargs).J, top=top)
 
 
-def spectrum_parity(W: np.ndarray, dist: str, *, top: int | None = None, **kwargs) -> dict:
+def spectrum_parity(
+    W: np.ndarray, dist: str, *, top: int | None = None, rho: float = 0.5, k: int | None = None, **kwargs
+) -> dict:
     r"""Eigenvalues of :math:`J_p` and how much of each eigenvector's function is odd.
 
     For a symmetric :math:`p` the odd part of :math:`f_u = X^\top u` is :math:`x^\top W u/2`, of squared
@@ -325,6 +319,18 @@ def spectrum_parity(W: np.ndarray, dist: str, *, top: int | None = None, **kwarg
     the ``top`` largest eigenvalues of :math:`J_{even}`, both descending, and ``"even_over_odd"``
     the ratio of the two top levels (above 1: the top eigenvalue is even, as in the paper).
 
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    top : int, optional
+        Number of eigenpairs (default all ``m``).
+    rho, k
+        As in :func:`input_covariance`.
+    **kwargs
+        ``method``, ``n``, ``rng``: as in :func:`fisher_under`.
+
     Returns
     -------
     dict
@@ -335,21 +341,17 @@ def spectrum_parity(W: np.ndarray, dist: str, *, top: int | None = None, **kwarg
     """
     W = check_W(W)
     d, m = W.shape
-    fisher = fisher_under(W, dist, **kwargs)
+    fisher = fisher_under(W, dist, rho=rho, k=k, **kwargs)
     top = m if top is None else check_int(top, "top", minimum=1, maximum=m)
     lam, U = scipy.linalg.eigh(fisher.J, subset_by_index=[m - top, m - 1])
     lam, U = lam[::-1], U[:, ::-1]
-    Sigma = input_covariance(dist, d, rho=kwargs.get("rho", 0.5), k=kwargs.get("k"))
-    B = W @ U
-    odd = np.einsum("ik,ij,jk->k", B, Sigma, B) / 4.0
-    share = odd / np.where(lam > 0, lam, np.inf)
-    r = int(np.linalg.matrix_rank(Sigma))
-    # the odd part W^T Sigma W / 4 = (A^T W)^T (A^T W) / 4: its nonzero eigenvalues are those of the r x r Gram
-    evals, evecs = np.linalg.eigh(Sigma)
-    A = evecs[:, evals > 1e-12 * evals.max()] * np.sqrt(evals[evals > 1e-12 * evals.max()])
-    AW = A.T @ W
-    odd_levels = np.sort(np.linalg.eigvalsh(AW @ AW.T / 4.0))[::-1]
-    J_even = fisher.J - W.T @ Sigma @ W / 4.0
+    # the odd part W^T Sigma W / 4 = (A^T W)^T (A^T W) / 4 with Sigma = A A^T, A of rank r = rank Sigma
+    AW = _sigma_factor(dist, d, rho, k).T @ W
+    r = AW.shape[0]
+    J_odd = AW.T @ AW / 4.0
+    share = np.einsum("ik,ik->k", U, J_odd @ U) / np.where(lam > 0, lam, np.inf)
+    odd_levels = np.sort(np.linalg.eigvalsh(AW @ AW.T / 4.0))[::-1]  # the nonzero ones, from the r x r Gram
+    J_even = fisher.J - J_odd
     even_levels = scipy.linalg.eigvalsh(J_even, subset_by_index=[m - top, m - 1])[::-1]
     return {"eigenvalues": lam, "odd_share": share, "odd_positions": np.sort(np.argsort(share)[::-1][:r]) + 1,
             "odd_levels": odd_levels, "even_levels": even_levels,
@@ -387,26 +389,6 @@ class BasisGram:
     n: int
 
 
-def _labels(d: int) -> list[str]:
-    return [g for g in _BASIS_GROUPS for _ in range(group_size(d, g))]
-
-
-def _accumulate(blocks) -> tuple[np.ndarray, np.ndarray, int]:
-    """Mean and standard error of Phi^T Phi / n over chunks of rows Phi."""
-    S1 = S2 = None
-    n = 0
-    for Phi in blocks:
-        P1 = Phi.T @ Phi
-        Q = Phi * Phi
-        P2 = Q.T @ Q
-        S1 = P1 if S1 is None else S1 + P1
-        S2 = P2 if S2 is None else S2 + P2
-        n += Phi.shape[0]
-    G = S1 / n
-    se = np.sqrt(np.maximum(S2 / n - G * G, 0.0) / max(n - 1, 1))
-    return G, se, n
-
-
 def basis_gram(
     W: np.ndarray,
     dist: str,
@@ -436,7 +418,7 @@ def basis_gram(
             raise ValueError(f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}")
         AW = input_factor(dist, d, rho=rho, k=k).T @ W
         J = fisher_exact(AW)
-        G = V.T @ (J @ V)
+        G = gram_matrix(J, V)
         return BasisGram(G=G, se=np.zeros_like(G), VtV=VtV, trace=float(np.einsum("ij,ij->", AW, AW) / 2.0),
                          labels=labels, d=d, n=0)
     n = check_int(n, "n", minimum=2)
@@ -447,13 +429,13 @@ def basis_gram(
     traces = []
 
     def blocks():
-        for a, b in _chunks(n, max(K, m)):
+        for a, b in _chunk_bounds(n, max(K, m)):
             x = sample_distribution(dist, d, b - a, rng, rho=rho, k=k)
             X = features(x, W)
             traces.append(np.einsum("ij,ij->", X, X))
             yield X @ V
 
-    G, se, _ = _accumulate(blocks())
+    G, se, _ = _second_moments(blocks())
     return BasisGram(G=G, se=se, VtV=VtV, trace=float(sum(traces) / n), labels=labels, d=d, n=n)
 
 
@@ -484,13 +466,13 @@ def limit_gram(
     K = d * (d + 3) // 2
 
     def blocks():
-        for a, b in _chunks(n, 4 * K):
+        for a, b in _chunk_bounds(n, 4 * K):
             x = sample_distribution(dist, d, b - a, rng, rho=rho, k=k)
             yield np.hstack([limit(x, g) for g in _BASIS_GROUPS])
 
-    G, se, n = _accumulate(blocks())
+    G, se, n = _second_moments(blocks())
     trace = float(np.trace(input_covariance(dist, d, rho=rho, k=k)) / 2.0)
-    return BasisGram(G=G, se=se, VtV=np.eye(K), trace=trace, labels=_labels(d), d=d, n=n)
+    return BasisGram(G=G, se=se, VtV=np.eye(K), trace=trace, labels=basis_labels(d), d=d, n=n)
 
 
 def gram_summary(gram: BasisGram) -> dict:
@@ -699,9 +681,8 @@ class EmpiricalFisherStudy:
 
     @property
     def cluster(self) -> np.ndarray:
-        """Cluster of every one of the top eigenvalues: "G1", "G2" or "G3"."""
-        d = self.d
-        return np.array(["G1"] + ["G2"] * d + ["G3"] * multiplicity(d, 2))
+        """Cluster of every one of the top eigenvalues: "G1", "G2" or "G3" (:func:`companion.cluster_labels`)."""
+        return cluster_labels(self.d)
 
     def _check_N(self, N: object) -> int:
         if isinstance(N, bool) or not isinstance(N, numbers.Integral):
@@ -754,17 +735,6 @@ class EmpiricalFisherStudy:
         }
 
 
-def _top_eigenvalues(M: np.ndarray, top: int) -> np.ndarray:
-    """The ``top`` largest eigenvalues of the symmetric ``M``, descending (Lanczos when ``M`` is large)."""
-    size = M.shape[0]
-    top = min(top, size)
-    if size > 4 * top:
-        ev = scipy.sparse.linalg.eigsh(M, k=top, which="LA", return_eigenvectors=False, v0=np.ones(size), tol=1e-10)
-    else:
-        ev = scipy.linalg.eigvalsh(M, subset_by_index=[size - top, size - 1])
-    return np.maximum(np.sort(ev)[::-1], 0.0)
-
-
 def empirical_fisher_study(
     d: int = 10,
     m: int | None = None,
@@ -806,7 +776,8 @@ def empirical_fisher_study(
     seed : int
     """
     d = check_d(d)
-    n_top = 1 + d + multiplicity(d, 2)
+    cluster = cluster_labels(d)
+    n_top = cluster.size
     if m is not None:
         m = check_int(m, "m", minimum=n_top)
     if isinstance(sizes, (str, bytes)) or not np.iterable(sizes):
@@ -817,7 +788,7 @@ def empirical_fisher_study(
     draws = check_int(draws, "draws")
     seed = check_int(seed, "seed", minimum=0)
     rngs = [np.random.default_rng(c) for c in np.random.SeedSequence([seed, d, m or 0]).spawn(draws)]
-    labels = _labels(d)
+    labels = basis_labels(d)
     K = len(labels)
     eig_J = np.empty((draws, n_top))
     q_J = np.empty((draws, K))
@@ -825,8 +796,7 @@ def empirical_fisher_study(
     q_hat = {N: np.empty((draws, K)) for N in sizes}
     if m is None:
         lam = group_eigenvalues(d, exact=True)
-        cluster = ["G1"] + ["G2"] * d + ["G3_ab"] * multiplicity(d, 2)
-        eig_J[:] = [lam[c] for c in cluster]
+        eig_J[:] = [lam["G3_ab" if c == "G3" else c] for c in cluster]
         q_J[:] = [lam[g] for g in labels]
     for r, rng in enumerate(rngs):
         if m is not None:
@@ -834,8 +804,8 @@ def empirical_fisher_study(
             V, _ = basis(W)
             vv = np.einsum("ik,ik->k", V, V)
             J = fisher_exact(W)
-            eig_J[r] = _top_eigenvalues(J, n_top)
-            q_J[r] = np.einsum("ik,ik->k", V, J @ V) / vv
+            eig_J[r] = np.maximum(fisher_spectrum(J, top=n_top), 0.0)
+            q_J[r] = rayleigh_quotients(J, V)
         for N in sizes:
             x = rng.standard_normal((N, d))
             if m is None:
@@ -846,7 +816,7 @@ def empirical_fisher_study(
                 X = features(x, W)
                 M = (X @ X.T) if N < m else (X.T @ X)
                 q_hat[N][r] = np.mean((X @ V) ** 2, axis=0) / vv
-            ev = _top_eigenvalues(M / N, n_top)
+            ev = np.maximum(fisher_spectrum(M / N, top=n_top), 0.0)  # rank <= N: min(N, n_top) of them
             eig_hat[N][r, : ev.size] = ev
     return EmpiricalFisherStudy(d=d, m=m, draws=draws, sizes=sizes, eig_J=eig_J, eig_hat=eig_hat,
                                 q_J=q_J, q_hat=q_hat, labels=labels)
@@ -876,11 +846,8 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
 
     if not isinstance(study, EmpiricalFisherStudy):
         raise TypeError(f"study must be an EmpiricalFisherStudy (from empirical_fisher_study), got {type(study).__name__}")
-    if isinstance(level, bool) or not isinstance(level, numbers.Real):
-        raise TypeError(f"level must be a real number in (0, 1), got {type(level).__name__} {level!r}")
-    if not 0.0 < float(level) < 1.0:
-        raise ValueError(f"level must be in (0, 1), got {level}")
-    a = (1.0 - float(level)) / 2.0
+    level = check_real(level, "level", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    a = (1.0 - level) / 2.0
     lab = np.asarray(study.labels)
     qcl = np.where(np.char.startswith(lab.astype(str), "G3"), "G3", lab)
     records = []

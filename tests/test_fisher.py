@@ -99,3 +99,40 @@ def test_empirical_standard_error_matches_spread_over_repeats():
     J_hat, se_small = cp.fisher_empirical(W, cp.sample_inputs(d, N, rng=14), return_se=True)
     assert se_small.shape == J_hat.shape == (m, m) and (se_small > 0).all()
     np.testing.assert_allclose(cp.fisher_empirical(W, cp.sample_inputs(d, N, rng=14)), J_hat)
+
+
+def test_empirical_standard_error_is_the_sample_sd_over_sqrt_N_and_chunking_changes_nothing(monkeypatch):
+    """se = std(X_i X_j, ddof=1) / sqrt(N), computed independently; tiny chunks give the same J_hat and se."""
+    import companion.fisher as fisher
+
+    W = cp.sample_weights(3, 7, rng=1)
+    x = cp.sample_inputs(3, 500, rng=2)
+    X = cp.features(x, W)
+    P = X[:, :, None] * X[:, None, :]
+    J_hat, se = cp.fisher_empirical(W, x, return_se=True)
+    np.testing.assert_allclose(J_hat, P.mean(0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(se, P.std(0, ddof=1) / np.sqrt(500), rtol=1e-8, atol=1e-15)
+    monkeypatch.setattr(fisher, "_CHUNK_BYTES", 8 * 7 * 16)  # chunks of 16 inputs: 32 chunks
+    assert len(fisher._chunk_bounds(500, 7)) == 32
+    J_c, se_c = cp.fisher_empirical(W, x, return_se=True)
+    np.testing.assert_allclose(J_c, J_hat, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(se_c, se, rtol=1e-8, atol=1e-15)
+    # one input: J_hat = X X^T, and no spread to estimate the standard error from
+    J1, se1 = cp.fisher_empirical(W, x[0], return_se=True)
+    np.testing.assert_allclose(J1, np.outer(X[0], X[0]), rtol=1e-14)
+    assert np.all(np.isnan(se1))
+
+
+def test_spectrum_top_lanczos_and_dense_branches():
+    """top < m/4: Lanczos (deterministic: same numbers twice); otherwise the dense solver; top > m: all m."""
+    W = cp.sample_weights(5, 200, rng=6)
+    J = cp.fisher_exact(W)
+    full = np.sort(np.linalg.eigvalsh(J))[::-1]  # independent solver
+    for top in (1, 20, 49, 50, 120):  # Lanczos for top <= 49, dense from 50 on
+        eig = cp.fisher_spectrum(J, top=top)
+        assert eig.shape == (top,) and np.all(np.diff(eig) <= 0)
+        np.testing.assert_allclose(eig, full[:top], rtol=1e-9, atol=1e-12)
+        np.testing.assert_array_equal(eig, cp.fisher_spectrum(J, top=top))
+    np.testing.assert_allclose(cp.fisher_spectrum(J[:3, :3], top=5), np.sort(np.linalg.eigvalsh(J[:3, :3]))[::-1])
+    with pytest.raises(TypeError, match="top"):
+        cp.fisher_spectrum(J, top=2.0)

@@ -119,6 +119,15 @@ def test_spectrum_parity_finds_the_second_group(dist, k, rank):
     assert np.allclose(r["eigenvalues"], eig[:40])
 
 
+def test_spectrum_under_is_the_spectrum_of_fisher_under():
+    W = cp.sample_weights(4, 60, rng=7)
+    eig = np.sort(np.linalg.eigvalsh(cp.fisher_under(W, "ar1", rho=0.3).J))[::-1]
+    assert np.allclose(cp.spectrum_under(W, "ar1", rho=0.3), eig, rtol=1e-10, atol=1e-13)
+    assert np.allclose(cp.spectrum_under(W, "ar1", rho=0.3, top=5), eig[:5], rtol=1e-9, atol=1e-13)
+    mc = cp.spectrum_under(W, "uniform", n=2000, rng=3, top=3)
+    assert np.allclose(mc, np.sort(np.linalg.eigvalsh(cp.fisher_under(W, "uniform", n=2000, rng=3).J))[::-1][:3])
+
+
 def test_spectrum_parity_split_levels():
     """odd_levels / even_levels are the spectra of W^T Sigma W / 4 and of J_p minus it."""
     W = cp.sample_weights(5, 80, rng=5)
@@ -129,6 +138,14 @@ def test_spectrum_parity_split_levels():
     J = cp.fisher_under(W, "ar1", rho=0.6).J
     assert np.allclose(r["even_levels"], np.sort(np.linalg.eigvalsh(J - odd))[::-1][:10], atol=1e-12)
     assert r["even_over_odd"] == pytest.approx(r["even_levels"][0] / r["odd_levels"][0])
+    # the odd share of each eigenvector u is u^T (W^T Sigma W / 4) u / lambda, with Sigma itself
+    lam, U = np.linalg.eigh(J)
+    lam, U = lam[::-1][:10], U[:, ::-1][:, :10]
+    assert np.allclose(r["odd_share"], np.einsum("ik,ij,jk->k", U, odd, U) / lam, rtol=1e-8, atol=1e-12)
+    # rho and k are the ones given (not fisher_under's defaults): a different rho changes every level
+    assert not np.allclose(cp.spectrum_parity(W, "ar1", top=10)["odd_levels"], r["odd_levels"])
+    sub = cp.spectrum_parity(W, "subspace", k=3, top=10)
+    assert sub["odd_levels"].shape == (3,) and np.array_equal(sub["odd_positions"], np.arange(2, 5))
 
 
 def test_even_level_stays_on_top_and_ties_for_one_dimensional_data():
@@ -339,6 +356,18 @@ def test_small_samples_carry_only_N_eigenvalues():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_bad_real_messages_state_the_interval():
+    with pytest.raises(ValueError, match=r"rho \(for dist='ar1'\) must be a finite number in \(-1.0, 1.0\), got 1.0"):
+        cp.input_covariance("ar1", 3, rho=1.0)
+    with pytest.raises(ValueError, match=r"rho \(for dist='equicorrelated' at d = 4\) must be a finite number in \(-0.333"):
+        cp.input_covariance("equicorrelated", 4, rho=-0.5)
+    with pytest.raises(ValueError, match=r"rho must be a finite number in \[-inf, inf\], got inf"):
+        cp.input_covariance("uniform", 3, rho=float("inf"))
+    st = cp.empirical_fisher_study(3, None, sizes=(5,), draws=1)
+    with pytest.raises(ValueError, match=r"level must be a finite number in \(0.0, 1.0\), got 1.0"):
+        cp.empirical_readings(st, level=1)
 
 
 def test_bad_types():
