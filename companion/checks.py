@@ -76,6 +76,19 @@ def _as_array(value, result: CheckResult, what: str) -> np.ndarray | None:
     return arr
 
 
+def _shape_ok(result: CheckResult, A: np.ndarray, expected: tuple, name: str, need: str,
+              *, wrong: tuple, hint: str) -> bool:
+    """Record whether ``A`` has shape ``expected``; a shape equal to ``wrong`` (a usual slip) gets ``hint``."""
+    if A.shape == wrong and wrong != expected:
+        result.bad(f"{name} has shape {A.shape} but {need}: {hint}")
+        return False
+    if A.shape != expected:
+        result.bad(f"{name} has shape {A.shape} but {need}")
+        return False
+    result.good(f"shape {expected}")
+    return True
+
+
 def _compare(result: CheckResult, got: np.ndarray, ref: np.ndarray, what: str, rtol: float, atol: float) -> None:
     """Entry-wise comparison; on failure, diagnose a common scale factor or the worst entry."""
     close = np.isclose(got, ref, rtol=rtol, atol=atol)
@@ -113,13 +126,9 @@ def check_fisher(J, W, *, rtol: float = 1e-6) -> CheckResult:
     J = _as_array(J, result, "J")
     if J is None:
         return result
-    if J.shape == (d, d) and d != m:
-        result.bad(f"J has shape {J.shape} but must be m x m = ({m}, {m}): did you use W transposed (x W^T instead of x^T W)?")
+    if not _shape_ok(result, J, (m, m), "J", f"must be m x m = ({m}, {m})", wrong=(d, d),
+                     hint="did you use W transposed (x W^T instead of x^T W)?"):
         return result
-    if J.shape != (m, m):
-        result.bad(f"J has shape {J.shape} but must be m x m = ({m}, {m})")
-        return result
-    result.good(f"shape ({m}, {m})")
     if np.allclose(J, J.T, rtol=1e-10, atol=1e-12):
         result.good("symmetric")
     else:
@@ -150,13 +159,9 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
     K = group_size(d, group)
     if V.ndim == 1 and K == 1:
         V = V[:, None]
-    if V.shape == (K, m) and K != m:
-        result.bad(f"V has shape {V.shape}: store one member per COLUMN, shape ({m}, {K})")
+    if not _shape_ok(result, V, (m, K), "V", f"group {group} has {K} members of length m = {m}: expected ({m}, {K})",
+                     wrong=(K, m), hint=f"store one member per COLUMN, shape ({m}, {K})"):
         return result
-    if V.shape != (m, K):
-        result.bad(f"V has shape {V.shape} but group {group} has {K} members of length m = {m}: expected ({m}, {K})")
-        return result
-    result.good(f"shape ({m}, {K})")
     ref = group_vectors(W, group)
     norms = np.linalg.norm(V, axis=0)
     ref_norms = np.linalg.norm(ref, axis=0)
