@@ -60,10 +60,11 @@ __all__ = [
 #: Group names, in the order of decomposition (5) (G3_tilde last: it is not part of the basis).
 GROUPS = ("G1", "G2", "G3_gamma", "G3_ab", "G3_tilde")
 
-#: Target size in bytes of one chunk of group vectors in :func:`group_outputs`.
-_CHUNK_BYTES = 32 * 1024**2
-#: Largest chunk of hidden units when the pair vectors are computed (their blocks stay in cache).
-_PAIR_CHUNK = 8192
+#: Rows of group vectors per BLAS product in :func:`group_outputs` (one "panel").
+_PANEL_ROWS = 512
+#: Target size in bytes of one panel (its rows times a chunk of hidden units): small enough to
+#: stay in cache between being built and being multiplied, large enough for BLAS's full rate.
+_PANEL_BYTES = 4 * 1024**2
 
 
 def _check_group(group: str) -> str:
@@ -158,8 +159,9 @@ def basis_labels(d: int) -> list[str]:
     return [g for g in GROUPS[:4] for _ in range(group_size(d, g))]
 
 
-def _chunk_size(m: int, widest: int, n: int, itemsize: int = 8) -> int:
-    return int(max(64, min(m, _CHUNK_BYTES // (itemsize * max(widest, n, 1)))))
+def _chunk_size(m: int, rows: int, n: int, itemsize: int = 8) -> int:
+    """Hidden units per chunk: a ``(rows, chunk)`` panel of ``itemsize`` bytes fills ``_PANEL_BYTES``."""
+    return int(max(64, min(m, _PANEL_BYTES // (itemsize * max(rows, n, 1)))))
 
 
 def _check_dtype(dtype: object) -> np.dtype:
@@ -181,9 +183,12 @@ def group_outputs(
 ) -> dict[str, np.ndarray]:
     r"""The basis functions :math:`f_v(x) = X(x)^\top v` for every member of each group.
 
-    Computed as :math:`\sum_{\text{chunks } c} \sigma(x^\top W_c)\, V_c` with the group vectors
-    :math:`V_c` built for one chunk of hidden units at a time: peak memory is a few chunks
-    (about 32 MiB each) whatever :math:`m`, and the work is one BLAS product per chunk and group.
+    Computed as :math:`\sum_{\text{chunks } c} V_c\, \sigma(W_c^\top x)` over chunks :math:`c`
+    of hidden units. Within a chunk, the rows of the group vectors :math:`V_c` (all the groups
+    asked for, in order) are built a panel of about ``_PANEL_ROWS`` rows at a time and each
+    panel is multiplied at once (one BLAS product per panel): the panel stays in cache between
+    being built and being used, no array of all the pair vectors :math:`v^{(\alpha,\beta)}` is
+    ever formed, and peak memory is a few MiB whatever :math:`m`.
 
     Parameters
     ----------
@@ -210,40 +215,49 @@ def group_outputs(
     dtype = _check_dtype(dtype)
     d, m = W.shape
     n = x.shape[0]
-    sizes = {g: group_size(d, g) for g in groups}
-    out_t = {g: np.zeros((sizes[g], n)) for g in groups}  # transposed: (K, N), float64
-    # The d(d-1)/2 pair vectors are never stored whole: one block of at most d - 1 rows
-    # (alpha fixed) at a time, small enough to stay in cache for its product.
-    widest = max(d if g == "G3_ab" else sizes[g] for g in groups)
-    mc = _chunk_size(m, widest, n, dtype.itemsize)
-    if "G3_ab" in groups:
-        mc = min(mc, _PAIR_CHUNK)
-    buf = np.empty((d, mc), dtype=dtype) if "G3_ab" in groups else None
+    offsets = np.cumsum([0] + [group_size(d, g) for g in groups])
+    out_t = np.zeros((offsets[-1], n))  # all groups' rows, transposed: (K, N), float64
+    rows = min(_PANEL_ROWS, int(offsets[-1])) + d  # room for one more block (<= d rows) when full
+    mc = _chunk_size(m, rows, n, dtype.itemsize)
+    panel = np.empty((rows, mc), dtype=dtype)
     xs = x.astype(dtype, copy=False)
     for start in range(0, m, mc):
         Wc = W[:, start : start + mc].astype(dtype, copy=False)
         Xc = xs @ Wc
         np.maximum(Xc, 0.0, out=Xc)
-        XcT = Xc.T
         norms = np.sqrt(np.einsum("ij,ij->j", Wc, Wc))
-        for g in groups:
-            if g == "G3_ab":
-                _pair_products(Wc, norms, XcT, out_t[g], buf[:, : Wc.shape[1]])
-            else:
-                out_t[g] += _block(g, Wc, norms) @ XcT
-    return {g: np.ascontiguousarray(o.T) for g, o in out_t.items()}
+        _panel_products(_row_blocks(groups, Wc, norms), out_t, Xc.T, panel[:, : Wc.shape[1]])
+    return {g: np.ascontiguousarray(out_t[a:b].T) for g, a, b in zip(groups, offsets[:-1], offsets[1:])}
 
 
-def _pair_products(Wc: np.ndarray, norms: np.ndarray, XcT: np.ndarray, out: np.ndarray, buf: np.ndarray) -> None:
-    """``out += V_ab @ XcT`` for the pair vectors of one chunk, one alpha at a time (no (K, mc) array)."""
+def _row_blocks(groups: list[str], Wc: np.ndarray, norms: np.ndarray):
+    """The rows of the groups' vectors on one chunk, in order, as ``(k, fill)`` pairs:
+    ``fill(dst)`` writes the next ``k`` rows into ``dst`` (shape (k, mc)). The pair vectors
+    come one alpha at a time, rows (alpha, alpha+1), ..., (alpha, d-1), the order of
+    :func:`companion.pairs`."""
     d = Wc.shape[0]
-    scaled = Wc * (np.sqrt(d + 2.0) / norms).astype(Wc.dtype, copy=False)
-    row = 0
-    for a in range(d - 1):  # rows (a, a+1), ..., (a, d-1): the order of companion.pairs
-        k = d - 1 - a
-        block = np.multiply(Wc[a + 1 :], scaled[a], out=buf[:k])
-        out[row : row + k] += block @ XcT
-        row += k
+    for g in groups:
+        if g != "G3_ab":
+            block = _block(g, Wc, norms)
+            yield block.shape[0], lambda dst, block=block: np.copyto(dst, block)
+            continue
+        scaled = Wc * (np.sqrt(d + 2.0) / norms).astype(Wc.dtype, copy=False)
+        for a in range(d - 1):
+            yield d - 1 - a, lambda dst, a=a: np.multiply(Wc[a + 1 :], scaled[a], out=dst)
+
+
+def _panel_products(blocks, out: np.ndarray, XcT: np.ndarray, panel: np.ndarray) -> None:
+    """``out += V @ XcT`` where ``V`` is the stack of ``blocks`` (see :func:`_row_blocks`):
+    the blocks are gathered into ``panel`` and each full panel is one BLAS product."""
+    row = fill = 0
+    for k, write in blocks:
+        if fill + k > panel.shape[0]:
+            out[row : row + fill] += panel[:fill] @ XcT
+            row, fill = row + fill, 0
+        write(panel[fill : fill + k])
+        fill += k
+    if fill:
+        out[row : row + fill] += panel[:fill] @ XcT
 
 
 def group_eigenvalues(d: int, *, exact: bool = False) -> dict[str, float]:

@@ -49,7 +49,7 @@ _ROW_BLOCK = 512
 _CHUNK_BYTES = 32 * 1024**2
 
 
-def sample_weights(d: int, m: int, rng: np.random.Generator | int) -> np.ndarray:
+def sample_weights(d: int, m: int, rng: np.random.Generator | int, *, out: np.ndarray | None = None) -> np.ndarray:
     r"""Draw the hidden weights :math:`W` with iid :math:`N(0, 1/m)` entries (paper §1).
 
     Parameters
@@ -60,16 +60,27 @@ def sample_weights(d: int, m: int, rng: np.random.Generator | int) -> np.ndarray
         Number of hidden units, ``m >= 1``.
     rng : numpy.random.Generator or int
         Source of randomness (or a seed): the same seed gives the same ``W``.
+    out : ndarray of shape (d, m), float64, C-contiguous, optional
+        Draw into this array instead of a new one (the same numbers): a caller drawing many
+        large ``W`` in turn (Table 1) reuses one block of memory.
 
     Returns
     -------
     W : ndarray of shape (d, m)
-        Column :math:`j` is the weight vector :math:`w_j = W_{*j}` of hidden unit :math:`j`.
+        Column :math:`j` is the weight vector :math:`w_j = W_{*j}` of hidden unit :math:`j`
+        (``out`` itself when given).
     """
     d = check_int(d, "d")
     m = check_int(m, "m")
     rng = check_rng(rng)
-    return rng.standard_normal((d, m)) / np.sqrt(m)
+    if out is None:
+        out = np.empty((d, m))
+    elif not (isinstance(out, np.ndarray) and out.shape == (d, m) and out.dtype == np.float64
+              and out.flags.c_contiguous):
+        raise ValueError(f"out must be a C-contiguous float64 array of shape (d, m) = ({d}, {m})")
+    rng.standard_normal(out=out)
+    out /= np.sqrt(m)  # in place: no second d x m array
+    return out
 
 
 def sample_inputs(d: int, n: int, rng: np.random.Generator | int) -> np.ndarray:

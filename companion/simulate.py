@@ -127,12 +127,24 @@ def _row_rngs(seed: int, d: int, m: int, seeds: int) -> list[np.random.Generator
     return [np.random.default_rng(c) for c in children]
 
 
-def _draws(seed: int, d: int, m: int, seeds: int, n_inputs: int):
+def _draws(seed: int, d: int, m: int, seeds: int, n_inputs: int, buffer: np.ndarray | None = None):
     """The draws of one (d, m) cell: ``seeds`` pairs ``(W, x)``, ``W`` then ``x`` from each of
-    :func:`_row_rngs`'s generators (Table 1, Figure 1 and the finite-width study share them)."""
+    :func:`_row_rngs`'s generators (Table 1, Figure 1 and the finite-width study share them).
+
+    With ``buffer`` (float64, at least ``d * m`` entries, from :func:`_weights_buffer`) every
+    ``W`` is drawn into it, the same numbers without a new ``d x m`` array per draw; each ``W``
+    is then valid until the next one is drawn.
+    """
     for rng in _row_rngs(seed, d, m, seeds):
-        W = sample_weights(d, m, rng)
+        out = None if buffer is None else buffer[: d * m].reshape(d, m)
+        W = sample_weights(d, m, rng, out=out)
         yield W, sample_inputs(d, n_inputs, rng)
+
+
+def _weights_buffer(cells) -> np.ndarray:
+    """One float64 block for the ``W`` of every ``(d, m)`` in ``cells``, drawn in turn (:func:`_draws`):
+    fresh memory is slow to touch the first time, and a large ``W`` per draw would touch it anew."""
+    return np.empty(max(int(d) * int(m) for d, m in cells))
 
 
 @dataclass
@@ -201,8 +213,13 @@ def table1_row(
     seeds = check_int(seeds, "seeds")
     n_inputs = check_int(n_inputs, "n_inputs")
     _check_dtype(dtype)
+    return _table1_row(d, m, seeds, n_inputs, seed, groups, dtype, _weights_buffer([(d, m)]))
+
+
+def _table1_row(d, m, seeds, n_inputs, seed, groups, dtype, buffer) -> Table1Row:
+    """:func:`table1_row` on checked arguments, drawing every ``W`` into ``buffer``."""
     per = {g: [] for g in groups}
-    for W, x in _draws(seed, d, m, seeds, n_inputs):
+    for W, x in _draws(seed, d, m, seeds, n_inputs, buffer):
         for g, e in member_mae(x, W, groups, dtype=dtype).items():
             per[g].append(e)
     per = {g: np.array(v) for g, v in per.items()}
@@ -234,9 +251,14 @@ def table1(
     for r in rows:
         if len(r) != 2:
             raise ValueError(f"rows must be (d, m) pairs, got {r!r}")
-        check_d(r[0])
-        check_int(r[1], "m")
-    return [table1_row(d, m, seeds=seeds, n_inputs=n_inputs, seed=seed, dtype=dtype) for d, m in rows]
+    rows = [(check_d(d), check_int(m, "m")) for d, m in rows]
+    seeds = check_int(seeds, "seeds")
+    n_inputs = check_int(n_inputs, "n_inputs")
+    _check_dtype(dtype)
+    if not rows:
+        return []
+    buffer = _weights_buffer(rows)  # one block for every row's W
+    return [_table1_row(d, m, seeds, n_inputs, seed, TABLE1_GROUPS, dtype, buffer) for d, m in rows]
 
 
 def figure1_data(
@@ -752,10 +774,11 @@ def finite_width_study(
     mae = {g: np.full(shape, np.nan) for g in groups}
     mse = {g: np.full(shape, np.nan) for g in groups}
     seconds = np.zeros(shape[:2])
+    buffer = _weights_buffer([(ds_arr.max(), ms_arr.max())])
     for i, d in enumerate(ds_arr):
         for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
             start = time.perf_counter()
-            for k, (W, x) in enumerate(_draws(seed, int(d), int(m), int(s), n_inputs)):
+            for k, (W, x) in enumerate(_draws(seed, int(d), int(m), int(s), n_inputs, buffer)):
                 a, b = member_mae(x, W, groups, squared=True)  # per member; averaged below
                 for g in groups:
                     mae[g][i, j, k], mse[g][i, j, k] = a[g].mean(), b[g].mean()

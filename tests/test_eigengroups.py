@@ -73,7 +73,7 @@ def test_group_outputs_equal_explicit_products(case, monkeypatch):
     d, W, _ = case
     x = cp.sample_inputs(d, 13, rng=3)
     X = cp.features(x, W)
-    monkeypatch.setattr(eigengroups, "_CHUNK_BYTES", 8 * 300)  # force many chunks
+    monkeypatch.setattr(eigengroups, "_PANEL_BYTES", 8 * 300)  # force many chunks (of 64 units)
     out = cp.group_outputs(x, W, cp.GROUPS)
     for g in cp.GROUPS:
         np.testing.assert_allclose(out[g], X @ cp.group_vectors(W, g), rtol=1e-11, atol=1e-13)
