@@ -78,12 +78,14 @@ def check_rng(rng: object) -> np.random.Generator:
     )
 
 
-def check_array(a: object, name: str, *, ndim: int | tuple[int, ...]) -> np.ndarray:
-    """Return ``a`` as a finite float64 array with ``ndim`` dimensions."""
+def check_array(a: object, name: str, *, ndim: int | tuple[int, ...], float32: bool = False) -> np.ndarray:
+    """Return ``a`` as a finite float64 array with ``ndim`` dimensions (with ``float32=True``
+    a float32 array is kept as it is, not copied to float64)."""
     if not isinstance(a, (np.ndarray, list, tuple, numbers.Real)):
         raise TypeError(f"{name} must be an array of real numbers, got {type(a).__name__}")
+    keep = float32 and isinstance(a, np.ndarray) and a.dtype == np.float32
     try:
-        arr = np.asarray(a, dtype=np.float64)
+        arr = a if keep else np.asarray(a, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of real numbers ({exc})") from None
     allowed = (ndim,) if isinstance(ndim, int) else ndim
@@ -98,9 +100,10 @@ def check_array(a: object, name: str, *, ndim: int | tuple[int, ...]) -> np.ndar
     return arr
 
 
-def check_W(W: object, *, min_d: int = 1) -> np.ndarray:
-    """Hidden weights ``W`` of shape ``(d, m)``: finite, ``d >= min_d``, ``m >= 1``."""
-    W = check_array(W, "W", ndim=2)
+def check_W(W: object, *, min_d: int = 1, float32: bool = False) -> np.ndarray:
+    """Hidden weights ``W`` of shape ``(d, m)``: finite, ``d >= min_d``, ``m >= 1`` (float64,
+    or float32 kept as it is with ``float32=True``)."""
+    W = check_array(W, "W", ndim=2, float32=float32)
     d, m = W.shape
     if d < min_d:
         raise ValueError(f"W must have d >= {min_d} rows (input dimension), got shape {W.shape}")

@@ -31,11 +31,14 @@ Groups are named ``"G1"`` (:math:`v^{(0)}`), ``"G2"`` (:math:`v^{(l)}`), ``"G3_g
 
 from __future__ import annotations
 
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_array, check_d, check_dense, check_W, check_x
+from ._validate import check_array, check_d, check_dense, check_int, check_W, check_x
 from .harmonics import closed_form_eigenvalues, multiplicity, paper_eigenvalues
 from .limits import pairs
 
@@ -65,6 +68,10 @@ _PANEL_ROWS = 512
 #: Target size in bytes of one panel (its rows times a chunk of hidden units): small enough to
 #: stay in cache between being built and being multiplied, large enough for BLAS's full rate.
 _PANEL_BYTES = 4 * 1024**2
+#: group_outputs uses threads only above this many flops (a thread pool costs about a millisecond).
+_THREAD_MIN_FLOPS = 1e9
+#: At most this many threads in group_outputs.
+_MAX_WORKERS = 8
 
 
 def _check_group(group: str) -> str:
@@ -180,6 +187,7 @@ def group_outputs(
     groups: tuple[str, ...] | list[str] = GROUPS[:4],
     *,
     dtype: str | type | np.dtype = "float64",
+    workers: int | None = None,
 ) -> dict[str, np.ndarray]:
     r"""The basis functions :math:`f_v(x) = X(x)^\top v` for every member of each group.
 
@@ -194,6 +202,8 @@ def group_outputs(
     ----------
     x : ndarray of shape (N, d) or (d,)
     W : ndarray of shape (d, m), d > 2
+        float64, or float32 (used as it is: with ``dtype="float32"`` the same results as the
+        float64 ``W`` it was rounded from, see :func:`companion.sample_weights`).
     groups : sequence of str
         Any of ``companion.GROUPS``; by default the four groups of Table 1.
     dtype : {"float64", "float32"}
@@ -203,31 +213,80 @@ def group_outputs(
         :math:`X^\top v` is of order :math:`10^{-7}`, four to five orders of magnitude below
         the :math:`m^{-1/2}` distance to the limits that Table 1 measures (the tests and
         ``benchmarks/bench_table1.py`` show it on the paper's rows).
+    workers : int, optional
+        Threads sharing the chunks, each taking every ``workers``-th chunk with BLAS on one
+        thread, so that one core builds a panel while another multiplies. By default one per
+        CPU (at most 8) when the products exceed about :math:`10^9` flops, else 1 (one stream
+        of chunks, BLAS with its own threads). The partial sums are added in a fixed order;
+        a different ``workers`` changes the result only by float64 rounding (about
+        :math:`10^{-16}` relative).
 
     Returns
     -------
     dict
         ``out[group]`` has shape (N, K): row n, column k is :math:`X(x_n)^\top v_k`, float64.
     """
-    W = check_W(W, min_d=3)
+    W = check_W(W, min_d=3, float32=True)
     x = check_x(x, W.shape[0])
     groups = [_check_group(g) for g in groups]
     dtype = _check_dtype(dtype)
     d, m = W.shape
     n = x.shape[0]
     offsets = np.cumsum([0] + [group_size(d, g) for g in groups])
-    out_t = np.zeros((offsets[-1], n))  # all groups' rows, transposed: (K, N), float64
-    rows = min(_PANEL_ROWS, int(offsets[-1])) + d  # room for one more block (<= d rows) when full
+    K = int(offsets[-1])
+    rows = min(_PANEL_ROWS, K) + d  # room for one more block (<= d rows) when full
     mc = _chunk_size(m, rows, n, dtype.itemsize)
-    panel = np.empty((rows, mc), dtype=dtype)
+    chunks = -(-m // mc)
+    if workers is None:
+        workers = _default_workers(chunks, 2.0 * n * m * K)
+    else:
+        workers = min(check_int(workers, "workers"), chunks)
     xs = x.astype(dtype, copy=False)
-    for start in range(0, m, mc):
-        Wc = W[:, start : start + mc].astype(dtype, copy=False)
-        Xc = xs @ Wc
-        np.maximum(Xc, 0.0, out=Xc)
-        norms = np.sqrt(np.einsum("ij,ij->j", Wc, Wc))
-        _panel_products(_row_blocks(groups, Wc, norms), out_t, Xc.T, panel[:, : Wc.shape[1]])
+
+    def partial_sum(first: int) -> np.ndarray:
+        """Chunks first, first + workers, ...: all groups' rows, transposed (K, N), float64."""
+        out_t = np.zeros((K, n))
+        panel = np.empty((rows, mc), dtype=dtype)
+        for start in range(first * mc, m, workers * mc):
+            Wc = np.array(W[:, start : start + mc], dtype=dtype, order="C")  # contiguous rows
+            Xc = xs @ Wc
+            np.maximum(Xc, 0.0, out=Xc)
+            norms = np.sqrt(np.einsum("ij,ij->j", Wc, Wc))
+            _panel_products(_row_blocks(groups, Wc, norms), out_t, Xc.T, panel[:, : Wc.shape[1]])
+        return out_t
+
+    if workers == 1:
+        out_t = partial_sum(0)
+    else:  # each thread with a one-thread BLAS; summed in a fixed order (the same sums every run)
+        with _one_blas_thread(), ThreadPoolExecutor(workers) as pool:
+            out_t = functools.reduce(np.add, pool.map(partial_sum, range(workers)))
     return {g: np.ascontiguousarray(out_t[a:b].T) for g, a, b in zip(groups, offsets[:-1], offsets[1:])}
+
+
+def _default_workers(chunks: int, flops: float) -> int:
+    """Threads for :func:`group_outputs`: one per CPU (at most ``_MAX_WORKERS``, one per chunk)
+    when the products are large enough to repay starting them, else 1."""
+    if chunks < 2 or flops < _THREAD_MIN_FLOPS:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, chunks, _MAX_WORKERS))
+
+
+_BLAS_CONTROLLER = None
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread (threadpoolctl; its scan of the loaded
+    libraries is done once, on first use)."""
+    global _BLAS_CONTROLLER
+    if _BLAS_CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS_CONTROLLER = ThreadpoolController()
+    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
 
 
 def _row_blocks(groups: list[str], Wc: np.ndarray, norms: np.ndarray):

@@ -60,9 +60,12 @@ def sample_weights(d: int, m: int, rng: np.random.Generator | int, *, out: np.nd
         Number of hidden units, ``m >= 1``.
     rng : numpy.random.Generator or int
         Source of randomness (or a seed): the same seed gives the same ``W``.
-    out : ndarray of shape (d, m), float64, C-contiguous, optional
-        Draw into this array instead of a new one (the same numbers): a caller drawing many
-        large ``W`` in turn (Table 1) reuses one block of memory.
+    out : ndarray of shape (d, m), float64 or float32, C-contiguous, optional
+        Draw into this array instead of a new one: a caller drawing many large ``W`` in turn
+        (Table 1) reuses one block of memory. The numbers are the same; a float32 ``out``
+        receives them rounded to float32 (they are drawn in float64 a row at a time), half
+        the memory, for products computed in float32 anyway
+        (:func:`companion.group_outputs` with ``dtype="float32"``).
 
     Returns
     -------
@@ -75,11 +78,17 @@ def sample_weights(d: int, m: int, rng: np.random.Generator | int, *, out: np.nd
     rng = check_rng(rng)
     if out is None:
         out = np.empty((d, m))
-    elif not (isinstance(out, np.ndarray) and out.shape == (d, m) and out.dtype == np.float64
-              and out.flags.c_contiguous):
-        raise ValueError(f"out must be a C-contiguous float64 array of shape (d, m) = ({d}, {m})")
-    rng.standard_normal(out=out)
-    out /= np.sqrt(m)  # in place: no second d x m array
+    elif not (isinstance(out, np.ndarray) and out.shape == (d, m) and out.flags.c_contiguous
+              and out.dtype in (np.float64, np.float32)):
+        raise ValueError(f"out must be a C-contiguous float64 or float32 array of shape (d, m) = ({d}, {m})")
+    if out.dtype == np.float64:
+        rng.standard_normal(out=out)
+        out /= np.sqrt(m)  # in place: no second d x m array
+        return out
+    row = np.empty(m)  # float64 draws, one row of W at a time: the same stream as above
+    for r in out:
+        rng.standard_normal(out=row)
+        np.divide(row, np.sqrt(m), out=r, casting="same_kind")  # divided in float64, then rounded
     return out
 
 

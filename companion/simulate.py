@@ -131,9 +131,9 @@ def _draws(seed: int, d: int, m: int, seeds: int, n_inputs: int, buffer: np.ndar
     """The draws of one (d, m) cell: ``seeds`` pairs ``(W, x)``, ``W`` then ``x`` from each of
     :func:`_row_rngs`'s generators (Table 1, Figure 1 and the finite-width study share them).
 
-    With ``buffer`` (float64, at least ``d * m`` entries, from :func:`_weights_buffer`) every
-    ``W`` is drawn into it, the same numbers without a new ``d x m`` array per draw; each ``W``
-    is then valid until the next one is drawn.
+    With ``buffer`` (at least ``d * m`` entries, from :func:`_weights_buffer`) every ``W`` is
+    drawn into it, the same numbers (rounded to float32 in a float32 buffer) without a new
+    ``d x m`` array per draw; each ``W`` is then valid until the next one is drawn.
     """
     for rng in _row_rngs(seed, d, m, seeds):
         out = None if buffer is None else buffer[: d * m].reshape(d, m)
@@ -141,10 +141,11 @@ def _draws(seed: int, d: int, m: int, seeds: int, n_inputs: int, buffer: np.ndar
         yield W, sample_inputs(d, n_inputs, rng)
 
 
-def _weights_buffer(cells) -> np.ndarray:
-    """One float64 block for the ``W`` of every ``(d, m)`` in ``cells``, drawn in turn (:func:`_draws`):
-    fresh memory is slow to touch the first time, and a large ``W`` per draw would touch it anew."""
-    return np.empty(max(int(d) * int(m) for d, m in cells))
+def _weights_buffer(cells, dtype: str | np.dtype = "float64") -> np.ndarray:
+    """One block for the ``W`` of every ``(d, m)`` in ``cells``, drawn in turn (:func:`_draws`):
+    fresh memory is slow to touch the first time, and a large ``W`` per draw would touch it anew.
+    ``dtype`` is that of the products: float32 products need only ``W`` rounded to float32."""
+    return np.empty(max(int(d) * int(m) for d, m in cells), dtype=dtype)
 
 
 @dataclass
@@ -213,7 +214,7 @@ def table1_row(
     seeds = check_int(seeds, "seeds")
     n_inputs = check_int(n_inputs, "n_inputs")
     _check_dtype(dtype)
-    return _table1_row(d, m, seeds, n_inputs, seed, groups, dtype, _weights_buffer([(d, m)]))
+    return _table1_row(d, m, seeds, n_inputs, seed, groups, dtype, _weights_buffer([(d, m)], dtype))
 
 
 def _table1_row(d, m, seeds, n_inputs, seed, groups, dtype, buffer) -> Table1Row:
@@ -257,7 +258,7 @@ def table1(
     _check_dtype(dtype)
     if not rows:
         return []
-    buffer = _weights_buffer(rows)  # one block for every row's W
+    buffer = _weights_buffer(rows, dtype)  # one block for every row's W
     return [_table1_row(d, m, seeds, n_inputs, seed, TABLE1_GROUPS, dtype, buffer) for d, m in rows]
 
 

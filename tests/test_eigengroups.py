@@ -79,6 +79,43 @@ def test_group_outputs_equal_explicit_products(case, monkeypatch):
         np.testing.assert_allclose(out[g], X @ cp.group_vectors(W, g), rtol=1e-11, atol=1e-13)
 
 
+def test_group_outputs_threads_change_only_the_rounding(monkeypatch):
+    """Chunks shared by threads (each with a one-thread BLAS) give the serial sums to rounding."""
+    d, m = 9, 5000
+    W = cp.sample_weights(d, m, rng=21)
+    x = cp.sample_inputs(d, 17, rng=22)
+    monkeypatch.setattr(eigengroups, "_PANEL_BYTES", 8 * 4096)  # chunks of 64 units: 79 chunks
+    serial = cp.group_outputs(x, W, cp.GROUPS, workers=1)
+    for workers in (2, 3, 200):  # more threads than chunks is allowed (at most one per chunk)
+        out = cp.group_outputs(x, W, cp.GROUPS, workers=workers)
+        for g in cp.GROUPS:
+            np.testing.assert_allclose(out[g], serial[g], rtol=1e-12, atol=1e-14)
+    explicit = cp.features(x, W) @ cp.group_vectors(W, "G3_ab")
+    np.testing.assert_allclose(cp.group_outputs(x, W, ["G3_ab"], workers=3)["G3_ab"], explicit, rtol=1e-11, atol=1e-13)
+    # the default: threads only for large products, none here
+    assert eigengroups._default_workers(79, 2.0 * 17 * m * 60) == 1
+    assert eigengroups._default_workers(1, 1e12) == 1
+    assert 1 <= eigengroups._default_workers(79, 1e12) <= eigengroups._MAX_WORKERS
+
+
+@pytest.mark.parametrize("workers, exc", [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
+def test_group_outputs_rejects_bad_workers(workers, exc):
+    W = cp.sample_weights(4, 50, rng=0)
+    with pytest.raises(exc, match="workers"):
+        cp.group_outputs(np.ones(4), W, workers=workers)
+
+
+def test_group_outputs_float32_weights_give_the_float32_products_of_the_float64_weights():
+    d, m = 12, 9000
+    W = cp.sample_weights(d, m, rng=5)
+    W32 = cp.sample_weights(d, m, rng=5, out=np.empty((d, m), dtype=np.float32))
+    x = cp.sample_inputs(d, 30, rng=6)
+    a = cp.group_outputs(x, W, cp.GROUPS, dtype="float32")
+    b = cp.group_outputs(x, W32, cp.GROUPS, dtype="float32")
+    for g in cp.GROUPS:
+        np.testing.assert_array_equal(a[g], b[g])  # the same float32 chunks: the same sums
+
+
 @pytest.mark.parametrize("d, m", [(10, 20_000), (40, 3_000)])
 def test_group_outputs_float32_products_are_accurate(d, m):
     """float32 chunk products, float64 sums: relative error ~1e-7, far below the m^-1/2 errors."""

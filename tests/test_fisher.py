@@ -15,6 +15,31 @@ def test_weights_are_reproducible_and_scaled():
     assert abs(W1.var() * 20000 - 1) < 4 * np.sqrt(2 / n)
 
 
+def test_weights_drawn_into_a_given_array_are_the_same_numbers():
+    fresh = cp.sample_weights(5, 3001, rng=11)
+    out = np.full((5, 3001), np.nan)
+    W = cp.sample_weights(5, 3001, rng=11, out=out)
+    assert W is out
+    np.testing.assert_array_equal(W, fresh)
+    # a float32 array receives the float64 draws rounded (drawn a row at a time, the same stream)
+    out32 = np.zeros((5, 3001), dtype=np.float32)
+    W32 = cp.sample_weights(5, 3001, rng=11, out=out32)
+    assert W32 is out32 and not np.any(W32 == 0)
+    np.testing.assert_array_equal(W32, fresh.astype(np.float32))
+    # the generator is left where a fresh draw leaves it: the inputs drawn next are the same
+    r1, r2 = np.random.default_rng(4), np.random.default_rng(4)
+    cp.sample_weights(5, 3001, r1)
+    cp.sample_weights(5, 3001, r2, out=out32)
+    np.testing.assert_array_equal(cp.sample_inputs(5, 3, r1), cp.sample_inputs(5, 3, r2))
+
+
+@pytest.mark.parametrize("bad", [np.empty((3001, 5)), np.empty((5, 3001), dtype=np.float16),
+                                 np.empty((5, 6002))[:, ::2], [[0.0] * 3001] * 5])
+def test_weights_refuse_an_unfit_out_array(bad):
+    with pytest.raises(ValueError, match=r"out must be a C-contiguous float64 or float32 array of shape \(d, m\) = \(5, 3001\)"):
+        cp.sample_weights(5, 3001, rng=0, out=bad)
+
+
 def test_features_are_relu_of_xW():
     W = cp.sample_weights(4, 30, rng=0)
     x = cp.sample_inputs(4, 9, rng=1)

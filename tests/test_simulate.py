@@ -38,6 +38,19 @@ def test_table1_row_structure_and_reproducibility():
     assert cp.table1_row(10, 10000, seeds=1, n_inputs=5).paper == cp.PAPER_TABLE1[(10, 10000)]
 
 
+def test_table1_rows_are_those_computed_alone():
+    """table1 draws every row's W into one reused block: a smaller row after a larger one
+    (a prefix of the block) and the precisions give the numbers of the rows alone."""
+    rows = [(7, 3000), (4, 500), (7, 3000)]
+    for dtype in ("float32", "float64"):
+        table = cp.table1(rows, seeds=2, n_inputs=25, seed=9, dtype=dtype)
+        for (d, m), r in zip(rows, table):
+            alone = cp.table1_row(d, m, seeds=2, n_inputs=25, seed=9, dtype=dtype)
+            for g in cp.TABLE1_GROUPS:
+                np.testing.assert_array_equal(r.per_member[g], alone.per_member[g])
+    assert cp.table1([], seeds=1) == []
+
+
 def test_table1_error_scale_matches_clt_prediction():
     """The MAE of G2 is E|N(0, s^2)| = s sqrt(2/pi) with s^2 = E[relu(x.z)^2 z_l^2]/m - (x_l/2)^2/m."""
     d, m, n = 8, 20000, 200
