@@ -215,9 +215,9 @@ def group_outputs(
         ``benchmarks/bench_table1.py`` show it on the paper's rows).
     workers : int, optional
         Threads sharing the chunks, each taking every ``workers``-th chunk with BLAS on one
-        thread, so that one core builds a panel while another multiplies. By default one per
-        CPU (at most 8) when the products exceed about :math:`10^9` flops, else 1 (one stream
-        of chunks, BLAS with its own threads). The partial sums are added in a fixed order;
+        thread, so that one core builds a panel while another multiplies. By default as many
+        as BLAS may use (at most 8) when the products exceed about :math:`10^9` flops, else 1
+        (one stream of chunks, BLAS with its own threads). The partial sums are added in a fixed order;
         a different ``workers`` changes the result only by float64 rounding (about
         :math:`10^{-16}` relative).
 
@@ -264,29 +264,38 @@ def group_outputs(
 
 
 def _default_workers(chunks: int, flops: float) -> int:
-    """Threads for :func:`group_outputs`: one per CPU (at most ``_MAX_WORKERS``, one per chunk)
-    when the products are large enough to repay starting them, else 1."""
+    """Threads for :func:`group_outputs`: as many as BLAS may use (``OPENBLAS_NUM_THREADS``,
+    ``threadpoolctl`` limits; at most ``_MAX_WORKERS`` and one per chunk) when the products are
+    large enough to repay starting them, else 1."""
     if chunks < 2 or flops < _THREAD_MIN_FLOPS:
         return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
+    blas = [lib["num_threads"] for lib in _blas_controller().info() if lib.get("user_api") == "blas"]
+    if blas:
+        cpus = max(blas)
+    else:  # no BLAS that threadpoolctl knows: the CPUs this process may run on
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cpus = os.cpu_count() or 1
     return max(1, min(cpus, chunks, _MAX_WORKERS))
 
 
 _BLAS_CONTROLLER = None
 
 
-def _one_blas_thread():
-    """A context in which BLAS runs on one thread (threadpoolctl; its scan of the loaded
-    libraries is done once, on first use)."""
+def _blas_controller():
+    """threadpoolctl's view of the loaded BLAS (its scan of the libraries is done once, on first use)."""
     global _BLAS_CONTROLLER
     if _BLAS_CONTROLLER is None:
         from threadpoolctl import ThreadpoolController
 
         _BLAS_CONTROLLER = ThreadpoolController()
-    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
+    return _BLAS_CONTROLLER
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread."""
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def _row_blocks(groups: list[str], Wc: np.ndarray, norms: np.ndarray):

@@ -96,6 +96,11 @@ def test_group_outputs_threads_change_only_the_rounding(monkeypatch):
     assert eigengroups._default_workers(79, 2.0 * 17 * m * 60) == 1
     assert eigengroups._default_workers(1, 1e12) == 1
     assert 1 <= eigengroups._default_workers(79, 1e12) <= eigengroups._MAX_WORKERS
+    # no more threads than BLAS is allowed (a user who limits BLAS gets one stream of chunks)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        assert eigengroups._default_workers(79, 1e12) == 1
 
 
 @pytest.mark.parametrize("workers, exc", [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
