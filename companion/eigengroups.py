@@ -32,6 +32,7 @@ Groups are named ``"G1"`` (:math:`v^{(0)}`), ``"G2"`` (:math:`v^{(l)}`), ``"G3_g
 from __future__ import annotations
 
 import functools
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,29 +89,27 @@ def group_size(d: int, group: str) -> int:
     ]
 
 
-def _block(group: str, Wc: np.ndarray, norms: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Members of ``group`` restricted to the hidden units of ``Wc``, as rows: shape (K, mc)."""
+def _block(group: str, Wc: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    """Members of ``group`` restricted to the hidden units of ``Wc``, as rows: shape (K, mc),
+    in the precision of ``Wc`` (the constants are Python floats, which do not promote)."""
     d = Wc.shape[0]
+    if group == "G3_ab":
+        out = np.empty((group_size(d, group), Wc.shape[1]), dtype=Wc.dtype)
+        row = 0
+        for k, write in _row_blocks([group], Wc, norms):
+            write(out[row : row + k])
+            row += k
+        return out
     if group == "G1":
-        return (norms / np.sqrt(d))[None, :]
+        return (norms / math.sqrt(d))[None, :]
     if group == "G2":
         return Wc
-    scale = np.sqrt(d + 2.0) / norms
-    if group == "G3_ab":
-        K = d * (d - 1) // 2
-        out = np.empty((K, Wc.shape[1])) if out is None else out[:K]
-        scaled = Wc * scale
-        start = 0
-        for a in range(d - 1):  # d - 1 row blocks, each one vectorised product
-            stop = start + d - 1 - a
-            np.multiply(Wc[a + 1 :], scaled[a], out=out[start:stop])
-            start = stop
-        return out
+    scale = math.sqrt(d + 2.0) / norms
     # v^(gamma,gamma) - sqrt((d+2)/d) v^(0), divided by sqrt 2 (eq. (4))
-    tilde = (Wc * Wc * scale - np.sqrt((d + 2.0) / d) * norms / np.sqrt(d)) / np.sqrt(2.0)
+    tilde = (Wc * Wc * scale - math.sqrt((d + 2.0) / d) * norms / math.sqrt(d)) / math.sqrt(2.0)
     if group == "G3_tilde":
         return tilde
-    return tilde[:-1] - tilde[-1] / (np.sqrt(d) + 1.0)  # eq. (3)
+    return tilde[:-1] - tilde[-1] / (math.sqrt(d) + 1.0)  # eq. (3)
 
 
 def group_vectors(W: np.ndarray, group: str) -> np.ndarray:
@@ -309,7 +308,7 @@ def _row_blocks(groups: list[str], Wc: np.ndarray, norms: np.ndarray):
             block = _block(g, Wc, norms)
             yield block.shape[0], lambda dst, block=block: np.copyto(dst, block)
             continue
-        scaled = Wc * (np.sqrt(d + 2.0) / norms).astype(Wc.dtype, copy=False)
+        scaled = Wc * (math.sqrt(d + 2.0) / norms)
         for a in range(d - 1):
             yield d - 1 - a, lambda dst, a=a: np.multiply(Wc[a + 1 :], scaled[a], out=dst)
 
