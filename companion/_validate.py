@@ -69,9 +69,7 @@ def check_rng(rng: object) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if int(rng) < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {rng}")
-        return np.random.default_rng(int(rng))
+        return np.random.default_rng(check_int(rng, "seed", minimum=0))  # one wording for every seed
     raise TypeError(
         "rng must be a numpy.random.Generator or a non-negative integer seed, "
         f"got {type(rng).__name__}"
