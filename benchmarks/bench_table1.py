@@ -12,7 +12,11 @@ It times, in one run on the same machine:
     float32 chunk products summed in float64, whose effect on every entry of the table is below
     1e-5 relative, see ``tests/test_eigengroups.py`` and ``tests/test_simulate.py``); its
     large rows share their chunks among as many threads as BLAS may use, each with a one-thread
-    BLAS (``--threads 1`` keeps it to one). Each repetition runs in a fresh subprocess, which also reports its
+    BLAS (``--threads 1`` keeps it to one). Each repetition runs in a fresh subprocess, which
+    times the call twice: the first call pays once for touching its memory (about 100 MB, slow
+    on a virtual machine whose host supplies pages on first touch) and for starting BLAS and
+    the threads; the second runs warm, as (b) does (its operands are allocated and touched
+    before its clock starts). Both are reported against the target. The subprocess also reports its
     peak resident memory (``getrusage(RUSAGE_SELF).ru_maxrss``: the true peak of that process,
     NumPy and BLAS buffers included; tracemalloc would miss BLAS's own).
 (b) plain BLAS products, in (a)'s precision and in float64, with the same floating-point work as
@@ -111,11 +115,19 @@ def child_a(rows, dtype: str) -> None:
     """Body of the (a) subprocess: time table1(seeds=1, dtype=dtype), print one JSON line."""
     rss_import = _maxrss_bytes()
     t0 = time.perf_counter()
-    rows = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, seed=SEED, dtype=dtype)
+    out = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, seed=SEED, dtype=dtype)
     seconds = time.perf_counter() - t0
+    rss = _maxrss_bytes()
+    # the same call again: no first touch of its memory, BLAS and threads already started
+    t0 = time.perf_counter()
+    again = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, seed=SEED, dtype=dtype)
+    seconds_again = time.perf_counter() - t0
+    assert again[-1].mean == out[-1].mean
+    rows = out
     print(json.dumps({
         "seconds": seconds,
-        "maxrss_bytes": _maxrss_bytes(),
+        "seconds_again": seconds_again,
+        "maxrss_bytes": rss,
         "maxrss_after_import_bytes": rss_import,
         "vm_hwm_bytes": _vm_hwm_bytes(),
         "last_row_G3_ab_mean": rows[-1].mean["G3_ab"],
@@ -323,10 +335,11 @@ def main(argv=None) -> int:
         runs_a.append(launcher.run_a(rows, args.dtype))
         runs_b.append(time_b(rows, args.ref_chunk, seed=r, dtype=args.dtype))
         runs_b64.append(runs_b[-1] if args.dtype == "float64" else time_b(rows, args.ref_chunk, seed=r))
-        log(f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s, (b, {args.dtype}) X@V {runs_b[-1]['XV']:.3f} s, "
+        log(f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s (again {runs_a[-1]['seconds_again']:.3f} s), (b, {args.dtype}) X@V {runs_b[-1]['XV']:.3f} s, "
             f"Vt@Xt {runs_b[-1]['VX']:.3f} s, (b, float64) X@V {runs_b64[-1]['XV']:.3f} s  (load {os.getloadavg()[0]:.2f})")
     launcher.close()
     t_a = statistics.median(r["seconds"] for r in runs_a)
+    t_a2 = statistics.median(r["seconds_again"] for r in runs_a)
     rss = max(r["maxrss_bytes"] for r in runs_a)
     t_b = statistics.median(r["XV"] for r in runs_b)
     t_b_vx = statistics.median(r["VX"] for r in runs_b)
@@ -361,6 +374,8 @@ def main(argv=None) -> int:
         "dtype": args.dtype,
         "a_table1_seconds": t_a,
         "a_runs_seconds": [r["seconds"] for r in runs_a],
+        "a_again_seconds": t_a2,
+        "a_again_runs_seconds": [r["seconds_again"] for r in runs_a],
         "a_gflops": fl / t_a / 1e9,
         "a_peak_rss_bytes": rss,
         "a_rss_after_import_bytes": max(r["maxrss_after_import_bytes"] for r in runs_a),
@@ -377,6 +392,7 @@ def main(argv=None) -> int:
         "c_naive": c,
         "ratio_a_over_b": t_a / t_b,
         "ratio_a_over_b_paired_median": paired,
+        "ratio_a_again_over_b": t_a2 / t_b,
         "ratio_a_over_b_vt_xt": t_a / t_b_vx,
         "ratio_c_over_a": None if c is None else c["seconds"] / t_a,
         "ratio_c_over_b": None if c is None else c["seconds"] / t_b,
@@ -394,6 +410,7 @@ def main(argv=None) -> int:
     print(f"flops (2 N m K summed over rows)   {fl:.4g}")
     print(f"(a) table1(seeds=1, dtype={args.dtype!r}) {t_a:8.3f} s  (median of {[round(r['seconds'], 3) for r in runs_a]})"
           f"  {fl / t_a / 1e9:6.1f} GFLOP/s")
+    print(f"    (the same call again, in the same process {t_a2:8.3f} s  (median of {[round(r['seconds_again'], 3) for r in runs_a]}))")
     print(f"(b) BLAS X @ V, same flops, {args.dtype} {t_b:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b]})"
           f"  {fl / t_b / 1e9:6.1f} GFLOP/s")
     print(f"    (the other orientation, Vt @ Xt {t_b_vx:8.3f} s  (median of {[round(r['VX'], 3) for r in runs_b]})"
@@ -408,7 +425,9 @@ def main(argv=None) -> int:
         print(f"(c) straightforward (float64), X @ v each {c['seconds']:8.3f} s  ({how}; one run)")
         print(f"    its MAEs match table1's to {c['max_rel_diff_mae_vs_table1']:.1e} (relative)")
     print(f"(a)/(b) = {t_a / t_b:.2f}   target <= 1.5  {ok(t_a / t_b <= 1.5)}"
-          f"   (median of the paired ratios {paired:.2f}; against Vt @ Xt {t_a / t_b_vx:.2f})")
+          f"   first call in a fresh process (median of the paired ratios {paired:.2f}; against Vt @ Xt {t_a / t_b_vx:.2f})")
+    print(f"(a)/(b) = {t_a2 / t_b:.2f}   target <= 1.5  {ok(t_a2 / t_b <= 1.5)}"
+          f"   the call again: memory, BLAS and threads warm, as (b)'s are")
     if c is not None:
         print(f"(c)/(a) = {c['seconds'] / t_a:.1f}   target >= 8    {ok(c['seconds'] / t_a >= 8)}"
               f"   ((c)/(b) = {c['seconds'] / t_b:.1f}: the most (c)/(a) can be for an (a) as fast as (b))")

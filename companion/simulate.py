@@ -16,6 +16,8 @@ single member's error (what one number from one member and one draw can be).
 
 from __future__ import annotations
 
+import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -127,25 +129,34 @@ def _row_rngs(seed: int, d: int, m: int, seeds: int) -> list[np.random.Generator
     return [np.random.default_rng(c) for c in children]
 
 
-def _draws(seed: int, d: int, m: int, seeds: int, n_inputs: int, buffer: np.ndarray | None = None):
-    """The draws of one (d, m) cell: ``seeds`` pairs ``(W, x)``, ``W`` then ``x`` from each of
-    :func:`_row_rngs`'s generators (Table 1, Figure 1 and the finite-width study share them).
+def _draws(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
+    """The draws of the ``(d, m, seeds)`` cells in turn: ``seeds`` pairs ``(W, x)`` per cell,
+    ``W`` then ``x`` from each of :func:`_row_rngs`'s generators (Table 1, Figure 1 and the
+    finite-width study share them).
 
-    With ``buffer`` (at least ``d * m`` entries, from :func:`_weights_buffer`) every ``W`` is
-    drawn into it, the same numbers (rounded to float32 in a float32 buffer) without a new
-    ``d x m`` array per draw; each ``W`` is then valid until the next one is drawn.
+    Each draw is made in a background thread while the previous one is being used, so that
+    generating the normal numbers (serial: one stream per draw) overlaps the products. The
+    ``W`` go into two blocks used in turn (``dtype``: float32 products need only ``W`` rounded
+    to float32, see :func:`companion.sample_weights`), no new ``d x m`` array per draw; each
+    ``W`` is valid until the next but one is drawn.
     """
-    for rng in _row_rngs(seed, d, m, seeds):
-        out = None if buffer is None else buffer[: d * m].reshape(d, m)
-        W = sample_weights(d, m, rng, out=out)
-        yield W, sample_inputs(d, n_inputs, rng)
+    tasks = [(int(d), int(m), rng) for d, m, k in cells for rng in _row_rngs(seed, int(d), int(m), int(k))]
+    if not tasks:
+        return
+    blocks = [np.empty(max([d * m for d, m, _ in tasks[j::2]], default=0), dtype=dtype) for j in (0, 1)]
 
+    def draw(i: int):
+        d, m, rng = tasks[i]
+        W = sample_weights(d, m, rng, out=blocks[i % 2][: d * m].reshape(d, m))
+        return W, sample_inputs(d, n_inputs, rng)
 
-def _weights_buffer(cells, dtype: str | np.dtype = "float64") -> np.ndarray:
-    """One block for the ``W`` of every ``(d, m)`` in ``cells``, drawn in turn (:func:`_draws`):
-    fresh memory is slow to touch the first time, and a large ``W`` per draw would touch it anew.
-    ``dtype`` is that of the products: float32 products need only ``W`` rounded to float32."""
-    return np.empty(max(int(d) * int(m) for d, m in cells), dtype=dtype)
+    with ThreadPoolExecutor(1) as pool:
+        ahead = pool.submit(draw, 0)
+        for i in range(len(tasks)):
+            W, x = ahead.result()
+            if i + 1 < len(tasks):
+                ahead = pool.submit(draw, i + 1)  # into the block of draw i - 1, already used
+            yield W, x
 
 
 @dataclass
@@ -214,13 +225,13 @@ def table1_row(
     seeds = check_int(seeds, "seeds")
     n_inputs = check_int(n_inputs, "n_inputs")
     _check_dtype(dtype)
-    return _table1_row(d, m, seeds, n_inputs, seed, groups, dtype, _weights_buffer([(d, m)], dtype))
+    return _table1_row(d, m, seeds, n_inputs, groups, dtype, _draws([(d, m, seeds)], seed, n_inputs, dtype))
 
 
-def _table1_row(d, m, seeds, n_inputs, seed, groups, dtype, buffer) -> Table1Row:
-    """:func:`table1_row` on checked arguments, drawing every ``W`` into ``buffer``."""
+def _table1_row(d, m, seeds, n_inputs, groups, dtype, draws) -> Table1Row:
+    """:func:`table1_row` on checked arguments, with the next ``seeds`` draws of ``draws`` (:func:`_draws`)."""
     per = {g: [] for g in groups}
-    for W, x in _draws(seed, d, m, seeds, n_inputs, buffer):
+    for W, x in itertools.islice(draws, seeds):
         for g, e in member_mae(x, W, groups, dtype=dtype).items():
             per[g].append(e)
     per = {g: np.array(v) for g, v in per.items()}
@@ -258,8 +269,8 @@ def table1(
     _check_dtype(dtype)
     if not rows:
         return []
-    buffer = _weights_buffer(rows, dtype)  # one block for every row's W
-    return [_table1_row(d, m, seeds, n_inputs, seed, TABLE1_GROUPS, dtype, buffer) for d, m in rows]
+    draws = _draws([(d, m, seeds) for d, m in rows], seed, n_inputs, dtype)  # each row's own draws
+    return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
 
 
 def figure1_data(
@@ -278,7 +289,7 @@ def figure1_data(
     d = check_d(d)
     m = check_int(m, "m")
     n_inputs = check_int(n_inputs, "n_inputs")
-    W, x = next(_draws(seed, d, m, 1, n_inputs))
+    W, x = next(_draws([(d, m, 1)], seed, n_inputs))
     outputs = group_outputs(x, W, groups)
     return {g: (limit(x, g)[:, 0], outputs[g][:, 0]) for g in groups}
 
@@ -775,11 +786,11 @@ def finite_width_study(
     mae = {g: np.full(shape, np.nan) for g in groups}
     mse = {g: np.full(shape, np.nan) for g in groups}
     seconds = np.zeros(shape[:2])
-    buffer = _weights_buffer([(ds_arr.max(), ms_arr.max())])
+    draws = _draws([(d, m, s) for d in ds_arr for m, s in zip(ms_arr, seeds_arr)], seed, n_inputs)
     for i, d in enumerate(ds_arr):
         for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
             start = time.perf_counter()
-            for k, (W, x) in enumerate(_draws(seed, int(d), int(m), int(s), n_inputs, buffer)):
+            for k, (W, x) in enumerate(itertools.islice(draws, int(s))):
                 a, b = member_mae(x, W, groups, squared=True)  # per member; averaged below
                 for g in groups:
                     mae[g][i, j, k], mse[g][i, j, k] = a[g].mean(), b[g].mean()
