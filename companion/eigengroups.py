@@ -69,7 +69,8 @@ _PANEL_ROWS = 512
 #: Target size in bytes of one panel (its rows times a chunk of hidden units): small enough to
 #: stay in cache between being built and being multiplied, large enough for BLAS's full rate.
 _PANEL_BYTES = 4 * 1024**2
-#: group_outputs uses threads only above this many flops (a thread pool costs about a millisecond).
+#: group_outputs uses threads only above this many flops (below, a few milliseconds of work,
+#: starting the threads costs a noticeable part of what they save).
 _THREAD_MIN_FLOPS = 1e9
 #: At most this many threads in group_outputs.
 _MAX_WORKERS = 8
@@ -216,9 +217,9 @@ def group_outputs(
         Threads sharing the chunks, each taking every ``workers``-th chunk with BLAS on one
         thread, so that one core builds a panel while another multiplies. By default as many
         as BLAS may use (at most 8) when the products exceed about :math:`10^9` flops, else 1
-        (one stream of chunks, BLAS with its own threads). The partial sums are added in a fixed order;
-        a different ``workers`` changes the result only by float64 rounding (about
-        :math:`10^{-16}` relative).
+        (one stream of chunks, BLAS with its own threads). The partial sums are added in a
+        fixed order; a different ``workers`` changes the result only by float64 rounding
+        (about :math:`10^{-16}` relative).
 
     Returns
     -------

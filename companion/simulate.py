@@ -289,7 +289,9 @@ def figure1_data(
     d = check_d(d)
     m = check_int(m, "m")
     n_inputs = check_int(n_inputs, "n_inputs")
-    W, x = next(_draws([(d, m, 1)], seed, n_inputs))
+    draws = _draws([(d, m, 1)], seed, n_inputs)
+    W, x = next(draws)
+    draws.close()
     outputs = group_outputs(x, W, groups)
     return {g: (limit(x, g)[:, 0], outputs[g][:, 0]) for g in groups}
 
@@ -672,7 +674,8 @@ class FiniteWidthStudy:
         ``mae[group]`` has shape (len(ds), len(ms), max(seeds)): the member-averaged MAE of each
         draw (``nan`` beyond ``seeds[j]`` draws); ``mse`` the member-averaged mean squared error.
     seconds : ndarray
-        Computing time of each (d, m) cell, shape (len(ds), len(ms)).
+        Computing time of each (d, m) cell, shape (len(ds), len(ms)) (its draws are made in the
+        background during the previous cell, so mostly the products).
     """
 
     ds: np.ndarray
