@@ -31,10 +31,10 @@ Groups are named ``"G1"`` (:math:`v^{(0)}`), ``"G2"`` (:math:`v^{(l)}`), ``"G3_g
 
 from __future__ import annotations
 
-import functools
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,8 +195,9 @@ def group_outputs(
     of hidden units. Within a chunk, the rows of the group vectors :math:`V_c` (all the groups
     asked for, in order) are built a panel of about ``_PANEL_ROWS`` rows at a time and each
     panel is multiplied at once (one BLAS product per panel): the panel stays in cache between
-    being built and being used, no array of all the pair vectors :math:`v^{(\alpha,\beta)}` is
-    ever formed, and peak memory is a few MiB whatever :math:`m`.
+    being built and being used, and no array of all the pair vectors :math:`v^{(\alpha,\beta)}`
+    is ever formed: whatever :math:`m`, each worker holds one panel (about 4 MiB), one chunk of
+    features and one float64 partial sum of shape (K, N).
 
     Parameters
     ----------
@@ -218,8 +219,13 @@ def group_outputs(
         thread, so that one core builds a panel while another multiplies. By default as many
         as BLAS may use (at most 8) when the products exceed about :math:`10^9` flops, else 1
         (one stream of chunks, BLAS with its own threads). The partial sums are added in a
-        fixed order; a different ``workers`` changes the result only by float64 rounding
-        (about :math:`10^{-16}` relative).
+        fixed order, so a given ``workers`` gives the same numbers every run. Another
+        ``workers`` changes float64 results only by rounding (about :math:`10^{-16}`
+        relative); float32 products also depend on how many threads BLAS gives each product
+        (as they do on the BLAS library), so float32 results change by about :math:`10^{-7}`
+        relative. While a call with more than one worker runs, BLAS is limited to one thread
+        in the whole process (the limit is per process); such calls from several threads run
+        one after another.
 
     Returns
     -------
@@ -243,11 +249,15 @@ def group_outputs(
         workers = min(check_int(workers, "workers"), chunks)
     xs = x.astype(dtype, copy=False)
 
+    stop = threading.Event()  # set when the call fails or is interrupted: the workers stop
+
     def partial_sum(first: int) -> np.ndarray:
         """Chunks first, first + workers, ...: all groups' rows, transposed (K, N), float64."""
         out_t = np.zeros((K, n))
         panel = np.empty((rows, mc), dtype=dtype)
         for start in range(first * mc, m, workers * mc):
+            if stop.is_set():
+                break
             Wc = np.array(W[:, start : start + mc], dtype=dtype, order="C")  # contiguous rows
             Xc = xs @ Wc
             np.maximum(Xc, 0.0, out=Xc)
@@ -258,8 +268,15 @@ def group_outputs(
     if workers == 1:
         out_t = partial_sum(0)
     else:  # each thread with a one-thread BLAS; summed in a fixed order (the same sums every run)
-        with _one_blas_thread(), ThreadPoolExecutor(workers) as pool:
-            out_t = functools.reduce(np.add, pool.map(partial_sum, range(workers)))
+        with _THREADED, _one_blas_thread(), ThreadPoolExecutor(workers) as pool:
+            futures = [pool.submit(partial_sum, i) for i in range(workers)]
+            try:
+                wait(futures, return_when=FIRST_EXCEPTION)
+            finally:  # all done, or an error (or Ctrl-C): the others stop at their next chunk
+                stop.set()
+            out_t = futures[0].result()
+            for f in futures[1:]:
+                out_t += f.result()
     return {g: np.ascontiguousarray(out_t[a:b].T) for g, a, b in zip(groups, offsets[:-1], offsets[1:])}
 
 
@@ -281,15 +298,21 @@ def _default_workers(chunks: int, flops: float) -> int:
 
 
 _BLAS_CONTROLLER = None
+#: Held by a call of :func:`group_outputs` with several workers: threadpoolctl's limit on
+#: BLAS's threads holds for the whole process, so two such calls at once would restore each
+#: other's limits in the wrong order (and leave BLAS on one thread).
+_THREADED = threading.Lock()
+_CONTROLLER_LOCK = threading.Lock()
 
 
 def _blas_controller():
     """threadpoolctl's view of the loaded BLAS (its scan of the libraries is done once, on first use)."""
     global _BLAS_CONTROLLER
-    if _BLAS_CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
+    with _CONTROLLER_LOCK:
+        if _BLAS_CONTROLLER is None:
+            from threadpoolctl import ThreadpoolController
 
-        _BLAS_CONTROLLER = ThreadpoolController()
+            _BLAS_CONTROLLER = ThreadpoolController()
     return _BLAS_CONTROLLER
 
 

@@ -78,9 +78,16 @@ def sample_weights(d: int, m: int, rng: np.random.Generator | int, *, out: np.nd
     rng = check_rng(rng)
     if out is None:
         out = np.empty((d, m))
-    elif not (isinstance(out, np.ndarray) and out.shape == (d, m) and out.flags.c_contiguous
-              and out.dtype in (np.float64, np.float32)):
-        raise ValueError(f"out must be a C-contiguous float64 or float32 array of shape (d, m) = ({d}, {m})")
+    elif not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a NumPy array of shape (d, m) = ({d}, {m}), got {type(out).__name__}")
+    elif not (out.shape == (d, m) and out.dtype in (np.float64, np.float32) and out.flags.c_contiguous
+              and out.flags.aligned and out.flags.writeable):
+        raise ValueError(
+            f"out must be a writable, C-contiguous float64 or float32 array of shape (d, m) = ({d}, {m}), "
+            f"got {out.dtype} of shape {out.shape}"
+            + ("" if out.flags.writeable else ", read-only")
+            + ("" if out.flags.c_contiguous else ", not C-contiguous")
+        )
     if out.dtype == np.float64:
         rng.standard_normal(out=out)
         out /= np.sqrt(m)  # in place: no second d x m array

@@ -16,6 +16,7 @@ single member's error (what one number from one member and one draw can be).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -137,8 +138,10 @@ def _draws(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
     Each draw is made in a background thread while the previous one is being used, so that
     generating the normal numbers (serial: one stream per draw) overlaps the products. The
     ``W`` go into two blocks used in turn (``dtype``: float32 products need only ``W`` rounded
-    to float32, see :func:`companion.sample_weights`), no new ``d x m`` array per draw; each
-    ``W`` is valid until the next but one is drawn.
+    to float32, see :func:`companion.sample_weights`), no new ``d x m`` array per draw: a
+    ``W`` is overwritten once the next draw is asked for. Close the generator when done (the
+    callers use :func:`contextlib.closing`): that waits for the draw being made and frees the
+    blocks and the thread, also when the caller stops on an error.
     """
     tasks = [(int(d), int(m), rng) for d, m, k in cells for rng in _row_rngs(seed, int(d), int(m), int(k))]
     if not tasks:
@@ -225,7 +228,8 @@ def table1_row(
     seeds = check_int(seeds, "seeds")
     n_inputs = check_int(n_inputs, "n_inputs")
     _check_dtype(dtype)
-    return _table1_row(d, m, seeds, n_inputs, groups, dtype, _draws([(d, m, seeds)], seed, n_inputs, dtype))
+    with contextlib.closing(_draws([(d, m, seeds)], seed, n_inputs, dtype)) as draws:
+        return _table1_row(d, m, seeds, n_inputs, groups, dtype, draws)
 
 
 def _table1_row(d, m, seeds, n_inputs, groups, dtype, draws) -> Table1Row:
@@ -269,8 +273,9 @@ def table1(
     _check_dtype(dtype)
     if not rows:
         return []
-    draws = _draws([(d, m, seeds) for d, m in rows], seed, n_inputs, dtype)  # each row's own draws
-    return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
+    cells = [(d, m, seeds) for d, m in rows]  # each row's own draws
+    with contextlib.closing(_draws(cells, seed, n_inputs, dtype)) as draws:
+        return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
 
 
 def figure1_data(
@@ -289,9 +294,8 @@ def figure1_data(
     d = check_d(d)
     m = check_int(m, "m")
     n_inputs = check_int(n_inputs, "n_inputs")
-    draws = _draws([(d, m, 1)], seed, n_inputs)
-    W, x = next(draws)
-    draws.close()
+    with contextlib.closing(_draws([(d, m, 1)], seed, n_inputs)) as draws:
+        W, x = next(draws)
     outputs = group_outputs(x, W, groups)
     return {g: (limit(x, g)[:, 0], outputs[g][:, 0]) for g in groups}
 
@@ -789,15 +793,16 @@ def finite_width_study(
     mae = {g: np.full(shape, np.nan) for g in groups}
     mse = {g: np.full(shape, np.nan) for g in groups}
     seconds = np.zeros(shape[:2])
-    draws = _draws([(d, m, s) for d in ds_arr for m, s in zip(ms_arr, seeds_arr)], seed, n_inputs)
-    for i, d in enumerate(ds_arr):
-        for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
-            start = time.perf_counter()
-            for k, (W, x) in enumerate(itertools.islice(draws, int(s))):
-                a, b = member_mae(x, W, groups, squared=True)  # per member; averaged below
-                for g in groups:
-                    mae[g][i, j, k], mse[g][i, j, k] = a[g].mean(), b[g].mean()
-            seconds[i, j] = time.perf_counter() - start
+    cells = [(d, m, s) for d in ds_arr for m, s in zip(ms_arr, seeds_arr)]
+    with contextlib.closing(_draws(cells, seed, n_inputs)) as draws:
+        for i, d in enumerate(ds_arr):
+            for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
+                start = time.perf_counter()
+                for k, (W, x) in enumerate(itertools.islice(draws, int(s))):
+                    a, b = member_mae(x, W, groups, squared=True)  # per member; averaged below
+                    for g in groups:
+                        mae[g][i, j, k], mse[g][i, j, k] = a[g].mean(), b[g].mean()
+                seconds[i, j] = time.perf_counter() - start
     return FiniteWidthStudy(ds=ds_arr, ms=ms_arr, seeds=seeds_arr, n_inputs=n_inputs, groups=groups,
                             mae=mae, mse=mse, seconds=seconds)
 

@@ -1,7 +1,11 @@
 """The approximate eigenvectors of §2.2 against the exact spectrum of J."""
 
+import threading
+import time
+
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import companion as cp
 from companion import eigengroups
@@ -97,10 +101,116 @@ def test_group_outputs_threads_change_only_the_rounding(monkeypatch):
     assert eigengroups._default_workers(1, 1e12) == 1
     assert 1 <= eigengroups._default_workers(79, 1e12) <= eigengroups._MAX_WORKERS
     # no more threads than BLAS is allowed (a user who limits BLAS gets one stream of chunks)
-    from threadpoolctl import threadpool_limits
-
     with threadpool_limits(limits=1, user_api="blas"):
         assert eigengroups._default_workers(79, 1e12) == 1
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert eigengroups._default_workers(79, 1e12) == 2
+        assert eigengroups._default_workers(79, 0.5e9) == 1
+
+
+def _blas_threads() -> int:
+    return max(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
+
+
+def test_group_outputs_workers_use_one_blas_thread_and_restore_the_limit(monkeypatch):
+    """Inside a threaded call BLAS has one thread; after it (also after an error) the caller's
+    limit is back."""
+    d, m = 6, 4000
+    W = cp.sample_weights(d, m, rng=1)
+    x = cp.sample_inputs(d, 5, rng=2)
+    monkeypatch.setattr(eigengroups, "_PANEL_BYTES", 8 * 4096)  # many chunks
+    seen = []
+    products = eigengroups._panel_products
+
+    def recording(*args):
+        seen.append(_blas_threads())
+        return products(*args)
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        monkeypatch.setattr(eigengroups, "_panel_products", recording)
+        cp.group_outputs(x, W, workers=2)
+        assert seen and set(seen) == {1}
+        assert _blas_threads() == 2
+        monkeypatch.setattr(eigengroups, "_panel_products", products)
+
+        def failing(*args):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(eigengroups, "_panel_products", failing)
+        with pytest.raises(RuntimeError, match="boom"):
+            cp.group_outputs(x, W, workers=2)
+        assert _blas_threads() == 2
+
+
+def test_group_outputs_threaded_calls_from_two_threads_leave_blas_as_it_was(monkeypatch):
+    """threadpoolctl's limit is per process: two threaded calls at once (the second starting
+    while the first runs) must not restore each other's limits in the wrong order."""
+    d, m = 6, 4000
+    W = cp.sample_weights(d, m, rng=1)
+    x = cp.sample_inputs(d, 5, rng=2)
+    monkeypatch.setattr(eigengroups, "_PANEL_BYTES", 8 * 4096)  # 33 chunks of 124 units
+    products = eigengroups._panel_products
+    before = _blas_threads()
+
+    def slow(*args):  # each call lasts about 0.17 s: the second one starts during the first
+        time.sleep(0.01)
+        return products(*args)
+
+    monkeypatch.setattr(eigengroups, "_panel_products", slow)
+    errors = []
+
+    def call():
+        try:
+            cp.group_outputs(x, W, workers=2)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    threads[0].start()
+    time.sleep(0.05)
+    threads[1].start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert _blas_threads() == before
+
+
+def test_group_outputs_stops_the_other_workers_after_an_error(monkeypatch):
+    d, m = 6, 8000
+    W = cp.sample_weights(d, m, rng=1)
+    x = cp.sample_inputs(d, 5, rng=2)
+    monkeypatch.setattr(eigengroups, "_PANEL_BYTES", 8 * 4096)  # 65 chunks of 124 units
+    calls = []
+    lock = threading.Lock()
+
+    def slow_or_failing(*args):
+        with lock:
+            calls.append(threading.current_thread().name)
+            first = len(calls) == 1
+        if first:  # whichever worker comes first fails at once
+            raise RuntimeError("boom")
+        time.sleep(0.01)
+        return None
+
+    monkeypatch.setattr(eigengroups, "_panel_products", slow_or_failing)
+    with pytest.raises(RuntimeError, match="boom"):
+        cp.group_outputs(x, W, workers=2)
+    assert len(calls) < 10  # the other worker had 32 or 33 chunks to do
+
+
+def test_group_outputs_float32_threads_change_only_float32_rounding(monkeypatch):
+    d, m = 9, 5000
+    W = cp.sample_weights(d, m, rng=21)
+    x = cp.sample_inputs(d, 17, rng=22)
+    monkeypatch.setattr(eigengroups, "_PANEL_BYTES", 4 * 4096)
+    serial = cp.group_outputs(x, W, cp.GROUPS, dtype="float32", workers=1)
+    exact = cp.group_outputs(x, W, cp.GROUPS, workers=1)
+    for workers in (2, 3):
+        out = cp.group_outputs(x, W, cp.GROUPS, dtype="float32", workers=workers)
+        for g in cp.GROUPS:
+            scale = np.abs(exact[g]).max()
+            assert np.abs(out[g] - serial[g]).max() < 1e-6 * scale
+            assert np.abs(out[g] - exact[g]).max() < 1e-6 * scale
 
 
 @pytest.mark.parametrize("workers, exc", [(0, ValueError), (1.5, TypeError), ("2", TypeError)])

@@ -33,11 +33,26 @@ def test_weights_drawn_into_a_given_array_are_the_same_numbers():
     np.testing.assert_array_equal(cp.sample_inputs(5, 3, r1), cp.sample_inputs(5, 3, r2))
 
 
+def _read_only(a):
+    a.flags.writeable = False
+    return a
+
+
 @pytest.mark.parametrize("bad", [np.empty((3001, 5)), np.empty((5, 3001), dtype=np.float16),
-                                 np.empty((5, 6002))[:, ::2], [[0.0] * 3001] * 5])
+                                 np.empty((5, 6002))[:, ::2], _read_only(np.empty((5, 3001))),
+                                 _read_only(np.empty((5, 3001), dtype=np.float32))])
 def test_weights_refuse_an_unfit_out_array(bad):
-    with pytest.raises(ValueError, match=r"out must be a C-contiguous float64 or float32 array of shape \(d, m\) = \(5, 3001\)"):
-        cp.sample_weights(5, 3001, rng=0, out=bad)
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=r"out must be a writable, C-contiguous float64 or float32 array "
+                                         r"of shape \(d, m\) = \(5, 3001\)"):
+        cp.sample_weights(5, 3001, rng=rng, out=bad)
+    # refused before drawing: the generator has not moved
+    np.testing.assert_array_equal(rng.standard_normal(3), np.random.default_rng(0).standard_normal(3))
+
+
+def test_weights_refuse_an_out_that_is_not_an_array():
+    with pytest.raises(TypeError, match=r"out must be a NumPy array of shape \(d, m\) = \(5, 3\), got list"):
+        cp.sample_weights(5, 3, rng=0, out=[[0.0] * 3] * 5)
 
 
 def test_features_are_relu_of_xW():

@@ -1,9 +1,12 @@
 """Table 1, Figure 1 and the error's decay, at small size."""
 
+import threading
+
 import numpy as np
 import pytest
 
 import companion as cp
+from companion import simulate
 
 
 def test_member_mae_is_the_mean_absolute_error():
@@ -39,8 +42,8 @@ def test_table1_row_structure_and_reproducibility():
 
 
 def test_table1_rows_are_those_computed_alone():
-    """table1 draws every row's W into one reused block: a smaller row after a larger one
-    (a prefix of the block) and the precisions give the numbers of the rows alone."""
+    """table1 draws the rows' W into two blocks used in turn: a smaller row after a larger one
+    (a prefix of a block) and the precisions give the numbers of the rows alone."""
     rows = [(7, 3000), (4, 500), (7, 3000)]
     for dtype in ("float32", "float64"):
         table = cp.table1(rows, seeds=2, n_inputs=25, seed=9, dtype=dtype)
@@ -49,6 +52,44 @@ def test_table1_rows_are_those_computed_alone():
             for g in cp.TABLE1_GROUPS:
                 np.testing.assert_array_equal(r.per_member[g], alone.per_member[g])
     assert cp.table1([], seeds=1) == []
+
+
+def _draw_threads() -> int:
+    return sum(t.name.startswith("ThreadPoolExecutor") for t in threading.enumerate())
+
+
+def test_table1_errors_reach_the_caller_and_leave_no_thread(monkeypatch):
+    """An error while drawing (in the background thread) or while using a draw comes out of
+    table1, and the drawing thread is gone when it does."""
+    rows = [(4, 300), (5, 400), (6, 500)]
+    before = _draw_threads()
+    weights = simulate.sample_weights
+    made = []
+
+    def failing_draw(d, m, rng, **kw):
+        made.append(d)
+        if len(made) == 3:
+            raise RuntimeError("draw failed")
+        return weights(d, m, rng, **kw)
+
+    monkeypatch.setattr(simulate, "sample_weights", failing_draw)
+    with pytest.raises(RuntimeError, match="draw failed") as info:
+        cp.table1(rows, seeds=1, n_inputs=5)
+    assert _draw_threads() == before
+    del info
+    monkeypatch.setattr(simulate, "sample_weights", weights)
+
+    def failing_use(*args, **kw):
+        raise RuntimeError("use failed")
+
+    monkeypatch.setattr(simulate, "member_mae", failing_use)
+    for call in (lambda: cp.table1(rows, seeds=1, n_inputs=5),
+                 lambda: cp.finite_width_study([4], [300, 400], seeds=1, n_inputs=5)):
+        with pytest.raises(RuntimeError, match="use failed") as info:
+            call()
+        # closed at once, even while the traceback is kept (as Jupyter keeps the last one)
+        assert info.tb is not None and _draw_threads() == before
+        del info
 
 
 def test_table1_error_scale_matches_clt_prediction():
