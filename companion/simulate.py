@@ -130,7 +130,19 @@ def _row_rngs(seed: int, d: int, m: int, seeds: int) -> list[np.random.Generator
     return [np.random.default_rng(c) for c in children]
 
 
+@contextlib.contextmanager
 def _draws(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
+    """``with _draws(...) as draws``: an iterator over the draws of :func:`_draw_stream`,
+    closed when the block ends (also on an error): the draw being made is waited for, and the
+    thread and the two blocks are freed at once, even while a traceback keeps the frame."""
+    stream = _draw_stream(cells, seed, n_inputs, dtype)
+    try:
+        yield stream
+    finally:
+        stream.close()
+
+
+def _draw_stream(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
     """The draws of the ``(d, m, seeds)`` cells in turn: ``seeds`` pairs ``(W, x)`` per cell,
     ``W`` then ``x`` from each of :func:`_row_rngs`'s generators (Table 1, Figure 1 and the
     finite-width study share them).
@@ -139,9 +151,8 @@ def _draws(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
     generating the normal numbers (serial: one stream per draw) overlaps the products. The
     ``W`` go into two blocks used in turn (``dtype``: float32 products need only ``W`` rounded
     to float32, see :func:`companion.sample_weights`), no new ``d x m`` array per draw: a
-    ``W`` is overwritten once the next draw is asked for. Close the generator when done (the
-    callers use :func:`contextlib.closing`): that waits for the draw being made and frees the
-    blocks and the thread, also when the caller stops on an error.
+    ``W`` is overwritten once the next draw is asked for. Used through :func:`_draws`, which
+    closes it.
     """
     tasks = [(int(d), int(m), rng) for d, m, k in cells for rng in _row_rngs(seed, int(d), int(m), int(k))]
     if not tasks:
@@ -228,7 +239,7 @@ def table1_row(
     seeds = check_int(seeds, "seeds")
     n_inputs = check_int(n_inputs, "n_inputs")
     _check_dtype(dtype)
-    with contextlib.closing(_draws([(d, m, seeds)], seed, n_inputs, dtype)) as draws:
+    with _draws([(d, m, seeds)], seed, n_inputs, dtype) as draws:
         return _table1_row(d, m, seeds, n_inputs, groups, dtype, draws)
 
 
@@ -274,7 +285,7 @@ def table1(
     if not rows:
         return []
     cells = [(d, m, seeds) for d, m in rows]  # each row's own draws
-    with contextlib.closing(_draws(cells, seed, n_inputs, dtype)) as draws:
+    with _draws(cells, seed, n_inputs, dtype) as draws:
         return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
 
 
@@ -294,7 +305,7 @@ def figure1_data(
     d = check_d(d)
     m = check_int(m, "m")
     n_inputs = check_int(n_inputs, "n_inputs")
-    with contextlib.closing(_draws([(d, m, 1)], seed, n_inputs)) as draws:
+    with _draws([(d, m, 1)], seed, n_inputs) as draws:
         W, x = next(draws)
     outputs = group_outputs(x, W, groups)
     return {g: (limit(x, g)[:, 0], outputs[g][:, 0]) for g in groups}
@@ -794,7 +805,7 @@ def finite_width_study(
     mse = {g: np.full(shape, np.nan) for g in groups}
     seconds = np.zeros(shape[:2])
     cells = [(d, m, s) for d in ds_arr for m, s in zip(ms_arr, seeds_arr)]
-    with contextlib.closing(_draws(cells, seed, n_inputs)) as draws:
+    with _draws(cells, seed, n_inputs) as draws:
         for i, d in enumerate(ds_arr):
             for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
                 start = time.perf_counter()
