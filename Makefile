@@ -1,19 +1,23 @@
 # Build the book and run the tests.
 #
-#   make book    build the Jupyter Book into _build/html (executes every chapter)
+#   make book    build the Jupyter Book into _build/html (executes the chapters
+#                whose code or package changed; see execute: in _config.yml)
 #   make test    rebuild the whole book (--all) and the student edition, then run the test suite
 #   make student build the student edition (no solutions) into _build/student/html
-#   make venv    create or update the virtual environment .venv
+#   make venv    create the virtual environment .venv from requirements.lock
+#   make lock    write requirements.lock (exact versions) from requirements.txt and pyproject.toml
 #   make vendor  fetch MathJax and the widget JavaScript into book/_static/
-#   make clean   remove build output (keeps .venv)
+#   make clean   remove build output (keeps .venv and the execution cache)
 #
-# The virtual environment is (re)installed whenever requirements.txt or
-# pyproject.toml is newer than its stamp file.
+# The virtual environment is made afresh from the lock whenever requirements.lock
+# or pyproject.toml is newer than its stamp file, so that it holds exactly the
+# locked versions and nothing else.
 
 PYTHON3     ?= python3
 VENV        := .venv
 VENV_STAMP  := $(VENV)/.installed
 PY          := $(VENV)/bin/python
+LOCK        := requirements.lock
 
 # JavaScript that the built pages need is taken from the npm registry and
 # served from the book's own _static/ folder (book/_static/, git-ignored), so
@@ -46,7 +50,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Silence debugpy's "frozen modules" notice printed by every kernel.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all book student test venv vendor clean distclean
+.PHONY: all book student test venv lock vendor clean distclean check-chromium
 
 all: book
 
@@ -57,15 +61,28 @@ venv: $(VENV_STAMP)
 # ask to fetch news or check for updates (the machines are offline).
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-$(VENV_STAMP): requirements.txt pyproject.toml
-	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
+# Every package at its locked version, none other (--no-deps: the lock lists them
+# all, and `pip check` confirms that they fit together).
+$(VENV_STAMP): $(LOCK) pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON3) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -r $(LOCK)
+	$(PY) -m pip check
 	mkdir -p $(dir $(LAB_OVERRIDES))
 	printf '%s\n' '{' \
 	  '  "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}},' \
 	  '  "@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}' \
 	  '}' > $(LAB_OVERRIDES)
 	touch $@
+
+# The lock: every package of the development environment at an exact version,
+# resolved by uv for Python 3.11 on every platform (markers say which packages
+# only some platforms need).  Existing pins are kept unless a range excludes them;
+# `make lock UPGRADE=1` moves every package to its newest allowed version.
+lock:
+	@test -x $(VENV)/bin/uv || { test -x $(PY) || $(PYTHON3) -m venv $(VENV); $(PY) -m pip install --quiet "uv>=0.5"; }
+	$(VENV)/bin/uv pip compile requirements.txt --universal --python-version 3.11 \
+	    --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o $(LOCK)
 
 vendor: $(VENDOR_STAMP)
 
@@ -108,26 +125,35 @@ student: $(VENV_STAMP) $(VENDOR_STAMP)
 	    --config $(STUDENT)/_config.yml --path-output $(STUDENT) $(BOOKFLAGS)
 	rm -rf $(STUDENT)/html && mv $(STUDENT)/_build/html $(STUDENT)/html && rm -rf $(STUDENT)/_build
 
-# The browser tests (tests/test_browser.py) drive Debian's Chromium, never a
-# downloaded browser: installed here when missing (as root, with apt-get).
+# The browser tests (tests/test_browser.py) drive the Chromium that CHROMIUM names
+# (exported to the tests), never a downloaded browser.  When the default one is
+# missing and make runs as root, Debian's chromium is installed with apt-get;
+# otherwise make stops with one line saying how to get it.
 CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
-$(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+check-chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-	    echo "The browser tests need Debian's chromium at $(CHROMIUM) (apt-get install chromium)" >&2; exit 1; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	      || { echo "make test: could not install chromium with apt-get" >&2; exit 1; }; \
+	  else \
+	    echo "make test: the browser tests need Chromium at $(CHROMIUM): install it (as root: apt-get install chromium) or run make test CHROMIUM=/path/to/chromium" >&2; exit 1; \
+	  fi; \
 	fi
 
-test: $(VENV_STAMP) $(VENDOR_STAMP) $(CHROMIUM)
+test: $(VENV_STAMP) $(VENDOR_STAMP) check-chromium
 	$(MAKE) --no-print-directory book BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(MAKE) --no-print-directory student BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(PY) -m pytest -q tests
 
+# The execution cache (_build/.jupyter_cache) is kept: it is keyed on the
+# chapters' code and the package (book/_ext/execution_key.py).
 clean:
-	rm -rf _build .pytest_cache .vendor
+	find _build -mindepth 1 -maxdepth 1 ! -name .jupyter_cache -exec rm -rf {} + 2>/dev/null || true
+	rm -rf .pytest_cache .vendor
 
 # Also removes the virtual environment and the vendored JavaScript.
 distclean: clean
-	rm -rf $(VENV) $(STATIC)/mathjax $(STATIC)/widgets $(STATIC)/.vendored-*
+	rm -rf _build $(VENV) $(STATIC)/mathjax $(STATIC)/widgets $(STATIC)/.vendored-*

@@ -36,9 +36,8 @@ def test_bench_table1_small_rows_cross_checks_the_straightforward_implementation
     assert 0 < r["a_rss_after_import_bytes"] <= r["a_peak_rss_bytes"] < 2e9
 
 
-def test_bench_widgets_reports_every_explorer():
-    r = _run(str(BENCH / "bench_widgets.py"))
-    assert set(r) == {"spectrum_explorer", "limits_explorer", "mercer_explorer", "decay_explorer",
-                      "finite_width_explorer", "dynamics_explorer", "distributions_explorer"}
-    for name, v in r.items():
-        assert 0 < v["median_s"] <= v["max_s"], name
+def test_bench_widgets_redraws_once_per_move():
+    """The script runs (on the quickest explorer: the timings themselves are not tested)."""
+    r = _run(str(BENCH / "bench_widgets.py"), "--only", "mercer_explorer")
+    assert set(r) == {"mercer_explorer"}
+    assert r["mercer_explorer"]["redraws"] == 6  # six slider moves, six new pictures

@@ -1,7 +1,8 @@
 """The built site in a real browser (headless Debian Chromium, driven by Playwright).
 
-Needs the built book in ``_build/html`` (``make test`` builds it first) and Chromium at
-``/usr/bin/chromium`` (``make test`` installs it). For every page of the book: no JavaScript
+Needs the built book in ``_build/html`` (``make test`` builds it first) and the Chromium that
+the environment variable ``CHROMIUM`` names (default ``/usr/bin/chromium``; ``make test``
+exports it, and installs Debian's chromium when it is missing and make runs as root). For every page of the book: no JavaScript
 error, no request to another host, math rendered by the vendored MathJax without TeX errors;
 on the chapters with widgets, every slider moved in the browser changes the picture shown.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
 #: Chapters with an explorer widget, and the number of sliders it has.
 WIDGETS = {"book/fisher": 2, "book/limits": 2, "book/harmonics": 1, "book/simulations": 2,
            "book/finite_width": 2, "book/dynamics": 2, "book/distributions": 2}
@@ -53,7 +55,8 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+        pytest.fail(f"no Chromium at {CHROMIUM}: install it (as root: apt-get install chromium) "
+                    "or set CHROMIUM=/path/to/chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -3,6 +3,7 @@ the student edition (``make student``) carries no solution, neither on its pages
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -58,14 +59,35 @@ def test_chapter_notebook_is_downloadable(doc):
     assert f'_sources/{doc}.ipynb"' in html, "the page's download menu offers the notebook"
 
 
-@pytest.mark.parametrize("doc", _chapters())
-def test_downloaded_notebook_executes(doc, tmp_path):
-    from nbclient import NotebookClient
+def _code(cells) -> list[str]:
+    return [c.source.strip() for c in cells if c.cell_type == "code"]
 
+
+@pytest.mark.parametrize("doc", _chapters())
+def test_downloaded_notebook_is_the_chapter_the_build_executed(doc):
+    """The download runs what the build ran, so it is not executed a second time here.
+
+    The build executes every chapter (a cell error fails it) in a temporary folder, as a
+    downloaded notebook runs (``execute.run_in_temp`` in ``_config.yml``), and keeps the
+    executed notebook in ``_build/jupyter_execute``. The downloaded notebook must hold the
+    same code, cell for cell, after its install cell; and no executed cell holds an error.
+    """
     nb = nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    first = nb.cells[0].outputs
-    assert not first, "the install cell must do nothing when companion is installed"
+    ran = nbformat.read(ROOT / "_build" / "jupyter_execute" / f"{doc}.ipynb", as_version=4)
+    assert _code(nb.cells[1:]) == _code(ran.cells)
+    errors = [o for c in ran.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+
+
+def test_install_cell_does_nothing_when_companion_is_installed(tmp_path):
+    cells = {doc: nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4).cells[0].source
+             for doc in _chapters()}
+    assert len(set(cells.values())) == 1, "every chapter starts with the same install cell"
+    cell = next(iter(cells.values()))
+    run = subprocess.run([sys.executable, "-c", cell], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout == "" and run.stderr == "", run.stderr
 
 
 def _solution_sentences(doc: str) -> list[str]:

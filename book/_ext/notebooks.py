@@ -86,7 +86,7 @@ def _package_zip(app) -> None:
     target = Path(app.outdir) / "_static" / "companion-src.zip"
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in ("pyproject.toml", "README.md"):
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
             z.write(root / name, f"companion-src/{name}")
         for f in sorted((root / "companion").glob("*.py")):
             z.write(f, f"companion-src/companion/{f.name}")
