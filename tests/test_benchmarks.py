@@ -30,9 +30,7 @@ def test_bench_table1_small_rows_cross_checks_the_straightforward_implementation
         1 + d + (d - 1) + d * (d - 1) // 2 for d, _ in rows)
     # table1 (float32 products in panels, threads) against (c) (float64, one vector at a time)
     assert c["max_rel_diff_mae_vs_table1"] < 1e-5
-    for key in ("a_table1_seconds", "a_again_seconds", "b_blas_seconds", "ratio_a_over_b",
-                "ratio_a_again_over_b", "ratio_c_over_a"):
-        assert r[key] > 0, key
+    # the report's timings are not tested (benchmarks/README.md); its memory bound is
     assert 0 < r["a_rss_after_import_bytes"] <= r["a_peak_rss_bytes"] < 2e9
 
 

@@ -103,8 +103,11 @@ def test_table1_error_scale_matches_clt_prediction():
 
 
 def test_paper_table_is_complete():
-    assert list(cp.PAPER_TABLE1) == list(cp.PAPER_ROWS)
-    assert cp.PAPER_TABLE1[(100, 100000)]["G3_ab"] == 0.0202
+    # PAPER_TABLE1 is built with zip(), which would silently drop a missing row or cell:
+    # eight rows (the paper's), each with the four columns
+    assert list(cp.PAPER_TABLE1) == list(cp.PAPER_ROWS) and len(cp.PAPER_ROWS) == 8
+    assert all(list(v) == list(cp.TABLE1_GROUPS) for v in cp.PAPER_TABLE1.values())
+    assert cp.PAPER_TABLE1[(100, 100000)]["G3_ab"] == 0.0202  # transcription: the paper's last cell
 
 
 def test_figure1_data_and_decay():
@@ -344,7 +347,12 @@ def test_spectral_resolution():
 
 
 def test_clt_validation():
-    assert cp.FINITE_WIDTH_GROUPS == cp.GROUPS
+    # (was `FINITE_WIDTH_GROUPS == GROUPS`, the definition restated) the default study measures
+    # every group of the package, each with a finite error and a CLT prediction
+    st = cp.finite_width_study([3], [20], seeds=1, n_inputs=3)
+    assert set(st.mae) == set(cp.GROUPS)
+    for g in cp.GROUPS:
+        assert np.isfinite(st.mae[g]).all() and np.isfinite(st.clt_ratio(g)).all() and cp.clt_mse(3, 20, g) > 0, g
     with pytest.raises(ValueError, match="group must be one of"):
         cp.clt_mae(5, 100, "G4")
     with pytest.raises(ValueError, match="m must be >= 1"):
