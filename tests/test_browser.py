@@ -84,6 +84,22 @@ def _open(browser, url):
     return page, problems
 
 
+@pytest.fixture(scope="module")
+def opened(server, browser):
+    """Each page opened once for the module (rendering a long page takes seconds): the slider
+    test uses the page the render test has checked, and sees its errors too."""
+    pages: dict[str, tuple] = {}
+
+    def open_doc(doc):
+        if doc not in pages:
+            pages[doc] = _open(browser, f"{server}/{doc}.html")
+        return pages[doc]
+
+    yield open_doc
+    for page, _ in pages.values():
+        page.close()
+
+
 def _visible_pictures(explorer) -> list[str]:
     return explorer.evaluate(
         "el => [...el.querySelectorAll('img')].filter(i => i.offsetParent !== null).map(i => i.src)"
@@ -91,20 +107,19 @@ def _visible_pictures(explorer) -> list[str]:
 
 
 @pytest.mark.parametrize("doc", _pages())
-def test_page_renders_offline_without_errors(server, browser, doc):
-    page, problems = _open(browser, f"{server}/{doc}.html")
+def test_page_renders_offline_without_errors(opened, doc):
+    page, problems = opened(doc)
     source = (ROOT / f"{doc}.md").read_text()
     if "$" in source:
         assert page.locator("script[src*='_static/mathjax/']").count() == 1, "MathJax is not served locally"
         assert page.locator("mjx-container").count() > 0, "math is not rendered"
     assert page.locator("mjx-merror").count() == 0, "MathJax reports a TeX error"
-    page.close()
     assert not problems, problems
 
 
 @pytest.mark.parametrize("doc, n_sliders", sorted(WIDGETS.items()))
-def test_every_slider_changes_the_picture(server, browser, doc, n_sliders):
-    page, problems = _open(browser, f"{server}/{doc}.html")
+def test_every_slider_changes_the_picture(opened, doc, n_sliders):
+    page, problems = opened(doc)
     explorers = page.locator(".companion-explorer")
     assert explorers.count() >= 1, "no explorer widget on the page"
     explorer = explorers.first
@@ -122,5 +137,4 @@ def test_every_slider_changes_the_picture(server, browser, doc, n_sliders):
             if after != before:
                 break
         assert len(after) == 1 and after != before, f"slider {i} did not change the picture"
-    page.close()
     assert not problems, problems

@@ -114,3 +114,37 @@ def test_student_edition_has_no_solutions(doc):
     assert not any("{solution" in c.source for c in nb.cells)
     source = (STUDENT / "_sources" / f"{doc}.md").read_text()
     assert "{solution" not in source and "{exercise-start}" in source
+
+
+def test_execution_cache_is_keyed_on_the_package(tmp_path, monkeypatch):
+    """A change in companion/ (or the lock, or the widget mode) empties the execution cache,
+    so every chapter runs again; an unchanged package keeps it (book/_ext/execution_key.py)."""
+    import types
+
+    import execution_key
+
+    (tmp_path / "companion").mkdir()
+    (tmp_path / "companion" / "fisher.py").write_text("A = 1\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "requirements.lock").write_text("numpy==2.0\n")
+    monkeypatch.setenv("COMPANION_WIDGETS", "static")
+
+    def build():
+        config = types.SimpleNamespace(nb_execution_mode="cache", nb_execution_cache_path="cache")
+        app = types.SimpleNamespace(srcdir=str(tmp_path), outdir=str(tmp_path / "html"))
+        execution_key._key_the_cache(app, config)
+        assert config.nb_execution_cache_path == str(tmp_path / "cache")
+        return config.companion_fingerprint
+
+    cached = tmp_path / "cache" / "executed-chapter"
+    first = build()
+    cached.write_text("outputs")
+    assert build() == first and cached.exists(), "nothing changed: the cache is kept"
+    for change in (lambda: (tmp_path / "companion" / "fisher.py").write_text("A = 2\n"),
+                   lambda: (tmp_path / "companion" / "new.py").write_text(""),
+                   lambda: (tmp_path / "requirements.lock").write_text("numpy==2.1\n"),
+                   lambda: monkeypatch.setenv("COMPANION_WIDGETS", "live")):
+        cached.write_text("outputs")
+        before = build()
+        change()
+        assert build() != before and not cached.exists(), "a change must empty the cache"
