@@ -152,7 +152,7 @@ test: $(VENV_STAMP) $(VENDOR_STAMP) check-chromium
 # chapters' code and the package (book/_ext/execution_key.py).
 clean:
 	find _build -mindepth 1 -maxdepth 1 ! -name .jupyter_cache -exec rm -rf {} + 2>/dev/null || true
-	rm -rf .pytest_cache .vendor
+	rm -rf .pytest_cache .vendor *.egg-info
 
 # Also removes the virtual environment and the vendored JavaScript.
 distclean: clean

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -47,7 +48,10 @@ def _locked() -> dict[str, str]:
 
 
 def _installed() -> dict[str, str]:
-    return {canonicalize_name(d.metadata["Name"]): d.version for d in md.distributions()}
+    """Package -> version in the environment's site-packages (not a stray *.egg-info in the
+    working directory, which is on sys.path too)."""
+    paths = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    return {canonicalize_name(d.metadata["Name"]): d.version for d in md.distributions(path=paths)}
 
 
 @pytest.mark.skipif(not IN_VENV, reason="checks the project's .venv (make venv)")
