@@ -63,8 +63,11 @@ if str(ROOT) not in sys.path:
 def _early_threads(argv: list[str]) -> None:
     """``--threads T`` must reach the BLAS before NumPy is imported (and the subprocesses)."""
     for i, arg in enumerate(argv):
-        value = argv[i + 1] if arg == "--threads" and i + 1 < len(argv) else (
-            arg.split("=", 1)[1] if arg.startswith("--threads=") else None)
+        value = (
+            argv[i + 1]
+            if arg == "--threads" and i + 1 < len(argv)
+            else (arg.split("=", 1)[1] if arg.startswith("--threads=") else None)
+        )
         if value is not None:
             for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
                 os.environ[var] = value
@@ -124,14 +127,18 @@ def child_a(rows, dtype: str) -> None:
     seconds_again = time.perf_counter() - t0
     assert again[-1].mean == out[-1].mean
     rows = out
-    print(json.dumps({
-        "seconds": seconds,
-        "seconds_again": seconds_again,
-        "maxrss_bytes": rss,
-        "maxrss_after_import_bytes": rss_import,
-        "vm_hwm_bytes": _vm_hwm_bytes(),
-        "last_row_G3_ab_mean": rows[-1].mean["G3_ab"],
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "seconds_again": seconds_again,
+                "maxrss_bytes": rss,
+                "maxrss_after_import_bytes": rss_import,
+                "vm_hwm_bytes": _vm_hwm_bytes(),
+                "last_row_G3_ab_mean": rows[-1].mean["G3_ab"],
+            }
+        )
+    )
 
 
 #: A tiny process that starts the (a) children. On Linux a child's ru_maxrss starts at the
@@ -154,12 +161,24 @@ class Launcher:
 
     def __init__(self):
         env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        self.proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, env=env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
 
     def run_a(self, rows, dtype: str) -> dict:
-        argv = [sys.executable, str(Path(__file__).resolve()), "--child-a", "--dtype", dtype,
-                "--rows", *[f"{d}:{m}" for d, m in rows]]
+        argv = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child-a",
+            "--dtype",
+            dtype,
+            "--rows",
+            *[f"{d}:{m}" for d, m in rows],
+        ]
         self.proc.stdin.write("\0".join(argv) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline().strip()
@@ -175,7 +194,9 @@ class Launcher:
 # --------------------------------------------------------------------------- #
 # (b) plain BLAS with the same flops
 # --------------------------------------------------------------------------- #
-def time_b(rows, ref_chunk: int, n: int = N_INPUTS, seed: int = 1, dtype: str = "float64") -> dict[str, float]:
+def time_b(
+    rows, ref_chunk: int, n: int = N_INPUTS, seed: int = 1, dtype: str = "float64"
+) -> dict[str, float]:
     """One repetition of (b): seconds summed over rows, for the two orientations of the product.
 
     ``"XV"`` is ``out (N x K) += X[:, slice] @ V`` (the brief's ``(N x m) @ (m x K)``);
@@ -249,7 +270,11 @@ def naive_row(d: int, m: int, members: int | None, n: int = N_INPUTS):
         t1 = time.perf_counter()
         F = cp.limit(x, g)
         K = F.shape[1]
-        idx = np.arange(K) if members is None or members >= K else np.unique(np.linspace(0, K - 1, members).round().astype(int))
+        idx = (
+            np.arange(K)
+            if members is None or members >= K
+            else np.unique(np.linspace(0, K - 1, members).round().astype(int))
+        )
         mae = np.empty(idx.size)
         for j, k in enumerate(idx):
             v = member_vector(W, norms, g, int(k))
@@ -299,44 +324,87 @@ def calibrate_c(rows, probe: int = 40) -> float:
 # --------------------------------------------------------------------------- #
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--repeat", type=int, default=3, help="repetitions of (a) and (b); medians are reported")
-    ap.add_argument("--ref-chunk", type=int, default=16384, help="hidden units per BLAS product in (b)")
-    ap.add_argument("--naive-budget", type=float, default=180.0,
-                    help="time (c) in full if the estimate is below this many seconds")
-    ap.add_argument("--naive-members", type=int, default=200,
-                    help="members per group and row timed in (c) when over budget")
-    ap.add_argument("--naive-full", action="store_true", help="time (c) in full whatever the estimate")
+    ap.add_argument(
+        "--repeat", type=int, default=3, help="repetitions of (a) and (b); medians are reported"
+    )
+    ap.add_argument(
+        "--ref-chunk", type=int, default=16384, help="hidden units per BLAS product in (b)"
+    )
+    ap.add_argument(
+        "--naive-budget",
+        type=float,
+        default=180.0,
+        help="time (c) in full if the estimate is below this many seconds",
+    )
+    ap.add_argument(
+        "--naive-members",
+        type=int,
+        default=200,
+        help="members per group and row timed in (c) when over budget",
+    )
+    ap.add_argument(
+        "--naive-full", action="store_true", help="time (c) in full whatever the estimate"
+    )
     ap.add_argument("--skip-naive", action="store_true", help="skip (c)")
-    ap.add_argument("--rows", nargs="+", metavar="D:M", default=None,
-                    help="other (d, m) rows (a smoke test; default: the paper's eight)")
-    ap.add_argument("--threads", type=int, default=None,
-                    help="BLAS threads for (a), (b), (c) (sets OPENBLAS_NUM_THREADS; default: the BLAS's own)")
-    ap.add_argument("--dtype", choices=("float32", "float64"), default="float32",
-                    help="precision of the chunk products in (a) (table1's dtype; default float32, "
-                         "table1's own default); (b) is timed in both precisions")
+    ap.add_argument(
+        "--rows",
+        nargs="+",
+        metavar="D:M",
+        default=None,
+        help="other (d, m) rows (a smoke test; default: the paper's eight)",
+    )
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="BLAS threads for (a), (b), (c) (sets OPENBLAS_NUM_THREADS; default: the BLAS's own)",
+    )
+    ap.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        default="float32",
+        help="precision of the chunk products in (a) (table1's dtype; default float32, "
+        "table1's own default); (b) is timed in both precisions",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--child-a", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    rows = list(cp.PAPER_ROWS) if args.rows is None else [tuple(map(int, r.split(":"))) for r in args.rows]
+    rows = (
+        list(cp.PAPER_ROWS)
+        if args.rows is None
+        else [tuple(map(int, r.split(":"))) for r in args.rows]
+    )
     if args.child_a:
         child_a(rows, args.dtype)
         return 0
 
     fl = flops(rows)
-    log = (lambda *a: print(*a, file=sys.stderr, flush=True)) if args.json else (lambda *a: print(*a, flush=True))
-    log(f"Table 1 benchmark: {'the paper' + chr(39) + 's' if args.rows is None else 'NOT the paper' + chr(39) + 's'} {len(rows)} rows, N = {N_INPUTS}, one seed; {fl:.4g} flops in X @ V")
+    log = (
+        (lambda *a: print(*a, file=sys.stderr, flush=True))
+        if args.json
+        else (lambda *a: print(*a, flush=True))
+    )
+    log(
+        f"Table 1 benchmark: {'the paper' + chr(39) + 's' if args.rows is None else 'NOT the paper' + chr(39) + 's'} {len(rows)} rows, N = {N_INPUTS}, one seed; {fl:.4g} flops in X @ V"
+    )
 
     load0 = os.getloadavg()
-    log(f"(a) companion.table1(seeds=1) in a fresh subprocess, then (b) plain BLAS with the same flops "
-        f"(slices of {args.ref_chunk} hidden units), interleaved, {args.repeat} time(s) ...")
+    log(
+        f"(a) companion.table1(seeds=1) in a fresh subprocess, then (b) plain BLAS with the same flops "
+        f"(slices of {args.ref_chunk} hidden units), interleaved, {args.repeat} time(s) ..."
+    )
     runs_a, runs_b, runs_b64 = [], [], []
     launcher = Launcher()
     for r in range(args.repeat):
         runs_a.append(launcher.run_a(rows, args.dtype))
         runs_b.append(time_b(rows, args.ref_chunk, seed=r, dtype=args.dtype))
-        runs_b64.append(runs_b[-1] if args.dtype == "float64" else time_b(rows, args.ref_chunk, seed=r))
-        log(f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s (again {runs_a[-1]['seconds_again']:.3f} s), (b, {args.dtype}) X@V {runs_b[-1]['XV']:.3f} s, "
-            f"Vt@Xt {runs_b[-1]['VX']:.3f} s, (b, float64) X@V {runs_b64[-1]['XV']:.3f} s  (load {os.getloadavg()[0]:.2f})")
+        runs_b64.append(
+            runs_b[-1] if args.dtype == "float64" else time_b(rows, args.ref_chunk, seed=r)
+        )
+        log(
+            f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s (again {runs_a[-1]['seconds_again']:.3f} s), (b, {args.dtype}) X@V {runs_b[-1]['XV']:.3f} s, "
+            f"Vt@Xt {runs_b[-1]['VX']:.3f} s, (b, float64) X@V {runs_b64[-1]['XV']:.3f} s  (load {os.getloadavg()[0]:.2f})"
+        )
     launcher.close()
     t_a = statistics.median(r["seconds"] for r in runs_a)
     t_a2 = statistics.median(r["seconds_again"] for r in runs_a)
@@ -351,8 +419,14 @@ def main(argv=None) -> int:
         estimate = calibrate_c(rows)
         full = args.naive_full or estimate <= args.naive_budget
         members = None if full else args.naive_members
-        log(f"(c) straightforward implementation, estimated {estimate:.0f} s in full: "
-            + ("timing every member ..." if full else f"timing {members} members per group and row, extrapolating ..."))
+        log(
+            f"(c) straightforward implementation, estimated {estimate:.0f} s in full: "
+            + (
+                "timing every member ..."
+                if full
+                else f"timing {members} members per group and row, extrapolating ..."
+            )
+        )
         t_c, spent, done, per_row, check = time_c(rows, members)
         c = {
             "seconds": t_c,
@@ -398,8 +472,14 @@ def main(argv=None) -> int:
         "ratio_c_over_b": None if c is None else c["seconds"] / t_b,
         "ratio_a_over_b_float64": t_a / t_b64,
         "targets": {"a_over_b_max": 1.5, "c_over_a_min": 8.0, "peak_rss_max_bytes": 2 * 10**9},
-        "machine": {"cpus": os.cpu_count(), "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"), "loadavg_start": load0, "loadavg_end": load1,
-                    "python": platform.python_version(), "numpy": np.__version__},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+            "loadavg_start": load0,
+            "loadavg_end": load1,
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+        },
     }
     if args.json:
         print(json.dumps(result))
@@ -408,34 +488,59 @@ def main(argv=None) -> int:
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
     print()
     print(f"flops (2 N m K summed over rows)   {fl:.4g}")
-    print(f"(a) table1(seeds=1, dtype={args.dtype!r}) {t_a:8.3f} s  (median of {[round(r['seconds'], 3) for r in runs_a]})"
-          f"  {fl / t_a / 1e9:6.1f} GFLOP/s")
-    print(f"    (the same call again, in the same process {t_a2:8.3f} s  (median of {[round(r['seconds_again'], 3) for r in runs_a]}))")
-    print(f"(b) BLAS X @ V, same flops, {args.dtype} {t_b:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b]})"
-          f"  {fl / t_b / 1e9:6.1f} GFLOP/s")
-    print(f"    (the other orientation, Vt @ Xt {t_b_vx:8.3f} s  (median of {[round(r['VX'], 3) for r in runs_b]})"
-          f"  {fl / t_b_vx / 1e9:6.1f} GFLOP/s)")
+    print(
+        f"(a) table1(seeds=1, dtype={args.dtype!r}) {t_a:8.3f} s  (median of {[round(r['seconds'], 3) for r in runs_a]})"
+        f"  {fl / t_a / 1e9:6.1f} GFLOP/s"
+    )
+    print(
+        f"    (the same call again, in the same process {t_a2:8.3f} s  (median of {[round(r['seconds_again'], 3) for r in runs_a]}))"
+    )
+    print(
+        f"(b) BLAS X @ V, same flops, {args.dtype} {t_b:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b]})"
+        f"  {fl / t_b / 1e9:6.1f} GFLOP/s"
+    )
+    print(
+        f"    (the other orientation, Vt @ Xt {t_b_vx:8.3f} s  (median of {[round(r['VX'], 3) for r in runs_b]})"
+        f"  {fl / t_b_vx / 1e9:6.1f} GFLOP/s)"
+    )
     if args.dtype != "float64":
-        print(f"    (in float64, X @ V             {t_b64:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b64]})"
-              f"  {fl / t_b64 / 1e9:6.1f} GFLOP/s)")
+        print(
+            f"    (in float64, X @ V             {t_b64:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b64]})"
+            f"  {fl / t_b64 / 1e9:6.1f} GFLOP/s)"
+        )
     if c is not None:
-        how = "every member" if c["full"] else (
-            f"{c['members_timed']} of {c['members_total']} members timed "
-            f"({c['members_per_group']} per group and row), extrapolated linearly in member count")
+        how = (
+            "every member"
+            if c["full"]
+            else (
+                f"{c['members_timed']} of {c['members_total']} members timed "
+                f"({c['members_per_group']} per group and row), extrapolated linearly in member count"
+            )
+        )
         print(f"(c) straightforward (float64), X @ v each {c['seconds']:8.3f} s  ({how}; one run)")
         print(f"    its MAEs match table1's to {c['max_rel_diff_mae_vs_table1']:.1e} (relative)")
-    print(f"(a)/(b) = {t_a / t_b:.2f}   target <= 1.5  {ok(t_a / t_b <= 1.5)}"
-          f"   first call in a fresh process (median of the paired ratios {paired:.2f}; against Vt @ Xt {t_a / t_b_vx:.2f})")
-    print(f"(a)/(b) = {t_a2 / t_b:.2f}   target <= 1.5  {ok(t_a2 / t_b <= 1.5)}"
-          f"   the call again: memory, BLAS and threads warm, as (b)'s are")
+    print(
+        f"(a)/(b) = {t_a / t_b:.2f}   target <= 1.5  {ok(t_a / t_b <= 1.5)}"
+        f"   first call in a fresh process (median of the paired ratios {paired:.2f}; against Vt @ Xt {t_a / t_b_vx:.2f})"
+    )
+    print(
+        f"(a)/(b) = {t_a2 / t_b:.2f}   target <= 1.5  {ok(t_a2 / t_b <= 1.5)}"
+        f"   the call again: memory, BLAS and threads warm, as (b)'s are"
+    )
     if c is not None:
-        print(f"(c)/(a) = {c['seconds'] / t_a:.1f}   target >= 8    {ok(c['seconds'] / t_a >= 8)}"
-              f"   ((c)/(b) = {c['seconds'] / t_b:.1f}: the most (c)/(a) can be for an (a) as fast as (b))")
+        print(
+            f"(c)/(a) = {c['seconds'] / t_a:.1f}   target >= 8    {ok(c['seconds'] / t_a >= 8)}"
+            f"   ((c)/(b) = {c['seconds'] / t_b:.1f}: the most (c)/(a) can be for an (a) as fast as (b))"
+        )
     if args.dtype != "float64":
         print(f"    (a)/(b in float64) = {t_a / t_b64:.2f}")
-    print(f"peak RSS of (a) = {rss / 1e6:.0f} MB (after imports {result['a_rss_after_import_bytes'] / 1e6:.0f} MB)"
-          f"   target < 2 GB  {ok(rss < 2e9)}")
-    print(f"machine: {os.cpu_count()} CPUs, BLAS threads {result['machine']['blas_threads']}, load average {load0[0]:.2f} at start, {load1[0]:.2f} at end")
+    print(
+        f"peak RSS of (a) = {rss / 1e6:.0f} MB (after imports {result['a_rss_after_import_bytes'] / 1e6:.0f} MB)"
+        f"   target < 2 GB  {ok(rss < 2e9)}"
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs, BLAS threads {result['machine']['blas_threads']}, load average {load0[0]:.2f} at start, {load1[0]:.2f} at end"
+    )
     return 0
 
 

@@ -22,18 +22,27 @@ from companion import widgets  # noqa: E402
 TARGET = 0.5
 
 
-EXPLORERS = ("spectrum_explorer", "limits_explorer", "mercer_explorer", "decay_explorer",
-             "finite_width_explorer", "dynamics_explorer", "distributions_explorer")
+EXPLORERS = (
+    "spectrum_explorer",
+    "limits_explorer",
+    "mercer_explorer",
+    "decay_explorer",
+    "finite_width_explorer",
+    "dynamics_explorer",
+    "distributions_explorer",
+)
 
 
 def main() -> int:
     names = EXPLORERS
     if "--only" in sys.argv:
-        names = tuple(a for a in sys.argv[sys.argv.index("--only") + 1:] if not a.startswith("--"))
+        names = tuple(a for a in sys.argv[sys.argv.index("--only") + 1 :] if not a.startswith("--"))
         unknown = sorted(set(names) - set(EXPLORERS)) or (["(none given)"] if not names else [])
         if unknown:
-            print(f"--only: unknown explorer {', '.join(unknown)}; choose from {', '.join(EXPLORERS)}",
-                  file=sys.stderr)
+            print(
+                f"--only: unknown explorer {', '.join(unknown)}; choose from {', '.join(EXPLORERS)}",
+                file=sys.stderr,
+            )
             return 2
     report = {}
     for name in names:
@@ -43,14 +52,21 @@ def main() -> int:
         for value in (d0 + 1, d0, d0 + 1, d0, d0 + 1, d0):
             slider.value = value
         times = np.array(box.redraw_seconds[1:])  # the moves; the first draw warms caches
-        report[name] = {"default_d": d0, "redraws": len(times), "median_s": float(np.median(times)), "max_s": float(times.max()),
-                        "within_target": bool(np.median(times) <= TARGET)}
+        report[name] = {
+            "default_d": d0,
+            "redraws": len(times),
+            "median_s": float(np.median(times)),
+            "max_s": float(times.max()),
+            "within_target": bool(np.median(times) <= TARGET),
+        }
     if "--json" in sys.argv:
         print(json.dumps(report))
     else:
         for name, r in report.items():
-            print(f"{name:20s} median {r['median_s']:.3f} s   max {r['max_s']:.3f} s   "
-                  f"{'ok' if r['within_target'] else 'SLOWER than'} (target {TARGET} s)")
+            print(
+                f"{name:20s} median {r['median_s']:.3f} s   max {r['max_s']:.3f} s   "
+                f"{'ok' if r['within_target'] else 'SLOWER than'} (target {TARGET} s)"
+            )
     return 0
 
 

@@ -69,14 +69,18 @@ def check_rng(rng: object) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(check_int(rng, "seed", minimum=0))  # one wording for every seed
+        return np.random.default_rng(
+            check_int(rng, "seed", minimum=0)
+        )  # one wording for every seed
     raise TypeError(
         "rng must be a numpy.random.Generator or a non-negative integer seed, "
         f"got {type(rng).__name__}"
     )
 
 
-def check_array(a: object, name: str, *, ndim: int | tuple[int, ...], float32: bool = False) -> np.ndarray:
+def check_array(
+    a: object, name: str, *, ndim: int | tuple[int, ...], float32: bool = False
+) -> np.ndarray:
     """Return ``a`` as a finite float64 array with ``ndim`` dimensions (with ``float32=True``
     a float32 array is kept as it is, not copied to float64)."""
     if not isinstance(a, (np.ndarray, list, tuple, numbers.Real)):
@@ -88,7 +92,9 @@ def check_array(a: object, name: str, *, ndim: int | tuple[int, ...], float32: b
         raise TypeError(f"{name} must be an array of real numbers ({exc})") from None
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in allowed:
-        raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimension(s), got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must have {' or '.join(map(str, allowed))} dimension(s), got shape {arr.shape}"
+        )
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     # min and max are NaN when any entry is NaN and infinite when any is: exact, and no
@@ -106,7 +112,9 @@ def check_W(W: object, *, min_d: int = 1, float32: bool = False) -> np.ndarray:
     if d < min_d:
         raise ValueError(f"W must have d >= {min_d} rows (input dimension), got shape {W.shape}")
     if np.any(np.einsum("ij,ij->j", W, W) == 0.0):
-        raise ValueError("W must have no zero column (a hidden unit with no weights has no direction)")
+        raise ValueError(
+            "W must have no zero column (a hidden unit with no weights has no direction)"
+        )
     return W
 
 

@@ -76,8 +76,16 @@ def _as_array(value, result: CheckResult, what: str) -> np.ndarray | None:
     return arr
 
 
-def _shape_ok(result: CheckResult, A: np.ndarray, expected: tuple, name: str, need: str,
-              *, wrong: tuple, hint: str) -> bool:
+def _shape_ok(
+    result: CheckResult,
+    A: np.ndarray,
+    expected: tuple,
+    name: str,
+    need: str,
+    *,
+    wrong: tuple,
+    hint: str,
+) -> bool:
     """Record whether ``A`` has shape ``expected``; a shape equal to ``wrong`` (a usual slip) gets ``hint``."""
     if A.shape == wrong and wrong != expected:
         result.bad(f"{name} has shape {A.shape} but {need}: {hint}")
@@ -89,7 +97,9 @@ def _shape_ok(result: CheckResult, A: np.ndarray, expected: tuple, name: str, ne
     return True
 
 
-def _compare(result: CheckResult, got: np.ndarray, ref: np.ndarray, what: str, rtol: float, atol: float) -> None:
+def _compare(
+    result: CheckResult, got: np.ndarray, ref: np.ndarray, what: str, rtol: float, atol: float
+) -> None:
     """Entry-wise comparison; on failure, diagnose a common scale factor or the worst entry."""
     close = np.isclose(got, ref, rtol=rtol, atol=atol)
     if close.all():
@@ -126,8 +136,15 @@ def check_fisher(J, W, *, rtol: float = 1e-6) -> CheckResult:
     J = _as_array(J, result, "J")
     if J is None:
         return result
-    if not _shape_ok(result, J, (m, m), "J", f"must be m x m = ({m}, {m})", wrong=(d, d),
-                     hint="did you use W transposed (x W^T instead of x^T W)?"):
+    if not _shape_ok(
+        result,
+        J,
+        (m, m),
+        "J",
+        f"must be m x m = ({m}, {m})",
+        wrong=(d, d),
+        hint="did you use W transposed (x W^T instead of x^T W)?",
+    ):
         return result
     if np.allclose(J, J.T, rtol=1e-10, atol=1e-12):
         result.good("symmetric")
@@ -159,8 +176,15 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
     K = group_size(d, group)
     if V.ndim == 1 and K == 1:
         V = V[:, None]
-    if not _shape_ok(result, V, (m, K), "V", f"group {group} has {K} members of length m = {m}: expected ({m}, {K})",
-                     wrong=(K, m), hint=f"store one member per COLUMN, shape ({m}, {K})"):
+    if not _shape_ok(
+        result,
+        V,
+        (m, K),
+        "V",
+        f"group {group} has {K} members of length m = {m}: expected ({m}, {K})",
+        wrong=(K, m),
+        hint=f"store one member per COLUMN, shape ({m}, {K})",
+    ):
         return result
     ref = group_vectors(W, group)
     norms = np.linalg.norm(V, axis=0)
@@ -174,8 +198,14 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
             result.bad(f"the norms are too large by a factor {slip}: an extra {slip}?")
             return result
     cos = (V / norms).T @ (ref / ref_norms)
-    if K > 1 and np.allclose(np.abs(cos).max(axis=1), 1, atol=1e-8) and not np.allclose(np.abs(np.diag(cos)), 1, atol=1e-8):
-        result.bad("the right vectors, but in the wrong order (see companion.pairs for the order of (α, β))")
+    if (
+        K > 1
+        and np.allclose(np.abs(cos).max(axis=1), 1, atol=1e-8)
+        and not np.allclose(np.abs(np.diag(cos)), 1, atol=1e-8)
+    ):
+        result.bad(
+            "the right vectors, but in the wrong order (see companion.pairs for the order of (α, β))"
+        )
         return result
     _compare(result, V, ref, "entries", rtol, rtol * float(np.abs(ref).max()))
     return result
@@ -199,7 +229,9 @@ def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
     if F.shape != ref.shape and F.size == ref.size:
         F = F.reshape(ref.shape)
     if F.shape != ref.shape:
-        result.bad(f"F has shape {F.shape}; expected {ref.shape} (one row per input, one column per member)")
+        result.bad(
+            f"F has shape {F.shape}; expected {ref.shape} (one row per input, one column per member)"
+        )
         return result
     result.good(f"shape {ref.shape}")
     x = np.atleast_2d(np.asarray(x, dtype=float))
@@ -254,7 +286,9 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
         result.good(f"matches to rtol {rtol:g}")
         return result
     if np.isclose(got * d, ref, rtol=rtol):
-        result.bad("off by a factor d: this is μ_k on the sphere; the eigenvalue of J is d·μ_k (E‖z‖² = d)")
+        result.bad(
+            "off by a factor d: this is μ_k on the sphere; the eigenvalue of J is d·μ_k (E‖z‖² = d)"
+        )
         return result
     if k <= 2:
         paper = group_eigenvalues(d)[("G1", "G2", "G3_ab")[k]]
@@ -266,7 +300,9 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
     return result
 
 
-def check_table1_row(row: dict, d: int, m: int, *, n_inputs: int = 100, seeds: int = 8, seed: int = 12345) -> CheckResult:
+def check_table1_row(
+    row: dict, d: int, m: int, *, n_inputs: int = 100, seeds: int = 8, seed: int = 12345
+) -> CheckResult:
     r"""Check a student's Table 1 row ``{"G1": mae, "G2": ..., "G3_gamma": ..., "G3_ab": ...}``.
 
     The MAE is random (it depends on the draw of :math:`W` and :math:`x`), so each value is
@@ -296,8 +332,12 @@ def check_table1_row(row: dict, d: int, m: int, *, n_inputs: int = 100, seeds: i
         if abs(value - ref.mean[g]) <= 4 * spread or per.min() <= value <= per.max():
             result.good(f"{g}: plausible for this (d, m)")
         elif value > 10 * ref.mean[g]:
-            result.bad(f"{g}: far too large — is W drawn with variance 1/m (W = rng.standard_normal((d, m)) / sqrt(m))?")
+            result.bad(
+                f"{g}: far too large — is W drawn with variance 1/m (W = rng.standard_normal((d, m)) / sqrt(m))?"
+            )
         else:
-            result.bad(f"{g}: too {'large' if value > ref.mean[g] else 'small'} for this (d, m) "
-                       "— check the limit function's constant and the member vectors")
+            result.bad(
+                f"{g}: too {'large' if value > ref.mean[g] else 'small'} for this (d, m) "
+                "— check the limit function's constant and the member vectors"
+            )
     return result

@@ -34,7 +34,7 @@ import json
 import math
 import re
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -69,7 +69,9 @@ def _row(text: str) -> tuple[int, int]:
             raise ValueError
         return int(parts[0]), int(parts[1])
     except ValueError:
-        raise argparse.ArgumentTypeError(f"rows must be D:M with two integers (e.g. 10:10000), got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"rows must be D:M with two integers (e.g. 10:10000), got {text!r}"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,11 +89,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Table 1 (§4): for each (d, m), the mean absolute error between X^T v and its "
         "limit F over N inputs, for every member v of each group, mean and sd over seeds.",
     )
-    p.add_argument("--rows", type=_row, nargs="+", metavar="D:M",
-                   help="the (d, m) rows, e.g. 10:10000 50:500 (default: the paper's eight rows)")
-    p.add_argument("--seeds", type=int, default=5, help="independent draws of (W, x) per row (default 5)")
-    p.add_argument("--n-inputs", type=int, default=100, dest="n_inputs",
-                   help="inputs x ~ N(0, I_d) per draw (default 100, the paper's N)")
+    p.add_argument(
+        "--rows",
+        type=_row,
+        nargs="+",
+        metavar="D:M",
+        help="the (d, m) rows, e.g. 10:10000 50:500 (default: the paper's eight rows)",
+    )
+    p.add_argument(
+        "--seeds", type=int, default=5, help="independent draws of (W, x) per row (default 5)"
+    )
+    p.add_argument(
+        "--n-inputs",
+        type=int,
+        default=100,
+        dest="n_inputs",
+        help="inputs x ~ N(0, I_d) per draw (default 100, the paper's N)",
+    )
     p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_table1)
@@ -161,8 +175,12 @@ def _table1(args) -> tuple[dict, str]:
 
     rows = cp.PAPER_ROWS if args.rows is None else args.rows
     result = cp.table1(rows, seeds=args.seeds, n_inputs=args.n_inputs, seed=args.seed)
-    data = {"rows": [r.as_dict() for r in result], "seeds": args.seeds, "n_inputs": args.n_inputs,
-            "seed": args.seed}
+    data = {
+        "rows": [r.as_dict() for r in result],
+        "seeds": args.seeds,
+        "n_inputs": args.n_inputs,
+        "seed": args.seed,
+    }
 
     groups = cp.TABLE1_GROUPS
     header = ["d", "m"]
@@ -186,10 +204,14 @@ def _table1(args) -> tuple[dict, str]:
 
 def _spectrum(args) -> tuple[dict, str]:
     import companion as cp
+
     from ._validate import check_dense
 
     d, m = args.d, args.m
-    predicted = {"paper": cp.group_eigenvalues(d), "exact": cp.group_eigenvalues(d, exact=True)}  # checks d
+    predicted = {
+        "paper": cp.group_eigenvalues(d),
+        "exact": cp.group_eigenvalues(d, exact=True),
+    }  # checks d
     need = 1 + d + cp.multiplicity(d, 2)
     if m < need:
         raise ValueError(
@@ -204,7 +226,9 @@ def _spectrum(args) -> tuple[dict, str]:
     dec = {}
     for kind in ("paper", "exact"):  # keep two numbers, not the three dense m x m matrices
         full = cp.decomposition(W, J=J, exact=(kind == "exact"))
-        dec[kind] = argparse.Namespace(residual_share=full.residual_share, min_eigenvalue=full.min_eigenvalue)
+        dec[kind] = argparse.Namespace(
+            residual_share=full.residual_share, min_eigenvalue=full.min_eigenvalue
+        )
         del full
     # the G3 prediction is shared by G3_gamma and G3_ab: report it once, as "G3"
     pred3 = {k: {"G1": v["G1"], "G2": v["G2"], "G3": v["G3_gamma"]} for k, v in predicted.items()}
@@ -223,7 +247,15 @@ def _spectrum(args) -> tuple[dict, str]:
 
     body = []
     for g, n in (("G1", 1), ("G2", d), ("G3", need - 1 - d)):
-        body.append([g, str(n), f"{clusters[g]:.6g}", f"{pred3['paper'][g]:.6g}", f"{pred3['exact'][g]:.6g}"])
+        body.append(
+            [
+                g,
+                str(n),
+                f"{clusters[g]:.6g}",
+                f"{pred3['paper'][g]:.6g}",
+                f"{pred3['exact'][g]:.6g}",
+            ]
+        )
     top = min(10, m)
     text = "\n".join(
         [
@@ -247,7 +279,10 @@ def _mercer(args) -> tuple[dict, str]:
     d, kmax = args.d, args.kmax
     lam = cp.mercer_eigenvalues(d, kmax)
     share = cp.trace_share(d)
-    degrees = [{"k": k, "multiplicity": cp.multiplicity(d, k), "eigenvalue": float(lam[k])} for k in range(kmax + 1)]
+    degrees = [
+        {"k": k, "multiplicity": cp.multiplicity(d, k), "eigenvalue": float(lam[k])}
+        for k in range(kmax + 1)
+    ]
     data = {"d": d, "degrees": degrees, "share_degrees_le_2": share}
     body = [[str(r["k"]), str(r["multiplicity"]), f"{r['eigenvalue']:.10g}"] for r in degrees]
     text = "\n".join(
@@ -268,7 +303,14 @@ def _one_line(text: str) -> str:
 
 
 #: The command-line flag behind each parameter name in the package's messages.
-_FLAGS = {"d": "--d", "m": "--m", "kmax": "--kmax", "seeds": "--seeds", "n_inputs": "--n-inputs", "seed": "--seed"}
+_FLAGS = {
+    "d": "--d",
+    "m": "--m",
+    "kmax": "--kmax",
+    "seeds": "--seeds",
+    "n_inputs": "--n-inputs",
+    "seed": "--seed",
+}
 
 
 def _name_flag(command: str, message: str) -> str:

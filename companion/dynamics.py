@@ -44,14 +44,23 @@ factor :math:`\hat\rho` per step.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
-from ._validate import check_array, check_d, check_dense, check_int, check_real, check_rng, check_W, check_x
+from ._validate import (
+    check_array,
+    check_d,
+    check_dense,
+    check_int,
+    check_real,
+    check_rng,
+    check_W,
+    check_x,
+)
 from .eigengroups import group_eigenvalues, group_size, group_vectors
 from .fisher import features, fisher_exact, fisher_spectrum, sample_inputs, sample_weights
 from .limits import limit
@@ -94,7 +103,9 @@ _MAX_TRAJECTORY_BYTES = 512 * 1024**2
 _SPAN_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
 
 
-def _check_groups(groups: Sequence[str], name: str = "groups", allowed: Sequence[str] = _SPAN_GROUPS) -> tuple[str, ...]:
+def _check_groups(
+    groups: Sequence[str], name: str = "groups", allowed: Sequence[str] = _SPAN_GROUPS
+) -> tuple[str, ...]:
     if isinstance(groups, str):
         groups = (groups,)
     groups = tuple(groups)
@@ -114,13 +125,27 @@ def _check_target(target: object) -> tuple[str, ...]:
         return DYNAMICS_GROUPS
     allowed = ["mixed", *DYNAMICS_GROUPS]
     if not isinstance(target, (str, Sequence)):
-        raise TypeError(f"target must be a string or a sequence of group names among {allowed}, got {type(target).__name__}")
+        raise TypeError(
+            f"target must be a string or a sequence of group names among {allowed}, got {type(target).__name__}"
+        )
     groups = (target,) if isinstance(target, str) else tuple(target)
-    if not groups or any(g not in DYNAMICS_GROUPS for g in groups) or len(set(groups)) != len(groups):
-        hint = (" (G3_gamma targets are not supported: learning_curves measures only the spans of "
-                "G1, G2 and G3_ab, and a G3_gamma target would leak into them)") if "G3_gamma" in groups else ""
-        raise ValueError(f"target must be 'mixed' or one or several distinct groups among "
-                         f"{list(DYNAMICS_GROUPS)} (allowed: {allowed}), got {target!r}{hint}")
+    if (
+        not groups
+        or any(g not in DYNAMICS_GROUPS for g in groups)
+        or len(set(groups)) != len(groups)
+    ):
+        hint = (
+            (
+                " (G3_gamma targets are not supported: learning_curves measures only the spans of "
+                "G1, G2 and G3_ab, and a G3_gamma target would leak into them)"
+            )
+            if "G3_gamma" in groups
+            else ""
+        )
+        raise ValueError(
+            f"target must be 'mixed' or one or several distinct groups among "
+            f"{list(DYNAMICS_GROUPS)} (allowed: {allowed}), got {target!r}{hint}"
+        )
     return groups
 
 
@@ -136,7 +161,9 @@ def _check_H(H: object, name: str = "H") -> np.ndarray:
 def _check_b(b: object, m: int, name: str = "b") -> np.ndarray:
     b = check_array(b, name, ndim=(1, 2))
     if b.shape[0] != m:
-        raise ValueError(f"{name} must have m = {m} rows (one per hidden unit), got shape {b.shape}")
+        raise ValueError(
+            f"{name} must have m = {m} rows (one per hidden unit), got shape {b.shape}"
+        )
     return b
 
 
@@ -169,7 +196,9 @@ def _check_coefficients(coefficients: object, d: int) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------- targets
 
 
-def target_coefficients(d: int, target: str | Sequence[str] = "mixed", *, rng: np.random.Generator | int = 0) -> dict[str, np.ndarray]:
+def target_coefficients(
+    d: int, target: str | Sequence[str] = "mixed", *, rng: np.random.Generator | int = 0
+) -> dict[str, np.ndarray]:
     r"""Random coefficients :math:`c_k` of a target :math:`y = \sum_g\sum_{k\in g} c_k F_k`, one unit of norm per group.
 
     For each chosen group the coefficient vector is a uniformly random direction scaled so that
@@ -269,14 +298,18 @@ def training_problem(
     x = check_x(x, W.shape[0])
     y = check_array(y, "y", ndim=1)
     if y.shape[0] != x.shape[0]:
-        raise ValueError(f"y must have one target per input (N = {x.shape[0]}), got shape {y.shape}")
+        raise ValueError(
+            f"y must have one target per input (N = {x.shape[0]}), got shape {y.shape}"
+        )
     n = x.shape[0]
     if sizes is None:
         stops = [n]
     else:
         stops = [check_int(s, "sizes", minimum=1, maximum=n) for s in sizes]
         if not stops or any(b <= a for a, b in zip(stops, stops[1:])):
-            raise ValueError(f"sizes must be a non-empty increasing sequence of sample sizes <= {n}, got {list(sizes)}")
+            raise ValueError(
+                f"sizes must be a non-empty increasing sequence of sample sizes <= {n}, got {list(sizes)}"
+            )
     m = W.shape[1]
     H = np.zeros((m, m))
     b = np.zeros(m)
@@ -393,7 +426,14 @@ def gradient_descent(
     return Descent(trajectory=traj, loss=loss, final=v, eta=eta)
 
 
-def gd_closed_form(H: np.ndarray, b: np.ndarray, eta: float, t: int | Sequence[int], *, v0: np.ndarray | None = None) -> np.ndarray:
+def gd_closed_form(
+    H: np.ndarray,
+    b: np.ndarray,
+    eta: float,
+    t: int | Sequence[int],
+    *,
+    v0: np.ndarray | None = None,
+) -> np.ndarray:
     r"""The iterate :math:`v_t` of :func:`gradient_descent` in closed form, from :math:`H = U\,\mathrm{diag}(\mu)\,U^\top`.
 
     .. math::
@@ -483,10 +523,16 @@ def group_subspaces(
         w, U = np.linalg.eigh(gram[:stop, :stop])
         top = w[-1] if top is None else max(top, w[-1])
         keep = w > rtol * top
-        B = V[:, :stop] @ (U[:, keep] / np.sqrt(w[keep]))  # H-orthonormal basis of span(V[:, :stop])
+        B = V[:, :stop] @ (
+            U[:, keep] / np.sqrt(w[keep])
+        )  # H-orthonormal basis of span(V[:, :stop])
         if prev.shape[1]:
             C = B.T @ (H @ prev)  # coordinates of the previous spans in B
-            N = scipy.linalg.null_space(C.T, rcond=1e-8) if C.shape[0] > C.shape[1] else np.zeros((B.shape[1], 0))
+            N = (
+                scipy.linalg.null_space(C.T, rcond=1e-8)
+                if C.shape[0] > C.shape[1]
+                else np.zeros((B.shape[1], 0))
+            )
             S = B @ N
         else:
             S = B
@@ -518,12 +564,19 @@ def _norm2(E) -> float:
         return 0.0
     if E.shape[0] <= 200 and isinstance(E, np.ndarray):
         return float(np.abs(np.linalg.eigvalsh(E)).max())
-    top = scipy.sparse.linalg.eigsh(E, k=1, which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(E.shape[0]))
+    top = scipy.sparse.linalg.eigsh(
+        E, k=1, which="LM", return_eigenvectors=False, tol=1e-8, v0=np.ones(E.shape[0])
+    )
     return float(np.abs(top[0]))
 
 
 def hessian_error(
-    H: np.ndarray, J: np.ndarray, W: np.ndarray, groups: Sequence[str] = DYNAMICS_GROUPS, *, subspaces: dict | None = None
+    H: np.ndarray,
+    J: np.ndarray,
+    W: np.ndarray,
+    groups: Sequence[str] = DYNAMICS_GROUPS,
+    *,
+    subspaces: dict | None = None,
 ) -> dict[str, float]:
     r"""How far a Hessian :math:`H` is from :math:`J`: in norm, off :math:`v^{(0)}`, and compressed onto each group's span.
 
@@ -573,8 +626,9 @@ def hessian_error(
         return z - np.outer(u, u @ z)
 
     m = E.shape[0]
-    PEP = scipy.sparse.linalg.LinearOperator((m, m), matvec=lambda z: pep(z.reshape(m, -1)).ravel(),
-                                             matmat=pep, dtype=float)
+    PEP = scipy.sparse.linalg.LinearOperator(
+        (m, m), matvec=lambda z: pep(z.reshape(m, -1)).ravel(), matmat=pep, dtype=float
+    )
     out = {"total": _norm2(E), "orthogonal_to_G1": _norm2(PEP if m > 200 else pep(np.eye(m)))}
     for g in groups:
         Q = np.linalg.qr(S[g])[0] if S[g].shape[1] else S[g]  # S_g has full column rank
@@ -749,10 +803,23 @@ def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo, fisher=None):
         weighted[g] = float(zz @ rz / zz.sum()) if rz.size and zz.sum() > 0 else float("nan")
         rng_[g] = (float(rz.min()), float(rz.max())) if rz.size else (float("nan"),) * 2
         A = comps[g]
-        measured[g] = fit_rate(A, eta, lo=lo) if A[0] > 1e-8 * max(a[0] for a in comps.values()) else float("nan")
-    return dict(eta=eta, lambda_max=lam_max, components=comps, loss=run.loss + c_half_y2,
-                measured=measured, hessian=hess, fisher=dict(fisher), hessian_range=rng_, weighted=weighted,
-                dims={g: S[g].shape[1] for g in groups})
+        measured[g] = (
+            fit_rate(A, eta, lo=lo)
+            if A[0] > 1e-8 * max(a[0] for a in comps.values())
+            else float("nan")
+        )
+    return dict(
+        eta=eta,
+        lambda_max=lam_max,
+        components=comps,
+        loss=run.loss + c_half_y2,
+        measured=measured,
+        hessian=hess,
+        fisher=dict(fisher),
+        hessian_range=rng_,
+        weighted=weighted,
+        dims={g: S[g].shape[1] for g in groups},
+    )
 
 
 @dataclass
@@ -796,7 +863,17 @@ def _setup(d, m, target, seed, coefficients, noise=0.0) -> _Setup:
         coef = target_coefficients(d, target, rng=rngs[1])
     lam = group_eigenvalues(d, exact=True)
     half_pop = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
-    return _Setup(d=d, m=m, W=W, coef=coef, lam=lam, J=fisher_exact(W), half_pop=half_pop, noise=noise, rng=rngs[2])
+    return _Setup(
+        d=d,
+        m=m,
+        W=W,
+        coef=coef,
+        lam=lam,
+        J=fisher_exact(W),
+        half_pop=half_pop,
+        noise=noise,
+        rng=rngs[2],
+    )
 
 
 def learning_curves(
@@ -859,8 +936,17 @@ def learning_curves(
         H, b = training_problem(p.W, x, y)
         half_y2 = 0.5 * float(y @ y) / n_train
     res = _run(H, b, p.W, p.J, DYNAMICS_GROUPS, eta, steps, half_y2, lo)
-    return LearningCurves(d=p.d, m=p.m, n_train=n_train, steps=np.arange(steps + 1), exact=p.lam,
-                          paper=group_eigenvalues(p.d), coefficients=p.coef, problem=(H, b, half_y2), **res)
+    return LearningCurves(
+        d=p.d,
+        m=p.m,
+        n_train=n_train,
+        steps=np.arange(steps + 1),
+        exact=p.lam,
+        paper=group_eigenvalues(p.d),
+        coefficients=p.coef,
+        problem=(H, b, half_y2),
+        **res,
+    )
 
 
 def rates_vs_samples(
@@ -918,12 +1004,23 @@ def rates_vs_samples(
         if H is not J:
             err = hessian_error(H, J, W, groups, subspaces=S_J)
         for g in groups:
-            records.append(dict(N=n, group=g, measured=res["measured"][g], hessian=res["hessian"][g],
-                                hessian_lo=res["hessian_range"][g][0], hessian_hi=res["hessian_range"][g][1],
-                                fisher=res["fisher"][g], exact=lam[g], dim=res["dims"][g],
-                                vs_fisher=res["measured"][g] / res["fisher"][g] - 1.0,
-                                hessian_gap=err["total"] / normJ, gap_off_G1=err["orthogonal_to_G1"] / normJ,
-                                span_gap=err[g] / lam[g]))
+            records.append(
+                dict(
+                    N=n,
+                    group=g,
+                    measured=res["measured"][g],
+                    hessian=res["hessian"][g],
+                    hessian_lo=res["hessian_range"][g][0],
+                    hessian_hi=res["hessian_range"][g][1],
+                    fisher=res["fisher"][g],
+                    exact=lam[g],
+                    dim=res["dims"][g],
+                    vs_fisher=res["measured"][g] / res["fisher"][g] - 1.0,
+                    hessian_gap=err["total"] / normJ,
+                    gap_off_G1=err["orthogonal_to_G1"] / normJ,
+                    span_gap=err[g] / lam[g],
+                )
+            )
     frame = pd.DataFrame.from_records(records).set_index(["N", "group"])
     population = frame.xs(np.inf, level="N")["measured"]
     per_row = population.reindex(frame.index.get_level_values("group")).to_numpy()

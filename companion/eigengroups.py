@@ -41,7 +41,6 @@ import numpy as np
 
 from ._validate import check_array, check_d, check_dense, check_int, check_W, check_x
 from .harmonics import closed_form_eigenvalues, multiplicity, paper_eigenvalues
-from .limits import pairs
 
 __all__ = [
     "GROUPS",
@@ -277,7 +276,9 @@ def group_outputs(
             out_t = futures[0].result()
             for f in futures[1:]:
                 out_t += f.result()
-    return {g: np.ascontiguousarray(out_t[a:b].T) for g, a, b in zip(groups, offsets[:-1], offsets[1:])}
+    return {
+        g: np.ascontiguousarray(out_t[a:b].T) for g, a, b in zip(groups, offsets[:-1], offsets[1:])
+    }
 
 
 def _default_workers(chunks: int, flops: float) -> int:
@@ -286,7 +287,9 @@ def _default_workers(chunks: int, flops: float) -> int:
     large enough to repay starting them, else 1."""
     if chunks < 2 or flops < _THREAD_MIN_FLOPS:
         return 1
-    blas = [lib["num_threads"] for lib in _blas_controller().info() if lib.get("user_api") == "blas"]
+    blas = [
+        lib["num_threads"] for lib in _blas_controller().info() if lib.get("user_api") == "blas"
+    ]
     if blas:
         cpus = max(blas)
     else:  # no BLAS that threadpoolctl knows: the CPUs this process may run on
@@ -388,7 +391,9 @@ def _check_J_V(J: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     V = check_array(V, "V", ndim=(1, 2))
     V = V.reshape(V.shape[0], -1)
     if V.shape[0] != J.shape[0]:
-        raise ValueError(f"V must have m = {J.shape[0]} rows (one per hidden unit), got shape {V.shape}")
+        raise ValueError(
+            f"V must have m = {J.shape[0]} rows (one per hidden unit), got shape {V.shape}"
+        )
     return J, V
 
 
@@ -437,7 +442,9 @@ def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict
     d, m = W.shape
     J = check_array(J, "J", ndim=2)
     if J.shape != (m, m):
-        raise ValueError(f"J must have shape (m, m) = ({m}, {m}) for W of shape {W.shape}, got {J.shape}")
+        raise ValueError(
+            f"J must have shape (m, m) = ({m}, {m}) for W of shape {W.shape}, got {J.shape}"
+        )
     V = group_vectors(W, group)
     lam = group_eigenvalues(d, exact=True)
     U = V / np.linalg.norm(V, axis=0)
@@ -487,7 +494,9 @@ class Decomposition:
     min_eigenvalue: float
 
 
-def decomposition(W: np.ndarray, *, exact: bool = False, J: np.ndarray | None = None) -> Decomposition:
+def decomposition(
+    W: np.ndarray, *, exact: bool = False, J: np.ndarray | None = None
+) -> Decomposition:
     r"""Decomposition (5) of the exact :math:`J` for these weights.
 
     Parameters
@@ -498,8 +507,9 @@ def decomposition(W: np.ndarray, *, exact: bool = False, J: np.ndarray | None = 
     J : ndarray of shape (m, m), optional
         The exact Fisher matrix if already computed (:func:`companion.fisher_exact`).
     """
-    from .fisher import fisher_exact
     import scipy.linalg
+
+    from .fisher import fisher_exact
 
     W = check_W(W, min_d=3)
     d, m = W.shape
@@ -531,7 +541,9 @@ def cluster_means(eigenvalues: np.ndarray, d: int) -> dict[str, float]:
     d = check_d(d)
     n3 = multiplicity(d, 2)  # = len(cluster_labels(d)) - 1 - d
     if eig.size < 1 + d + n3:
-        raise ValueError(f"eigenvalues must have at least 1 + d + d(d+1)/2 - 1 = {1 + d + n3} entries, got {eig.size}")
+        raise ValueError(
+            f"eigenvalues must have at least 1 + d + d(d+1)/2 - 1 = {1 + d + n3} entries, got {eig.size}"
+        )
     eig = np.sort(eig)[::-1]
     return {
         "G1": float(eig[0]),

@@ -49,7 +49,9 @@ _ROW_BLOCK = 512
 _CHUNK_BYTES = 32 * 1024**2
 
 
-def sample_weights(d: int, m: int, rng: np.random.Generator | int, *, out: np.ndarray | None = None) -> np.ndarray:
+def sample_weights(
+    d: int, m: int, rng: np.random.Generator | int, *, out: np.ndarray | None = None
+) -> np.ndarray:
     r"""Draw the hidden weights :math:`W` with iid :math:`N(0, 1/m)` entries (paper §1).
 
     Parameters
@@ -79,9 +81,16 @@ def sample_weights(d: int, m: int, rng: np.random.Generator | int, *, out: np.nd
     if out is None:
         out = np.empty((d, m))
     elif not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a NumPy array of shape (d, m) = ({d}, {m}), got {type(out).__name__}")
-    elif not (out.shape == (d, m) and out.dtype in (np.float64, np.float32) and out.flags.c_contiguous
-              and out.flags.aligned and out.flags.writeable):
+        raise TypeError(
+            f"out must be a NumPy array of shape (d, m) = ({d}, {m}), got {type(out).__name__}"
+        )
+    elif not (
+        out.shape == (d, m)
+        and out.dtype in (np.float64, np.float32)
+        and out.flags.c_contiguous
+        and out.flags.aligned
+        and out.flags.writeable
+    ):
         raise ValueError(
             f"out must be a writable, C-contiguous float64 or float32 array of shape (d, m) = ({d}, {m}), "
             f"got {out.dtype} of shape {out.shape}"
@@ -276,7 +285,9 @@ def fisher_empirical(
     return (J_hat, se) if return_se else J_hat
 
 
-def fisher_spectrum(J_or_W: np.ndarray, *, top: int | None = None, from_weights: bool | None = None) -> np.ndarray:
+def fisher_spectrum(
+    J_or_W: np.ndarray, *, top: int | None = None, from_weights: bool | None = None
+) -> np.ndarray:
     r"""Eigenvalues of :math:`J`, in descending order.
 
     Parameters
@@ -310,6 +321,8 @@ def fisher_spectrum(J_or_W: np.ndarray, *, top: int | None = None, from_weights:
         return scipy.linalg.eigvalsh(J, driver="evd")[::-1]  # divide and conquer: the fastest here
     top = min(top, m)
     if m > 4 * top:
-        eig = scipy.sparse.linalg.eigsh(J, k=top, which="LA", return_eigenvectors=False, v0=np.ones(m), tol=1e-12)
+        eig = scipy.sparse.linalg.eigsh(
+            J, k=top, which="LA", return_eigenvectors=False, v0=np.ones(m), tol=1e-12
+        )
         return np.sort(eig)[::-1]
     return scipy.linalg.eigvalsh(J, subset_by_index=[m - top, m - 1])[::-1]

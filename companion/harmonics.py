@@ -191,7 +191,9 @@ def zonal_kernel(t: ArrayLike) -> np.ndarray:
     if np.any(np.isnan(arr)):
         raise ValueError("t must not contain NaN")
     if np.any(np.abs(arr) > 1.0 + 1e-12):
-        raise ValueError(f"t must lie in [-1, 1] (cosines), got values up to |t| = {np.max(np.abs(arr))!r}")
+        raise ValueError(
+            f"t must lie in [-1, 1] (cosines), got values up to |t| = {np.max(np.abs(arr))!r}"
+        )
     arr = np.clip(arr, -1.0, 1.0)
     return _g_from_psi(np.arccos(-arr))
 
@@ -600,7 +602,9 @@ def trace_share(d: int, kmax: int = 2) -> float:
     kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
     log_lam = _log_closed_form(d, kmax)
     terms = [
-        math.exp(math.log(multiplicity(d, k)) + log_lam[k]) for k in range(kmax + 1) if np.isfinite(log_lam[k])
+        math.exp(math.log(multiplicity(d, k)) + log_lam[k])
+        for k in range(kmax + 1)
+        if np.isfinite(log_lam[k])
     ]
     return math.fsum(terms) / (d / 2)
 

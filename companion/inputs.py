@@ -63,8 +63,24 @@ import numpy as np
 import scipy.linalg
 
 from ._validate import check_d, check_int, check_real, check_rng, check_W
-from .eigengroups import GROUPS, basis, basis_labels, cluster_labels, gram_matrix, group_eigenvalues, rayleigh_quotients
-from .fisher import _chunk_bounds, _second_moments, features, fisher_empirical, fisher_exact, fisher_spectrum, sample_weights
+from .eigengroups import (
+    GROUPS,
+    basis,
+    basis_labels,
+    cluster_labels,
+    gram_matrix,
+    group_eigenvalues,
+    rayleigh_quotients,
+)
+from .fisher import (
+    _chunk_bounds,
+    _second_moments,
+    features,
+    fisher_empirical,
+    fisher_exact,
+    fisher_spectrum,
+    sample_weights,
+)
 from .limits import limit
 from .simulate import member_mae
 
@@ -103,7 +119,9 @@ def _check_dist(dist: object) -> str:
     return dist
 
 
-def _check_params(dist: object, d: object, rho: object, k: object, *, min_d: int = 1) -> tuple[str, int, float, int]:
+def _check_params(
+    dist: object, d: object, rho: object, k: object, *, min_d: int = 1
+) -> tuple[str, int, float, int]:
     """Validate (dist, d, rho, k); return them with the defaults filled in."""
     dist = _check_dist(dist)
     d = check_d(d, minimum=min_d)
@@ -111,7 +129,14 @@ def _check_params(dist: object, d: object, rho: object, k: object, *, min_d: int
         rho = check_real(rho, "rho (for dist='ar1')", lo=-1.0, hi=1.0, lo_open=True, hi_open=True)
     elif dist == "equicorrelated":  # positive definite for -1/(d-1) < rho < 1
         lo = -1.0 / (d - 1) if d > 1 else None
-        rho = check_real(rho, f"rho (for dist='equicorrelated' at d = {d})", lo=lo, hi=1.0, lo_open=True, hi_open=True)
+        rho = check_real(
+            rho,
+            f"rho (for dist='equicorrelated' at d = {d})",
+            lo=lo,
+            hi=1.0,
+            lo_open=True,
+            hi_open=True,
+        )
     else:
         rho = check_real(rho, "rho")
     k = max(1, d // 2) if k is None else check_int(k, "k", minimum=1, maximum=d)
@@ -161,7 +186,9 @@ def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -
     """
     dist, d, rho, k = _check_params(dist, d, rho, k)
     if dist not in _GAUSSIAN_FAMILY:
-        raise ValueError(f"dist must be Gaussian (one of {list(_GAUSSIAN_FAMILY)}) to have a factor A, got {dist!r}")
+        raise ValueError(
+            f"dist must be Gaussian (one of {list(_GAUSSIAN_FAMILY)}) to have a factor A, got {dist!r}"
+        )
     if dist == "subspace":
         return np.sqrt(d / k) * np.eye(d, k)
     if dist == "gaussian":
@@ -170,7 +197,13 @@ def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -
 
 
 def sample_distribution(
-    dist: str, d: int, n: int, rng: np.random.Generator | int, *, rho: float = 0.5, k: int | None = None
+    dist: str,
+    d: int,
+    n: int,
+    rng: np.random.Generator | int,
+    *,
+    rho: float = 0.5,
+    k: int | None = None,
 ) -> np.ndarray:
     r"""Draw ``n`` inputs from ``dist`` as the rows of an ``(n, d)`` array.
 
@@ -273,13 +306,17 @@ def fisher_under(
     if method not in ("auto", "exact", "mc"):
         raise ValueError(f"method must be 'auto', 'exact' or 'mc', got {method!r}")
     if method == "exact" and dist not in _GAUSSIAN_FAMILY:
-        raise ValueError(f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}")
+        raise ValueError(
+            f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}"
+        )
     if method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY):
         J = fisher_exact(input_factor(dist, d, rho=rho, k=k).T @ W)
         return InputFisher(J=J, se=np.zeros_like(J), exact=True, n=0)
     n = check_int(n, "n", minimum=2)
     if rng is None:
-        raise ValueError("rng must be given (a Generator or a seed) for the Monte Carlo Fisher matrix")
+        raise ValueError(
+            "rng must be given (a Generator or a seed) for the Monte Carlo Fisher matrix"
+        )
     rng = check_rng(rng)
     J, se = fisher_empirical(W, sample_distribution(dist, d, n, rng, rho=rho, k=k), return_se=True)
     return InputFisher(J=J, se=se, exact=False, n=n)
@@ -294,7 +331,13 @@ def spectrum_under(W: np.ndarray, dist: str, *, top: int | None = None, **kwargs
 
 
 def spectrum_parity(
-    W: np.ndarray, dist: str, *, top: int | None = None, rho: float = 0.5, k: int | None = None, **kwargs
+    W: np.ndarray,
+    dist: str,
+    *,
+    top: int | None = None,
+    rho: float = 0.5,
+    k: int | None = None,
+    **kwargs,
 ) -> dict:
     r"""Eigenvalues of :math:`J_p` and how much of each eigenvector's function is odd.
 
@@ -350,12 +393,19 @@ def spectrum_parity(
     r = AW.shape[0]
     J_odd = AW.T @ AW / 4.0
     share = np.einsum("ik,ik->k", U, J_odd @ U) / np.where(lam > 0, lam, np.inf)
-    odd_levels = np.sort(np.linalg.eigvalsh(AW @ AW.T / 4.0))[::-1]  # the nonzero ones, from the r x r Gram
+    odd_levels = np.sort(np.linalg.eigvalsh(AW @ AW.T / 4.0))[
+        ::-1
+    ]  # the nonzero ones, from the r x r Gram
     J_even = fisher.J - J_odd
     even_levels = scipy.linalg.eigvalsh(J_even, subset_by_index=[m - top, m - 1])[::-1]
-    return {"eigenvalues": lam, "odd_share": share, "odd_positions": np.sort(np.argsort(share)[::-1][:r]) + 1,
-            "odd_levels": odd_levels, "even_levels": even_levels,
-            "even_over_odd": float(even_levels[0] / odd_levels[0])}
+    return {
+        "eigenvalues": lam,
+        "odd_share": share,
+        "odd_positions": np.sort(np.argsort(share)[::-1][:r]) + 1,
+        "odd_levels": odd_levels,
+        "even_levels": even_levels,
+        "even_over_odd": float(even_levels[0] / odd_levels[0]),
+    }
 
 
 # --------------------------------------------------------------------------- Gram matrices
@@ -415,15 +465,26 @@ def basis_gram(
     VtV = V.T @ V
     if method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY):
         if dist not in _GAUSSIAN_FAMILY:
-            raise ValueError(f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}")
+            raise ValueError(
+                f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}"
+            )
         AW = input_factor(dist, d, rho=rho, k=k).T @ W
         J = fisher_exact(AW)
         G = gram_matrix(J, V)
-        return BasisGram(G=G, se=np.zeros_like(G), VtV=VtV, trace=float(np.einsum("ij,ij->", AW, AW) / 2.0),
-                         labels=labels, d=d, n=0)
+        return BasisGram(
+            G=G,
+            se=np.zeros_like(G),
+            VtV=VtV,
+            trace=float(np.einsum("ij,ij->", AW, AW) / 2.0),
+            labels=labels,
+            d=d,
+            n=0,
+        )
     n = check_int(n, "n", minimum=2)
     if rng is None:
-        raise ValueError("rng must be given (a Generator or a seed) for the Monte Carlo Gram matrix")
+        raise ValueError(
+            "rng must be given (a Generator or a seed) for the Monte Carlo Gram matrix"
+        )
     rng = check_rng(rng)
     K = V.shape[1]
     traces = []
@@ -516,7 +577,9 @@ def gram_summary(gram: BasisGram) -> dict:
     levels = {}
     for g in ("G1", "G2", "G3"):
         idx = np.flatnonzero(merged == g)
-        levels[g] = scipy.linalg.eigh(G[np.ix_(idx, idx)], VtV[np.ix_(idx, idx)], eigvals_only=True)[::-1]
+        levels[g] = scipy.linalg.eigh(
+            G[np.ix_(idx, idx)], VtV[np.ix_(idx, idx)], eigvals_only=True
+        )[::-1]
     alive = diag > 1e-12 * diag.max()
     s = np.sqrt(np.where(alive, diag, 1.0))
     C = np.abs(G / np.outer(s, s))
@@ -535,8 +598,12 @@ def gram_summary(gram: BasisGram) -> dict:
     even = np.flatnonzero(merged != "G2")
     ev = scipy.linalg.eigh(G[np.ix_(even, even)], VtV[np.ix_(even, even)], eigvals_only=True)[::-1]
     ev_alive, odd_alive = ev[ev > tol], levels["G2"][levels["G2"] > tol]
-    hierarchy = bool(ev_alive.size >= 2 and odd_alive.size and ev_alive[0] > odd_alive.max()
-                     and odd_alive.min() > ev_alive[1])
+    hierarchy = bool(
+        ev_alive.size >= 2
+        and odd_alive.size
+        and ev_alive[0] > odd_alive.max()
+        and odd_alive.min() > ev_alive[1]
+    )
     return {
         "quotients": quotients,
         "mean": mean,
@@ -625,17 +692,29 @@ def distribution_table(
     rows = {}
     for dist in dists:
         i = INPUT_DISTRIBUTIONS.index(dist)  # seeded by name: a row does not depend on the others
-        fin = gram_summary(basis_gram(W, dist, rho=rho, k=k, n=n, rng=np.random.default_rng([seed, i, 1])))
-        lim = gram_summary(limit_gram(dist, d, rho=rho, k=k, n=n_limit, rng=np.random.default_rng([seed, i, 2])))
+        fin = gram_summary(
+            basis_gram(W, dist, rho=rho, k=k, n=n, rng=np.random.default_rng([seed, i, 1]))
+        )
+        lim = gram_summary(
+            limit_gram(dist, d, rho=rho, k=k, n=n_limit, rng=np.random.default_rng([seed, i, 2]))
+        )
         mae = limit_mae_under(dist, d, mae_m, rho=rho, k=k, rng=np.random.default_rng([seed, i, 3]))
         row = {f"{g}": fin["mean"][g] for g in ("G1", "G2", "G3")}
         row.update({f"lim_{g}": lim["mean"][g] for g in ("G1", "G2", "G3")})
         row.update({f"lim_{g}": float(lim["quotients"][g].mean()) for g in ("G3_gamma", "G3_ab")})
-        row.update({"G2_max": lim["levels"]["G2"].max(), "G2_min": lim["levels"]["G2"].min(),
-                    "G3_max": lim["levels"]["G3"].max(), "G3_min": lim["levels"]["G3"].min(),
-                    "top_even": lim["even_levels"][0], "hierarchy": lim["hierarchy"],
-                    "between": lim["between"], "within": lim["within"],
-                    "share": fin["share"]})
+        row.update(
+            {
+                "G2_max": lim["levels"]["G2"].max(),
+                "G2_min": lim["levels"]["G2"].min(),
+                "G3_max": lim["levels"]["G3"].max(),
+                "G3_min": lim["levels"]["G3"].min(),
+                "top_even": lim["even_levels"][0],
+                "hierarchy": lim["hierarchy"],
+                "between": lim["between"],
+                "within": lim["within"],
+                "share": fin["share"],
+            }
+        )
         row.update({f"MAE_{g}": v for g, v in mae.items()})
         rows[dist] = row
     return pd.DataFrame.from_dict(rows, orient="index")
@@ -686,7 +765,9 @@ class EmpiricalFisherStudy:
 
     def _check_N(self, N: object) -> int:
         if isinstance(N, bool) or not isinstance(N, numbers.Integral):
-            raise TypeError(f"N must be an integer, one of the study's sizes {list(self.sizes)}, got {N!r}")
+            raise TypeError(
+                f"N must be an integer, one of the study's sizes {list(self.sizes)}, got {N!r}"
+            )
         if int(N) not in self.sizes:
             raise ValueError(f"N must be one of the study's sizes {list(self.sizes)}, got {N}")
         return int(N)
@@ -781,13 +862,17 @@ def empirical_fisher_study(
     if m is not None:
         m = check_int(m, "m", minimum=n_top)
     if isinstance(sizes, (str, bytes)) or not np.iterable(sizes):
-        raise TypeError(f"sizes must be a sequence of sample sizes N (e.g. (100, 1000)), got {type(sizes).__name__} {sizes!r}")
+        raise TypeError(
+            f"sizes must be a sequence of sample sizes N (e.g. (100, 1000)), got {type(sizes).__name__} {sizes!r}"
+        )
     sizes = tuple(check_int(N, "N") for N in sizes)
     if not sizes:
         raise ValueError("sizes must list at least one sample size N")
     draws = check_int(draws, "draws")
     seed = check_int(seed, "seed", minimum=0)
-    rngs = [np.random.default_rng(c) for c in np.random.SeedSequence([seed, d, m or 0]).spawn(draws)]
+    rngs = [
+        np.random.default_rng(c) for c in np.random.SeedSequence([seed, d, m or 0]).spawn(draws)
+    ]
     labels = basis_labels(d)
     K = len(labels)
     eig_J = np.empty((draws, n_top))
@@ -816,10 +901,21 @@ def empirical_fisher_study(
                 X = features(x, W)
                 M = (X @ X.T) if N < m else (X.T @ X)
                 q_hat[N][r] = np.mean((X @ V) ** 2, axis=0) / vv
-            ev = np.maximum(fisher_spectrum(M / N, top=n_top), 0.0)  # rank <= N: min(N, n_top) of them
+            ev = np.maximum(
+                fisher_spectrum(M / N, top=n_top), 0.0
+            )  # rank <= N: min(N, n_top) of them
             eig_hat[N][r, : ev.size] = ev
-    return EmpiricalFisherStudy(d=d, m=m, draws=draws, sizes=sizes, eig_J=eig_J, eig_hat=eig_hat,
-                                q_J=q_J, q_hat=q_hat, labels=labels)
+    return EmpiricalFisherStudy(
+        d=d,
+        m=m,
+        draws=draws,
+        sizes=sizes,
+        eig_J=eig_J,
+        eig_hat=eig_hat,
+        q_J=q_J,
+        q_hat=q_hat,
+        labels=labels,
+    )
 
 
 def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
@@ -845,7 +941,9 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
     import pandas as pd
 
     if not isinstance(study, EmpiricalFisherStudy):
-        raise TypeError(f"study must be an EmpiricalFisherStudy (from empirical_fisher_study), got {type(study).__name__}")
+        raise TypeError(
+            f"study must be an EmpiricalFisherStudy (from empirical_fisher_study), got {type(study).__name__}"
+        )
     level = check_real(level, "level", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     a = (1.0 - level) / 2.0
     lab = np.asarray(study.labels)
@@ -868,6 +966,15 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
                     lo, hi = np.quantile(block, [a, 1.0 - a])
                     typical = np.median(np.abs(block))
                     max_median = np.median(np.abs(block).max(axis=1))
-                records.append({"N": N, "reading": name, "cluster": c, "lo": float(lo), "hi": float(hi),
-                                "typical": float(typical), "max_median": float(max_median)})
+                records.append(
+                    {
+                        "N": N,
+                        "reading": name,
+                        "cluster": c,
+                        "lo": float(lo),
+                        "hi": float(hi),
+                        "typical": float(typical),
+                        "max_median": float(max_median),
+                    }
+                )
     return pd.DataFrame(records).set_index(["N", "reading", "cluster"])

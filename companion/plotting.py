@@ -8,8 +8,7 @@ Nothing is computed here that a reader could not find in the other modules.
 from __future__ import annotations
 
 import warnings
-
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -73,8 +72,16 @@ def plot_spectrum(eigenvalues: np.ndarray, d: int, *, ax=None, title: str | None
     for (lo, hi), g in zip(zip(bounds[:-1], bounds[1:]), ("G1", "G2", "G3_ab")):
         c = GROUP_COLORS[g]
         ax.axvspan(lo + 0.5, hi + 0.5, color=c, alpha=0.12)
-        ax.axhline(exact[g], color=c, lw=1.2, label=f"{GROUP_LABELS[g].split()[0]}: exact {exact[g]:.4g}")
-        ax.axhline(paper[g], color=c, lw=1.2, ls="--", label=f"{GROUP_LABELS[g].split()[0]}: paper {paper[g]:.4g}")
+        ax.axhline(
+            exact[g], color=c, lw=1.2, label=f"{GROUP_LABELS[g].split()[0]}: exact {exact[g]:.4g}"
+        )
+        ax.axhline(
+            paper[g],
+            color=c,
+            lw=1.2,
+            ls="--",
+            label=f"{GROUP_LABELS[g].split()[0]}: paper {paper[g]:.4g}",
+        )
     ax.set_xscale("log")
     ax.set_xlabel("index (descending order)")
     ax.set_ylabel("eigenvalue")
@@ -92,7 +99,9 @@ def plot_gram(G: np.ndarray, labels: list[str], *, ax=None, title: str | None = 
     """
     G = check_array(G, "G", ndim=2)
     if G.shape[0] != G.shape[1] or len(labels) != G.shape[0]:
-        raise ValueError(f"G must be square with one label per row, got shape {G.shape} and {len(labels)} labels")
+        raise ValueError(
+            f"G must be square with one label per row, got shape {G.shape} and {len(labels)} labels"
+        )
     s = np.sqrt(np.diag(G))
     C = G / np.outer(s, s)
     fig, (ax,) = _axes(ax, figsize=(5.2, 4.4))
@@ -111,7 +120,9 @@ def plot_gram(G: np.ndarray, labels: list[str], *, ax=None, title: str | None = 
     return fig
 
 
-def plot_limits(data: Mapping[str, tuple[np.ndarray, np.ndarray]], *, axes=None, title: str | None = None):
+def plot_limits(
+    data: Mapping[str, tuple[np.ndarray, np.ndarray]], *, axes=None, title: str | None = None
+):
     r"""Figure 1: :math:`X^\top v` (blue dots) against its limit :math:`F(x)` (red line), one panel a group.
 
     ``data`` is :func:`companion.figure1_data`'s output: ``{group: (F, Xv)}``.
@@ -146,10 +157,24 @@ def plot_mercer(eigenvalues: np.ndarray, d: int, *, ax=None, title: str | None =
     ax.semilogy(k[nonzero], np.abs(lam[nonzero]), "o-", color="k", ms=4, label=r"exact $\lambda_k$")
     paper = group_eigenvalues(d)
     pk = [0, 1, 2][: lam.size]
-    ax.semilogy(pk, [paper["G1"], paper["G2"], paper["G3_ab"]][: len(pk)], "x", color="red", ms=9, label="paper, $k \\leq 2$")
+    ax.semilogy(
+        pk,
+        [paper["G1"], paper["G2"], paper["G3_ab"]][: len(pk)],
+        "x",
+        color="red",
+        ms=9,
+        label="paper, $k \\leq 2$",
+    )
     odd = k[(k >= 3) & (k % 2 == 1)]
     if odd.size:
-        ax.plot(odd, np.full(odd.size, np.abs(lam[nonzero]).min()), "|", color="grey", ms=10, label="odd $k \\geq 3$: $\\lambda_k = 0$")
+        ax.plot(
+            odd,
+            np.full(odd.size, np.abs(lam[nonzero]).min()),
+            "|",
+            color="grey",
+            ms=10,
+            label="odd $k \\geq 3$: $\\lambda_k = 0$",
+        )
     ax.set_xlabel("degree $k$")
     ax.set_ylabel(r"$\lambda_k$")
     ax.set_title(title or f"Mercer eigenvalues of $J$, d = {d}")
@@ -168,8 +193,16 @@ def plot_error_decay(decay: Mapping, *, ax=None, title: str | None = None):
     groups = [g for g in decay if g != "m"]
     for g in groups:
         mean, sd = np.asarray(decay[g]["mean"]), np.asarray(decay[g]["sd"])
-        ax.errorbar(ms, mean, yerr=sd, fmt="o-", ms=4, capsize=2, color=GROUP_COLORS.get(g),
-                    label=f"{GROUP_LABELS.get(g, g)}: slope {decay[g]['slope']:.2f}")
+        ax.errorbar(
+            ms,
+            mean,
+            yerr=sd,
+            fmt="o-",
+            ms=4,
+            capsize=2,
+            color=GROUP_COLORS.get(g),
+            label=f"{GROUP_LABELS.get(g, g)}: slope {decay[g]['slope']:.2f}",
+        )
     first = np.mean([decay[g]["mean"][0] for g in groups])
     ax.loglog(ms, first * (ms / ms[0]) ** -0.5, ":", color="grey", label="slope $-1/2$")
     ax.set_xlabel("$m$ (hidden units)")
@@ -198,16 +231,30 @@ def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted
         name = GROUP_LABELS.get(g, g).split(" ")[0]
         r = A / A[0]
         keep = r >= floor
-        ax.semilogy(t[keep], r[keep], color=c, lw=1.6,
-                    label=f"{name}: measured, $\\hat\\lambda$ = {curves.measured[g]:.4g}")
-        ax.semilogy(t, np.maximum((1.0 - curves.eta * pred[g]) ** t, floor / 10), "--", color=c, lw=1.0,
-                    label=f"{name}: $(1-\\eta\\lambda)^t$, $\\lambda$ = {pred[g]:.4g}")
+        ax.semilogy(
+            t[keep],
+            r[keep],
+            color=c,
+            lw=1.6,
+            label=f"{name}: measured, $\\hat\\lambda$ = {curves.measured[g]:.4g}",
+        )
+        ax.semilogy(
+            t,
+            np.maximum((1.0 - curves.eta * pred[g]) ** t, floor / 10),
+            "--",
+            color=c,
+            lw=1.0,
+            label=f"{name}: $(1-\\eta\\lambda)^t$, $\\lambda$ = {pred[g]:.4g}",
+        )
     ax.set_ylim(floor, 1.5)
     ax.set_xlabel("gradient step $t$")
     ax.set_ylabel("residual component $A_g(t) / A_g(0)$")
     data = "population loss" if curves.n_train is None else f"N = {curves.n_train:,} inputs"
-    ax.set_title(title or f"Gradient descent, d = {curves.d}, m = {curves.m:,}, {data}, $\\eta$ = {curves.eta:.3g}",
-                 fontsize=10)
+    ax.set_title(
+        title
+        or f"Gradient descent, d = {curves.d}, m = {curves.m:,}, {data}, $\\eta$ = {curves.eta:.3g}",
+        fontsize=10,
+    )
     ax.legend(fontsize=7, loc="upper right")
     return fig
 
@@ -232,7 +279,13 @@ def plot_rates_vs_samples(frame, *, axes=None, title: str | None = None):
         axes[0].semilogx(n, sub["vs_population"].to_numpy() + 1.0, "o-", color=c, ms=4, label=name)
         f = sub["fisher"].to_numpy()
         axes[1].semilogx(n, sub["hessian"].to_numpy() / f, "o-", color=c, ms=4, label=name)
-        axes[1].fill_between(n, sub["hessian_lo"].to_numpy() / f, sub["hessian_hi"].to_numpy() / f, color=c, alpha=0.15)
+        axes[1].fill_between(
+            n,
+            sub["hessian_lo"].to_numpy() / f,
+            sub["hessian_hi"].to_numpy() / f,
+            color=c,
+            alpha=0.15,
+        )
         if np.inf in frame.index.get_level_values("N"):
             pop = frame.xs((np.inf, g))
             for key in ("hessian_lo", "hessian_hi"):
@@ -254,8 +307,16 @@ def plot_rates_vs_samples(frame, *, axes=None, title: str | None = None):
     return fig
 
 
-def plot_finite_width(study, d: int, *, kind: str = "mae", threshold: float = 0.1, m_range=None,
-                      ax=None, title: str | None = None):
+def plot_finite_width(
+    study,
+    d: int,
+    *,
+    kind: str = "mae",
+    threshold: float = 0.1,
+    m_range=None,
+    ax=None,
+    title: str | None = None,
+):
     r"""One input dimension of a :func:`companion.finite_width_study`, against the width :math:`m`.
 
     ``kind``:
@@ -275,7 +336,9 @@ def plot_finite_width(study, d: int, *, kind: str = "mae", threshold: float = 0.
         raise TypeError(f"study must be a FiniteWidthStudy, got {type(study).__name__}")
     d = check_d(d)
     if d not in study.ds:
-        raise ValueError(f"d must be one of the study's input dimensions {list(map(int, study.ds))}, got {d}")
+        raise ValueError(
+            f"d must be one of the study's input dimensions {list(map(int, study.ds))}, got {d}"
+        )
     if kind not in ("mae", "ratio", "relative"):
         raise ValueError(f"kind must be 'mae', 'ratio' or 'relative', got {kind!r}")
     i = int(np.flatnonzero(study.ds == d)[0])
@@ -288,15 +351,28 @@ def plot_finite_width(study, d: int, *, kind: str = "mae", threshold: float = 0.
         c = GROUP_COLORS.get(g)
         mean, sd = study.mean(g)[i], study.sd(g)[i]
         if kind == "mae":
-            ax.errorbar(ms, mean, yerr=sd, fmt="o", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g))
+            ax.errorbar(
+                ms, mean, yerr=sd, fmt="o", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g)
+            )
             ax.plot(line_m, clt_mae(d, line_m, g), "--", lw=1, color=c)
         elif kind == "ratio":
             ratio = study.clt_ratio(g)[i]
             se = sd / np.sqrt(study.seeds) / clt_mae(d, study.ms, g)  # standard error of the mean
-            ax.errorbar(ms, ratio, yerr=se, fmt="o-", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g))
+            ax.errorbar(
+                ms, ratio, yerr=se, fmt="o-", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g)
+            )
         else:
             rms = np.sqrt(limit_norm2(d, g))
-            ax.errorbar(ms, mean / rms, yerr=sd / rms, fmt="o", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g))
+            ax.errorbar(
+                ms,
+                mean / rms,
+                yerr=sd / rms,
+                fmt="o",
+                ms=4,
+                capsize=2,
+                color=c,
+                label=GROUP_LABELS.get(g, g),
+            )
             ax.plot(line_m, clt_mae(d, line_m, g) / rms, "--", lw=1, color=c)
             m_star = clt_crossing_width(d, g, threshold)
             if lo <= m_star <= hi:
@@ -334,8 +410,15 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
         dev = 100 * study.eig_deviation(N, reference)
         for c in ("G1", "G2", "G3"):
             sel = cluster == c
-            ax.plot(np.broadcast_to(idx[sel], dev[:, sel].shape).ravel(), dev[:, sel].ravel(), ".",
-                    ms=1.5, alpha=0.35, color=colors[c], label=c)
+            ax.plot(
+                np.broadcast_to(idx[sel], dev[:, sel].shape).ravel(),
+                dev[:, sel].ravel(),
+                ".",
+                ms=1.5,
+                alpha=0.35,
+                color=colors[c],
+                label=c,
+            )
         # indices beyond N are NaN (J_N has rank <= N): left out of the bands and the y-limit
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
@@ -343,8 +426,15 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
             top = np.nanquantile(dev, 0.99) if np.isfinite(dev).any() else 100.0
         for c in ("G1", "G2", "G3"):
             sel = cluster == c
-            ax.fill_between(idx[sel], lo[sel], hi[sel], color="grey", alpha=0.2, lw=0,
-                            label="95% of draws" if c == "G1" else None)
+            ax.fill_between(
+                idx[sel],
+                lo[sel],
+                hi[sel],
+                color="grey",
+                alpha=0.2,
+                lw=0,
+                label="95% of draws" if c == "G1" else None,
+            )
         for v in (20, 50):
             for s in (-1, 1):
                 ax.axhline(s * v, color="k", lw=0.8, ls=":")
@@ -378,8 +468,15 @@ def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: 
         for s, g in zip((-0.22, 0.0, 0.22), ("G1", "G2", "G3")):
             lev = np.asarray(summaries[name]["levels"][g], dtype=float)
             lev = lev[lev > 1e-12 * max(1.0, lev.max(initial=0.0))]
-            ax.plot(np.full(lev.size, j + s), lev, "_", ms=9, mew=1.2, color=colors[g],
-                    label=g if j == 0 else None)
+            ax.plot(
+                np.full(lev.size, j + s),
+                lev,
+                "_",
+                ms=9,
+                mew=1.2,
+                color=colors[g],
+                label=g if j == 0 else None,
+            )
     for g, key in (("G1", "G1"), ("G2", "G2"), ("G3", "G3_ab")):
         ax.axhline(exact[key], color=colors[g], lw=0.8, ls="--")
     ax.set_yscale("log")

@@ -72,7 +72,16 @@ __all__ = [
 TABLE1_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
 
 #: The (d, m) rows of the paper's Table 1, in its order.
-PAPER_ROWS = ((50, 500), (100, 500), (10, 10000), (50, 10000), (100, 10000), (10, 100000), (50, 100000), (100, 100000))
+PAPER_ROWS = (
+    (50, 500),
+    (100, 500),
+    (10, 10000),
+    (50, 10000),
+    (100, 10000),
+    (10, 100000),
+    (50, 100000),
+    (100, 100000),
+)
 
 #: The paper's own Table 1 (typed from arXiv 2505.17907v2), keyed by (d, m).
 PAPER_TABLE1 = {
@@ -154,10 +163,16 @@ def _draw_stream(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float
     ``W`` is overwritten once the next draw is asked for. Used through :func:`_draws`, which
     closes it.
     """
-    tasks = [(int(d), int(m), rng) for d, m, k in cells for rng in _row_rngs(seed, int(d), int(m), int(k))]
+    tasks = [
+        (int(d), int(m), rng)
+        for d, m, k in cells
+        for rng in _row_rngs(seed, int(d), int(m), int(k))
+    ]
     if not tasks:
         return
-    blocks = [np.empty(max([d * m for d, m, _ in tasks[j::2]], default=0), dtype=dtype) for j in (0, 1)]
+    blocks = [
+        np.empty(max([d * m for d, m, _ in tasks[j::2]], default=0), dtype=dtype) for j in (0, 1)
+    ]
 
     def draw(i: int):
         d, m, rng = tasks[i]
@@ -339,11 +354,18 @@ def error_decay(
         theory's rate :math:`O(m^{-1/2})` gives -1/2).
     """
     ms_arr = np.array([check_int(m, "m") for m in ms])
-    rows = [table1_row(d, int(m), seeds=seeds, n_inputs=n_inputs, seed=seed, groups=groups) for m in ms_arr]
+    rows = [
+        table1_row(d, int(m), seeds=seeds, n_inputs=n_inputs, seed=seed, groups=groups)
+        for m in ms_arr
+    ]
     out: dict = {"m": ms_arr}
     for g in groups:
         mean = np.array([r.mean[g] for r in rows])
-        out[g] = {"mean": mean, "sd": np.array([r.sd[g] for r in rows]), "slope": fit_slope(ms_arr, mean)}
+        out[g] = {
+            "mean": mean,
+            "sd": np.array([r.sd[g] for r in rows]),
+            "slope": fit_slope(ms_arr, mean),
+        }
     return out
 
 
@@ -391,14 +413,22 @@ def table1_readings(rows: list[Table1Row]):
             continue
         for g in r.mean:
             p = r.paper[g]
-            records.append({
-                "d": r.d, "m": r.m, "group": g, "paper": p, "mean": r.mean[g],
-                "z_a": (p - r.mean[g]) / r.sd[g] if r.sd[g] > 0 else np.inf,
-                "z_b": (p - r.mean[g]) / r.member_sd[g] if r.member_sd[g] > 0 else np.inf,
-                "pct_b": 100 * float(np.mean(r.per_member[g] <= p)),
-            })
+            records.append(
+                {
+                    "d": r.d,
+                    "m": r.m,
+                    "group": g,
+                    "paper": p,
+                    "mean": r.mean[g],
+                    "z_a": (p - r.mean[g]) / r.sd[g] if r.sd[g] > 0 else np.inf,
+                    "z_b": (p - r.mean[g]) / r.member_sd[g] if r.member_sd[g] > 0 else np.inf,
+                    "pct_b": 100 * float(np.mean(r.per_member[g] <= p)),
+                }
+            )
     if not records:
-        raise ValueError("rows must contain at least one of the paper's (d, m) rows (companion.PAPER_ROWS)")
+        raise ValueError(
+            "rows must contain at least one of the paper's (d, m) rows (companion.PAPER_ROWS)"
+        )
     return pd.DataFrame(records).set_index(["d", "m", "group"])
 
 
@@ -794,7 +824,9 @@ def finite_width_study(
     else:
         seeds_arr = _check_widths(seeds, "seeds")
         if seeds_arr.shape != ms_arr.shape:
-            raise ValueError(f"seeds must be one integer or one per width ({ms_arr.size}), got {len(seeds)}")
+            raise ValueError(
+                f"seeds must be one integer or one per width ({ms_arr.size}), got {len(seeds)}"
+            )
     n_inputs = check_int(n_inputs, "n_inputs")
     check_int(seed, "seed", minimum=0)
     groups = tuple(_check_group(g) for g in groups)
@@ -814,11 +846,21 @@ def finite_width_study(
                     for g in groups:
                         mae[g][i, j, k], mse[g][i, j, k] = a[g].mean(), b[g].mean()
                 seconds[i, j] = time.perf_counter() - start
-    return FiniteWidthStudy(ds=ds_arr, ms=ms_arr, seeds=seeds_arr, n_inputs=n_inputs, groups=groups,
-                            mae=mae, mse=mse, seconds=seconds)
+    return FiniteWidthStudy(
+        ds=ds_arr,
+        ms=ms_arr,
+        seeds=seeds_arr,
+        n_inputs=n_inputs,
+        groups=groups,
+        mae=mae,
+        mse=mse,
+        seconds=seconds,
+    )
 
 
-def width_exponents(study: FiniteWidthStudy, *, kind: str = "mae", m_min: int = 1, m_max: int | None = None):
+def width_exponents(
+    study: FiniteWidthStudy, *, kind: str = "mae", m_min: int = 1, m_max: int | None = None
+):
     r"""Fitted exponent of each group's error against :math:`m`, per :math:`d`, with its standard error.
 
     :func:`fit_exponent` of the study's mean errors over the widths in ``[m_min, m_max]``; for
@@ -841,17 +883,29 @@ def width_exponents(study: FiniteWidthStudy, *, kind: str = "mae", m_min: int = 
     m_max = int(study.ms.max()) if m_max is None else check_int(m_max, "m_max")
     sel = (study.ms >= m_min) & (study.ms <= m_max)
     if sel.sum() < 2:
-        raise ValueError(f"[m_min, m_max] = [{m_min}, {m_max}] must contain at least two of the study's widths")
+        raise ValueError(
+            f"[m_min, m_max] = [{m_min}, {m_max}] must contain at least two of the study's widths"
+        )
     if np.any(study.seeds[sel] < 2):
-        raise ValueError("every width in the fit needs at least two draws (seeds >= 2) for a standard error")
+        raise ValueError(
+            "every width in the fit needs at least two draws (seeds >= 2) for a standard error"
+        )
     power = 0.5 if kind == "mse" else 1.0
     records = []
     for g in study.groups:
         mean, lse = study.mean(g, kind), study.log_se(g, kind)
         for i, d in enumerate(study.ds):
             slope, se = fit_exponent(study.ms[sel], mean[i, sel] ** power, power * lse[i, sel])
-            records.append({"d": int(d), "group": g, "slope": slope, "se": se,
-                            "z": (slope + 0.5) / se if se > 0 else np.inf, "n_widths": int(sel.sum())})
+            records.append(
+                {
+                    "d": int(d),
+                    "group": g,
+                    "slope": slope,
+                    "se": se,
+                    "z": (slope + 0.5) / se if se > 0 else np.inf,
+                    "n_widths": int(sel.sum()),
+                }
+            )
     return pd.DataFrame(records).set_index(["d", "group"]).sort_index(level=0, sort_remaining=False)
 
 
@@ -877,7 +931,9 @@ def crossing_widths(study: FiniteWidthStudy, threshold: float = 0.1):
         for i, d in enumerate(study.ds):
             meas = crossing_width(study.ms, rel[i], eps)
             pred = clt_crossing_width(int(d), g, eps)
-            records.append({"d": int(d), "group": g, "measured": meas, "predicted": pred, "ratio": meas / pred})
+            records.append(
+                {"d": int(d), "group": g, "measured": meas, "predicted": pred, "ratio": meas / pred}
+            )
     return pd.DataFrame(records).set_index(["d", "group"]).sort_index(level=0, sort_remaining=False)
 
 

@@ -16,10 +16,11 @@ The mode is chosen by ``live=None`` (the default): static when the environment v
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -102,35 +103,55 @@ def explore(
     if not d_grid or (m_grid is not None and not m_grid):
         raise ValueError("d and m must list at least one value each")
     d0 = d_grid[len(d_grid) // 2] if d_default is None else check_d(d_default)
-    m0 = None if m_grid is None else (m_grid[len(m_grid) // 2] if m_default is None else check_int(m_default, "m_default"))
+    m0 = (
+        None
+        if m_grid is None
+        else (m_grid[len(m_grid) // 2] if m_default is None else check_int(m_default, "m_default"))
+    )
     call = (lambda dv, mv: draw(dv)) if m_grid is None else draw
     layout = w.Layout(width="420px")
     style = {"description_width": "initial"}
 
     if _static_mode(live):
-        d_slider = w.SelectionSlider(options=d_grid, value=d0 if d0 in d_grid else d_grid[0],
-                                     description="d", layout=layout, style=style)
+        d_slider = w.SelectionSlider(
+            options=d_grid,
+            value=d0 if d0 in d_grid else d_grid[0],
+            description="d",
+            layout=layout,
+            style=style,
+        )
         sliders = [d_slider]
         if m_grid is None:
-            pictures = w.Stack([w.Image(value=_png(call(dv, None), dpi), format="png") for dv in d_grid])
+            pictures = w.Stack(
+                [w.Image(value=_png(call(dv, None), dpi), format="png") for dv in d_grid]
+            )
             w.jslink((d_slider, "index"), (pictures, "selected_index"))
             pictures.selected_index = d_slider.index
             note = f"Precomputed when the book was built for d ∈ {{{_fmt(d_grid)}}}."
         else:
-            m_slider = w.SelectionSlider(options=m_grid, value=m0 if m0 in m_grid else m_grid[0],
-                                         description=m_label, layout=layout, style=style)
+            m_slider = w.SelectionSlider(
+                options=m_grid,
+                value=m0 if m0 in m_grid else m_grid[0],
+                description=m_label,
+                layout=layout,
+                style=style,
+            )
             sliders.append(m_slider)
             inner = []
             for dv in d_grid:
-                stack = w.Stack([w.Image(value=_png(call(dv, mv), dpi), format="png") for mv in m_grid])
+                stack = w.Stack(
+                    [w.Image(value=_png(call(dv, mv), dpi), format="png") for mv in m_grid]
+                )
                 w.jslink((m_slider, "index"), (stack, "selected_index"))
                 stack.selected_index = m_slider.index
                 inner.append(stack)
             pictures = w.Stack(inner)
             w.jslink((d_slider, "index"), (pictures, "selected_index"))
             pictures.selected_index = d_slider.index
-            note = (f"Precomputed when the book was built for d ∈ {{{_fmt(d_grid)}}} and "
-                    f"{m_label} ∈ {{{_fmt(m_grid)}}}.")
+            note = (
+                f"Precomputed when the book was built for d ∈ {{{_fmt(d_grid)}}} and "
+                f"{m_label} ∈ {{{_fmt(m_grid)}}}."
+            )
         live_note = f" Run the chapter in Jupyter to compute any d in [{_fmt(d_range or (min(d_grid), max(d_grid)))}]"
         if m_grid is not None:
             live_note += f" and {m_label} in [{_fmt(m_range or (min(m_grid), max(m_grid)))}]"
@@ -139,15 +160,30 @@ def explore(
         return box
 
     lo, hi = d_range or (min(d_grid), max(d_grid))
-    d_slider = w.IntSlider(value=d0, min=check_d(lo), max=check_d(hi), description="d",
-                           continuous_update=False, layout=layout, style=style)
+    d_slider = w.IntSlider(
+        value=d0,
+        min=check_d(lo),
+        max=check_d(hi),
+        description="d",
+        continuous_update=False,
+        layout=layout,
+        style=style,
+    )
     sliders = [d_slider]
     if m_grid is not None:
         mlo, mhi = m_range or (min(m_grid), max(m_grid))
-        m_slider = w.FloatLogSlider(value=m0, base=10, min=np.log10(check_int(mlo, "m_range")),
-                                    max=np.log10(check_int(mhi, "m_range")), step=0.05,
-                                    readout_format=".0f", description=m_label,
-                                    continuous_update=False, layout=layout, style=style)
+        m_slider = w.FloatLogSlider(
+            value=m0,
+            base=10,
+            min=np.log10(check_int(mlo, "m_range")),
+            max=np.log10(check_int(mhi, "m_range")),
+            step=0.05,
+            readout_format=".0f",
+            description=m_label,
+            continuous_update=False,
+            layout=layout,
+            style=style,
+        )
         sliders.append(m_slider)
     picture = w.Image(format="png")
     status = w.HTML()
@@ -176,8 +212,16 @@ def spectrum_explorer(*, live: bool | None = None, seed: int = 0):
     def draw(d, m):
         return plot_spectrum(fisher_spectrum(sample_weights(d, m, rng=seed)), d)
 
-    return explore(draw, d=(5, 10, 20), m=(300, 1000), d_range=(3, 30),
-                   m_range=(100, 3000), d_default=10, m_default=1000, live=live)
+    return explore(
+        draw,
+        d=(5, 10, 20),
+        m=(300, 1000),
+        d_range=(3, 30),
+        m_range=(100, 3000),
+        d_default=10,
+        m_default=1000,
+        live=live,
+    )
 
 
 def limits_explorer(*, live: bool | None = None, seed: int = 0):
@@ -188,8 +232,16 @@ def limits_explorer(*, live: bool | None = None, seed: int = 0):
     def draw(d, m):
         return plot_limits(figure1_data(d, m, seed=seed))
 
-    return explore(draw, d=(5, 10, 30), m=(1000, 10000), d_range=(3, 100),
-                   m_range=(100, 100_000), d_default=10, m_default=10000, live=live)
+    return explore(
+        draw,
+        d=(5, 10, 30),
+        m=(1000, 10000),
+        d_range=(3, 100),
+        m_range=(100, 100_000),
+        d_default=10,
+        m_default=10000,
+        live=live,
+    )
 
 
 def mercer_explorer(*, live: bool | None = None, kmax: int = 30):
@@ -210,12 +262,22 @@ def decay_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
 
     def draw(d, m_max):
         ms = np.unique(np.geomspace(100, m_max, 6).astype(int))
-        return plot_error_decay(error_decay(d, ms, seeds=seeds, n_inputs=50, seed=seed),
-                                title=f"Error against width, d = {d}")
+        return plot_error_decay(
+            error_decay(d, ms, seeds=seeds, n_inputs=50, seed=seed),
+            title=f"Error against width, d = {d}",
+        )
 
-    return explore(draw, d=(5, 10, 30), m=(3000, 30000), d_range=(3, 50),
-                   m_range=(1000, 100_000), d_default=10, m_default=30000,
-                   m_label="largest m", live=live)
+    return explore(
+        draw,
+        d=(5, 10, 30),
+        m=(3000, 30000),
+        d_range=(3, 50),
+        m_range=(1000, 100_000),
+        d_default=10,
+        m_default=30000,
+        m_label="largest m",
+        live=live,
+    )
 
 
 def dynamics_explorer(*, live: bool | None = None, seed: int = 0, m: int = 500, steps: int = 800):
@@ -226,9 +288,17 @@ def dynamics_explorer(*, live: bool | None = None, seed: int = 0, m: int = 500, 
     def draw(d, n_train):
         return plot_learning_curves(learning_curves(d, m, n_train=n_train, steps=steps, seed=seed))
 
-    return explore(draw, d=(5, 10), m=(50, 500, 5000), d_range=(3, 20),
-                   m_range=(10, 20_000), d_default=10, m_default=500,
-                   m_label="N (training inputs)", live=live)
+    return explore(
+        draw,
+        d=(5, 10),
+        m=(50, 500, 5000),
+        d_range=(3, 20),
+        m_range=(10, 20_000),
+        d_default=10,
+        m_default=500,
+        m_label="N (training inputs)",
+        live=live,
+    )
 
 
 def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
@@ -240,23 +310,37 @@ def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int
     :math:`m = 10^7` and the predicted widths :math:`m^*(d)` where each group reaches
     :math:`\varepsilon`.
     """
-    from functools import lru_cache
 
     from .plotting import plot_finite_width
     from .simulate import TABLE1_GROUPS, finite_width_study
 
-    @lru_cache(maxsize=None)
+    @functools.cache
     def study(d):
-        return finite_width_study((d,), (100, 1000, 10000), seeds=seeds, n_inputs=50, seed=seed,
-                                  groups=TABLE1_GROUPS)
+        return finite_width_study(
+            (d,), (100, 1000, 10000), seeds=seeds, n_inputs=50, seed=seed, groups=TABLE1_GROUPS
+        )
 
     def draw(d, percent):
-        return plot_finite_width(study(d), d, kind="relative", threshold=percent / 100, m_range=(100, 10**7),
-                                 title=f"Relative error, d = {d}, threshold {percent}%")
+        return plot_finite_width(
+            study(d),
+            d,
+            kind="relative",
+            threshold=percent / 100,
+            m_range=(100, 10**7),
+            title=f"Relative error, d = {d}, threshold {percent}%",
+        )
 
-    return explore(draw, d=(5, 10, 30), m=(5, 10, 20), d_range=(3, 60),
-                   m_range=(2, 50), d_default=10, m_default=10,
-                   m_label="threshold (%)", live=live)
+    return explore(
+        draw,
+        d=(5, 10, 30),
+        m=(5, 10, 20),
+        d_range=(3, 60),
+        m_range=(2, 50),
+        d_default=10,
+        m_default=10,
+        m_label="threshold (%)",
+        live=live,
+    )
 
 
 def distributions_explorer(*, live: bool | None = None, seed: int = 0, draws: int = 15):
@@ -275,6 +359,14 @@ def distributions_explorer(*, live: bool | None = None, seed: int = 0, draws: in
         study = empirical_fisher_study(d, None, sizes=(N,), draws=draws, seed=seed)
         return plot_empirical_fisher(study)
 
-    return explore(draw, d=(5, 10), m=(100, 300, 1000), d_range=(3, 20),
-                   m_range=(30, 3000), d_default=10, m_default=100,
-                   m_label="N (samples)", live=live)
+    return explore(
+        draw,
+        d=(5, 10),
+        m=(100, 300, 1000),
+        d_range=(3, 20),
+        m_range=(30, 3000),
+        d_default=10,
+        m_default=100,
+        m_label="N (samples)",
+        live=live,
+    )

@@ -22,14 +22,23 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
 #: Chapters with an explorer widget, and the number of sliders it has.
-WIDGETS = {"book/fisher": 2, "book/limits": 2, "book/harmonics": 1, "book/simulations": 2,
-           "book/finite_width": 2, "book/dynamics": 2, "book/distributions": 2}
+WIDGETS = {
+    "book/fisher": 2,
+    "book/limits": 2,
+    "book/harmonics": 1,
+    "book/simulations": 2,
+    "book/finite_width": 2,
+    "book/dynamics": 2,
+    "book/distributions": 2,
+}
 
 
 def _pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
-    stack = list(toc.get("chapters", [])) + [c for p in toc.get("parts", []) for c in p.get("chapters", [])]
+    stack = list(toc.get("chapters", [])) + [
+        c for p in toc.get("parts", []) for c in p.get("chapters", [])
+    ]
     while stack:
         entry = stack.pop(0)
         files.append(entry["file"])
@@ -40,7 +49,10 @@ def _pages() -> list[str]:
 @pytest.fixture(scope="module")
 def server():
     if not (SITE / "index.html").exists():
-        pytest.fail("the book is not built: run `make book` (make test does) before the browser tests")
+        pytest.fail(
+            "the book is not built: run `make book` (make test does) before the browser tests"
+        )
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -55,15 +67,23 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install it (as root: apt-get install chromium) "
-                    "or set CHROMIUM=/path/to/chromium")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install it (as root: apt-get install chromium) "
+            "or set CHROMIUM=/path/to/chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -74,12 +94,23 @@ def _open(browser, url):
     problems: list[str] = []
     host = url.split("/book/")[0]
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("request", lambda r: None if r.url.startswith((host, "data:", "blob:"))
-            else problems.append(f"request to another host: {r.url}"))
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith((host, "data:", "blob:"))
+            else problems.append(f"request to another host: {r.url}")
+        ),
+    )
     page.goto(url, wait_until="load")
     if page.locator("script[src*='mathjax']").count():  # pages without math load no MathJax
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000
+        )
         page.evaluate("() => MathJax.startup.promise")
     return page, problems
 
@@ -111,7 +142,9 @@ def test_page_renders_offline_without_errors(opened, doc):
     page, problems = opened(doc)
     source = (ROOT / f"{doc}.md").read_text()
     if "$" in source:
-        assert page.locator("script[src*='_static/mathjax/']").count() == 1, "MathJax is not served locally"
+        assert page.locator("script[src*='_static/mathjax/']").count() == 1, (
+            "MathJax is not served locally"
+        )
         assert page.locator("mjx-container").count() > 0, "math is not rendered"
     assert page.locator("mjx-merror").count() == 0, "MathJax reports a TeX error"
     assert not problems, problems

@@ -2,7 +2,6 @@
 saying what is wrong without giving the answer away."""
 
 import numpy as np
-import pytest
 from scipy.special import betaln
 
 import companion as cp

@@ -39,14 +39,22 @@ def test_mercer_json_in_a_real_subprocess():
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
         [sys.executable, "-m", "companion", "mercer", "--d", "5", "--kmax", "4", "--json"],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     data = json.loads(proc.stdout)
     assert data["d"] == 5
     assert [r["k"] for r in data["degrees"]] == [0, 1, 2, 3, 4]
-    assert [r["multiplicity"] for r in data["degrees"]] == [cp.multiplicity(5, k) for k in range(5)] == [1, 5, 14, 30, 55]
+    assert (
+        [r["multiplicity"] for r in data["degrees"]]
+        == [cp.multiplicity(5, k) for k in range(5)]
+        == [1, 5, 14, 30, 55]
+    )
     lam = cp.mercer_eigenvalues(5, 4)
     np.testing.assert_allclose([r["eigenvalue"] for r in data["degrees"]], lam, rtol=0, atol=1e-15)
     assert data["degrees"][1]["eigenvalue"] == pytest.approx(0.25, abs=1e-14)
@@ -82,7 +90,19 @@ def test_table1_json_equals_table1_row(capsys):
 
 
 def test_table1_two_rows_and_paper_numbers(capsys):
-    data = run_json(capsys, "table1", "--rows", "5:200", "10:500", "--seeds", "1", "--n-inputs", "5", "--seed", "3")
+    data = run_json(
+        capsys,
+        "table1",
+        "--rows",
+        "5:200",
+        "10:500",
+        "--seeds",
+        "1",
+        "--n-inputs",
+        "5",
+        "--seed",
+        "3",
+    )
     assert [(r["d"], r["m"]) for r in data["rows"]] == [(5, 200), (10, 500)]
     ref = cp.table1([(5, 200), (10, 500)], seeds=1, n_inputs=5, seed=3)
     for row, r in zip(data["rows"], ref):
@@ -98,9 +118,17 @@ def test_table1_default_rows_are_the_papers(monkeypatch, capsys):
     def fake_table1(rows, *, seeds, n_inputs, seed):
         seen.update(rows=list(rows), seeds=seeds, n_inputs=n_inputs, seed=seed)
         return [
-            cp.Table1Row(d, m, n_inputs, seeds, {}, {g: 0.1 for g in cp.TABLE1_GROUPS},
-                         {g: 0.0 for g in cp.TABLE1_GROUPS}, {g: 0.0 for g in cp.TABLE1_GROUPS},
-                         cp.PAPER_TABLE1.get((d, m)))
+            cp.Table1Row(
+                d,
+                m,
+                n_inputs,
+                seeds,
+                {},
+                {g: 0.1 for g in cp.TABLE1_GROUPS},
+                {g: 0.0 for g in cp.TABLE1_GROUPS},
+                {g: 0.0 for g in cp.TABLE1_GROUPS},
+                cp.PAPER_TABLE1.get((d, m)),
+            )
             for d, m in rows
         ]
 
@@ -130,8 +158,12 @@ def test_spectrum_json_against_the_package(capsys):
         assert data["cluster_means"][k] == pytest.approx(v, rel=1e-10)
     assert data["predicted"]["paper"] == pytest.approx(cp.group_eigenvalues(d))
     assert data["predicted"]["exact"] == pytest.approx(cp.group_eigenvalues(d, exact=True))
-    assert data["residual_share"]["paper"] == pytest.approx(cp.decomposition(W, J=J).residual_share, rel=1e-10)
-    assert data["residual_share"]["exact"] == pytest.approx(cp.decomposition(W, J=J, exact=True).residual_share, rel=1e-10)
+    assert data["residual_share"]["paper"] == pytest.approx(
+        cp.decomposition(W, J=J).residual_share, rel=1e-10
+    )
+    assert data["residual_share"]["exact"] == pytest.approx(
+        cp.decomposition(W, J=J, exact=True).residual_share, rel=1e-10
+    )
 
 
 def test_spectrum_readable(capsys):
@@ -177,7 +209,11 @@ def test_bad_argument_in_a_real_subprocess():
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
         [sys.executable, "-m", "companion", "spectrum", "--d", "5", "--m", "1000000", "--json"],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""

@@ -36,7 +36,9 @@ def test_gradient_descent_matches_the_closed_form(rank):
         v = v - eta * (H @ v - b)
     closed = cp.gd_closed_form(H, b, eta, [0, 1, 10, 60], v0=v0)
     np.testing.assert_allclose(closed, run.trajectory[[0, 1, 10, 60]], rtol=1e-9, atol=1e-10)
-    np.testing.assert_allclose(run.loss, [0.5 * u @ H @ u - b @ u for u in run.trajectory], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        run.loss, [0.5 * u @ H @ u - b @ u for u in run.trajectory], rtol=1e-12, atol=1e-12
+    )
     np.testing.assert_allclose(run.final, run.trajectory[-1])
 
 
@@ -51,7 +53,9 @@ def test_gradient_descent_limit_is_the_minimum_norm_minimiser_plus_null_part():
     P_null = np.eye(m) - np.linalg.pinv(H) @ H
     np.testing.assert_allclose(v_inf, np.linalg.pinv(H) @ b + P_null @ v0, atol=1e-8)
     # at mu = 0 the closed form grows like eta t b (here b has no null part, so it stays put)
-    np.testing.assert_allclose(cp.gd_closed_form(np.zeros((3, 3)), np.ones(3), 0.1, 5), 0.5 * np.ones(3))
+    np.testing.assert_allclose(
+        cp.gd_closed_form(np.zeros((3, 3)), np.ones(3), 0.1, 5), 0.5 * np.ones(3)
+    )
 
 
 def test_closed_form_with_b_outside_the_range_of_a_singular_H():
@@ -73,13 +77,17 @@ def test_closed_form_with_b_outside_the_range_of_a_singular_H():
     np.testing.assert_allclose(closed, literal[ts], rtol=1e-10, atol=1e-10 * np.abs(literal).max())
     # the null part grows linearly: u^T v_t = u^T v0 + eta t u^T b along each null direction
     null = U[:, :20]
-    np.testing.assert_allclose(null.T @ closed[-1], null.T @ v0 + eta * steps * (null.T @ b), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        null.T @ closed[-1], null.T @ v0 + eta * steps * (null.T @ b), rtol=1e-10, atol=1e-10
+    )
     # and the learning rate may exceed the stability limit (the formula needs no condition)
     big = 2.5 / mu[-1]
     w = v0.copy()
     for _ in range(5):
         w = w - big * (H @ w - b)
-    np.testing.assert_allclose(cp.gd_closed_form(H, b, big, 5, v0=v0), w, rtol=1e-9, atol=1e-9 * np.abs(w).max())
+    np.testing.assert_allclose(
+        cp.gd_closed_form(H, b, big, 5, v0=v0), w, rtol=1e-9, atol=1e-9 * np.abs(w).max()
+    )
 
 
 def test_minimum_loss_is_the_least_squares_training_loss():
@@ -110,10 +118,14 @@ def test_gradient_descent_several_targets_and_record():
     together = cp.gradient_descent(H, B, eta, 30)
     for k in range(3):
         alone = cp.gradient_descent(H, B[:, k], eta, 30)
-        np.testing.assert_allclose(together.trajectory[..., k], alone.trajectory, rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(
+            together.trajectory[..., k], alone.trajectory, rtol=1e-12, atol=1e-13
+        )
     R = np.random.default_rng(7).standard_normal((4, m))
     rec = cp.gradient_descent(H, B[:, 0], eta, 30, record=R)
-    np.testing.assert_allclose(rec.trajectory, together.trajectory[..., 0] @ R.T, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        rec.trajectory, together.trajectory[..., 0] @ R.T, rtol=1e-10, atol=1e-12
+    )
 
 
 # --------------------------------------------------------------------------- targets
@@ -174,7 +186,11 @@ def test_training_problem_matches_direct_computation_and_prefixes():
 def test_group_subspaces_are_nested_and_orthonormal(n_train):
     d, m = 4, 60
     W = cp.sample_weights(d, m, rng=0)
-    H = cp.fisher_exact(W) if n_train is None else cp.fisher_empirical(W, cp.sample_inputs(d, n_train, rng=1))
+    H = (
+        cp.fisher_exact(W)
+        if n_train is None
+        else cp.fisher_empirical(W, cp.sample_inputs(d, n_train, rng=1))
+    )
     S = cp.group_subspaces(H, W)
     allS = np.hstack([S[g] for g in cp.DYNAMICS_GROUPS])
     np.testing.assert_allclose(allS.T @ H @ allS, np.eye(allS.shape[1]), atol=1e-8)
@@ -201,7 +217,9 @@ def test_ritz_values_and_fit_rate_are_exact_on_an_eigenspace():
     eta = 0.4
     A = 3.0 * (1 - eta * 0.1) ** np.arange(100)
     assert cp.fit_rate(A, eta) == pytest.approx(0.1, rel=1e-12)
-    mix = np.sqrt(((1 - eta * 0.1) ** np.arange(200)) ** 2 + ((1 - eta * 0.3) ** np.arange(200)) ** 2)
+    mix = np.sqrt(
+        ((1 - eta * 0.1) ** np.arange(200)) ** 2 + ((1 - eta * 0.3) ** np.arange(200)) ** 2
+    )
     assert 0.1 < cp.fit_rate(mix, eta) < 0.3
 
 
@@ -224,7 +242,9 @@ def test_population_rates_follow_the_fisher_rayleigh_quotients():
     for g, A in c.components.items():
         assert A[0] == pytest.approx(1.0, rel=0.1) and A[-1] < 0.2 * A[0]
     # the loss decreases monotonically to (almost) zero from E[y^2]/2 = 3/2
-    assert c.loss[0] == pytest.approx(1.5) and np.all(np.diff(c.loss) <= 1e-12) and c.loss[-1] < 0.05
+    assert (
+        c.loss[0] == pytest.approx(1.5) and np.all(np.diff(c.loss) <= 1e-12) and c.loss[-1] < 0.05
+    )
 
 
 def test_hessian_error_matches_a_dense_computation():
@@ -266,15 +286,25 @@ def test_rates_vs_samples_approach_the_population_rates():
     big = df.xs(3000, level="N")
     assert np.all(np.abs(big["vs_population"]) < 0.1), big
     small = df.xs(8, level="N")
-    assert small.loc["G3_ab", "dim"] < cp.group_size(5, "G3_ab")  # 8 inputs cannot span 1 + 5 + 10 functions
+    assert small.loc["G3_ab", "dim"] < cp.group_size(
+        5, "G3_ab"
+    )  # 8 inputs cannot span 1 + 5 + 10 functions
     assert df.xs(np.inf, level="N")["hessian_gap"].eq(0).all()
     assert df.attrs["m"] == 300
     np.testing.assert_allclose(df["vs_fisher"], df["measured"] / df["fisher"] - 1)
     # the Fisher prediction (computed once) is that of learning_curves at the same W, on every row
     pop = cp.learning_curves(5, 300, steps=400, seed=1)
     for n in (8, 3000, np.inf):
-        np.testing.assert_allclose(df.xs(n, level="N")["fisher"].to_numpy(), [pop.fisher[g] for g in cp.DYNAMICS_GROUPS], rtol=1e-12)
-    np.testing.assert_allclose(df.xs(np.inf, level="N")["measured"].to_numpy(), [pop.measured[g] for g in cp.DYNAMICS_GROUPS], rtol=1e-10)
+        np.testing.assert_allclose(
+            df.xs(n, level="N")["fisher"].to_numpy(),
+            [pop.fisher[g] for g in cp.DYNAMICS_GROUPS],
+            rtol=1e-12,
+        )
+    np.testing.assert_allclose(
+        df.xs(np.inf, level="N")["measured"].to_numpy(),
+        [pop.measured[g] for g in cp.DYNAMICS_GROUPS],
+        rtol=1e-10,
+    )
     # compressed errors: at most the full error, and shrinking with N
     lam = cp.group_eigenvalues(5, exact=True)
     normJ = df.attrs["lambda_max"]
@@ -292,11 +322,17 @@ def test_rates_vs_samples_approach_the_population_rates():
     for n in (8, 3000):
         err = cp.hessian_error(cp.training_problem(p.W, x[:n], y[:n])[0], p.J, p.W)
         assert df.loc[(n, "G1"), "hessian_gap"] * normJ == pytest.approx(err["total"], rel=1e-6)
-        assert df.loc[(n, "G1"), "gap_off_G1"] * normJ == pytest.approx(err["orthogonal_to_G1"], rel=1e-6)
+        assert df.loc[(n, "G1"), "gap_off_G1"] * normJ == pytest.approx(
+            err["orthogonal_to_G1"], rel=1e-6
+        )
         for g in cp.DYNAMICS_GROUPS:
             assert df.loc[(n, g), "span_gap"] * lam[g] == pytest.approx(err[g], rel=1e-6), (n, g)
     run = cp.learning_curves(5, 300, n_train=3000, steps=400, seed=1)
-    np.testing.assert_allclose(df.xs(3000, level="N")["measured"].to_numpy(), [run.measured[g] for g in cp.DYNAMICS_GROUPS], rtol=1e-8)
+    np.testing.assert_allclose(
+        df.xs(3000, level="N")["measured"].to_numpy(),
+        [run.measured[g] for g in cp.DYNAMICS_GROUPS],
+        rtol=1e-8,
+    )
 
 
 def test_largest_eigenvalue_is_the_top_of_the_spectrum():
@@ -305,7 +341,9 @@ def test_largest_eigenvalue_is_the_top_of_the_spectrum():
         H = _psd(m, seed=m)
         top = np.linalg.eigvalsh(H)[-1]
         assert cp.largest_eigenvalue(H) == pytest.approx(top, rel=1e-10), m
-        assert cp.largest_eigenvalue(H) == pytest.approx(cp.fisher_spectrum(H, top=1)[0], rel=1e-10), m
+        assert cp.largest_eigenvalue(H) == pytest.approx(
+            cp.fisher_spectrum(H, top=1)[0], rel=1e-10
+        ), m
     J = cp.fisher_exact(cp.sample_weights(5, 200, rng=0))
     assert cp.largest_eigenvalue(J) == pytest.approx(cp.fisher_spectrum(J)[0], rel=1e-10)
     with pytest.raises(ValueError, match="H must be symmetric"):
@@ -361,7 +399,9 @@ def test_bad_inputs_raise_naming_the_parameter():
         cp.learning_curves(4, 50, n_train=10, noise="1")
     with pytest.raises(ValueError, match="noise"):
         cp.rates_vs_samples(4, 10, [5], noise=-1.0)
-    with pytest.raises(ValueError, match=r"eta \(learning rate\) must be a finite number in \(0.0, inf\)"):
+    with pytest.raises(
+        ValueError, match=r"eta \(learning rate\) must be a finite number in \(0.0, inf\)"
+    ):
         cp.gradient_descent(H, b, float("inf"), 3)
     with pytest.raises(ValueError, match="eta"):
         cp.learning_curves(4, 50, eta=100.0)
@@ -417,8 +457,10 @@ def test_plots_draw_the_curves():
     df = cp.rates_vs_samples(4, 60, [20, 200], steps=60)
     fig2 = cp.plot_rates_vs_samples(df)
     assert len(fig2.axes) == 2
-    np.testing.assert_allclose(fig2.axes[0].get_lines()[0].get_ydata(),
-                               df.xs("G1", level="group")["vs_population"].to_numpy()[:2] + 1)
+    np.testing.assert_allclose(
+        fig2.axes[0].get_lines()[0].get_ydata(),
+        df.xs("G1", level="group")["vs_population"].to_numpy()[:2] + 1,
+    )
 
 
 def test_dynamics_explorer_static_grid():

@@ -68,7 +68,13 @@ def test_rayleigh_bias_of_third_group_shrinks_with_m():
         b = []
         for s in range(3):
             W = cp.sample_weights(d, m, rng=100 + s)
-            b.append(abs(cp.rayleigh_quotients(cp.fisher_exact(W), cp.group_vectors(W, "G3_ab")).mean() / lam - 1))
+            b.append(
+                abs(
+                    cp.rayleigh_quotients(cp.fisher_exact(W), cp.group_vectors(W, "G3_ab")).mean()
+                    / lam
+                    - 1
+                )
+            )
         bias.append(np.mean(b))
     assert bias[1] < bias[0] / 3, bias  # ~1/m for the (v . v0)^2 term: factor 16 expected
 
@@ -95,7 +101,9 @@ def test_group_outputs_threads_change_only_the_rounding(monkeypatch):
         for g in cp.GROUPS:
             np.testing.assert_allclose(out[g], serial[g], rtol=1e-12, atol=1e-14)
     explicit = cp.features(x, W) @ cp.group_vectors(W, "G3_ab")
-    np.testing.assert_allclose(cp.group_outputs(x, W, ["G3_ab"], workers=3)["G3_ab"], explicit, rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(
+        cp.group_outputs(x, W, ["G3_ab"], workers=3)["G3_ab"], explicit, rtol=1e-11, atol=1e-13
+    )
     # the default: threads only for large products, none here
     assert eigengroups._default_workers(79, 2.0 * 17 * m * 60) == 1
     assert eigengroups._default_workers(1, 1e12) == 1
@@ -248,7 +256,9 @@ def test_group_outputs_float32_products_are_accurate(d, m):
         assert np.any(o32[g] != o64[g])  # the float32 path really ran
 
 
-@pytest.mark.parametrize("dtype, exc", [("float16", ValueError), ("int64", ValueError), ("nonsense", TypeError)])
+@pytest.mark.parametrize(
+    "dtype, exc", [("float16", ValueError), ("int64", ValueError), ("nonsense", TypeError)]
+)
 def test_group_outputs_rejects_other_dtypes(dtype, exc):
     W = cp.sample_weights(4, 10, rng=0)
     with pytest.raises(exc, match="dtype must be 'float64' or 'float32'"):
@@ -293,7 +303,6 @@ def test_gram_matrix_diagonal_and_orthogonality_improve_with_m():
     assert offs[1] < offs[0] / 2, offs  # O(m^-1/2): sqrt(16) = 4 expected
 
 
-
 def test_exact_and_paper_eigenvalues_converge_in_d():
     rel = []
     for d in (3, 10, 100, 1000):
@@ -303,7 +312,9 @@ def test_exact_and_paper_eigenvalues_converge_in_d():
         # against the degree-1 Mercer eigenvalue from the Funk-Hecke quadrature instead
         # (absolute error <= 1e-15 lambda_0, i.e. <= 7e-13 relative to 1/4 at d = 1000)
         lam1 = cp.mercer_eigenvalues(d, 1)[1]
-        assert p["G2"] == pytest.approx(lam1, rel=2e-12) and e["G2"] == pytest.approx(lam1, rel=2e-12), d
+        assert p["G2"] == pytest.approx(lam1, rel=2e-12) and e["G2"] == pytest.approx(
+            lam1, rel=2e-12
+        ), d
     rel = np.array(rel)
     assert np.all(np.diff(rel, axis=0) < 0)
     assert rel[-1].max() < 1e-3
@@ -319,9 +330,13 @@ def test_rayleigh_leakage_g1_term_is_an_entry_of_w_wt():
     a, b = cp.pairs(d)
     v0 = np.linalg.norm(W, axis=0) / np.sqrt(d)
     vab = np.sqrt(d + 2.0) * W[a] * W[b] / np.linalg.norm(W, axis=0)  # (K, m)
-    overlap = np.sqrt((d + 2) / d) * (W @ W.T)[a, b] / (np.linalg.norm(v0) * np.linalg.norm(vab, axis=1))
+    overlap = (
+        np.sqrt((d + 2) / d) * (W @ W.T)[a, b] / (np.linalg.norm(v0) * np.linalg.norm(vab, axis=1))
+    )
     np.testing.assert_allclose(out["G1"], lam["G1"] * overlap**2, rtol=1e-10)
-    np.testing.assert_allclose(out["rq"], cp.rayleigh_quotients(J, cp.group_vectors(W, "G3_ab")), rtol=1e-12)
+    np.testing.assert_allclose(
+        out["rq"], cp.rayleigh_quotients(J, cp.group_vectors(W, "G3_ab")), rtol=1e-12
+    )
     np.testing.assert_allclose(out["bias"], out["rq"] - lam["G3_ab"], rtol=1e-12)
     np.testing.assert_allclose(out["rest"], out["bias"] - out["G1"] - out["G2"], rtol=1e-12)
     assert (out["G1"] >= 0).all() and (out["G2"] >= 0).all()

@@ -73,9 +73,26 @@ def test_lock_is_up_to_date_with_the_ranges(tmp_path):
         pytest.skip("uv is not installed (it comes with requirements.txt)")
     out = tmp_path / "requirements.lock"
     shutil.copy(LOCK, out)
-    run = subprocess.run([uv, "pip", "compile", "requirements.txt", "--universal", "--python-version",
-                          "3.11", "--custom-compile-command", "make lock", "--quiet", "-o", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            uv,
+            "pip",
+            "compile",
+            "requirements.txt",
+            "--universal",
+            "--python-version",
+            "3.11",
+            "--custom-compile-command",
+            "make lock",
+            "--quiet",
+            "-o",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if run.returncode and re.search(r"(?i)network|connect|dns|timed out|offline", run.stderr):
         pytest.skip(f"the package index is not reachable: {run.stderr.strip()[-200:]}")
     assert run.returncode == 0, run.stderr
@@ -102,7 +119,9 @@ def _chapter_imports() -> set[str]:
     """Top-level modules imported by the chapters' code cells."""
     mods = set()
     for md_file in (ROOT / "book").glob("*.md"):
-        for block in re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", md_file.read_text(), re.S | re.M):
+        for block in re.findall(
+            r"^```\{code-cell\}[^\n]*\n(.*?)^```", md_file.read_text(), re.S | re.M
+        ):
             code = "\n".join(ln for ln in block.splitlines() if not ln.startswith((":", "%", "!")))
             for node in ast.walk(ast.parse(code)):
                 if isinstance(node, ast.Import):
@@ -130,12 +149,18 @@ def test_distribution_name_licence_and_command():
     assert meta["Name"] == DIST and canonicalize_name(DIST) != "companion"
     assert meta["License-Expression"] == "BSD-3-Clause"
     assert {"lab", "book", "test"} <= set(meta.get_all("Provides-Extra"))
-    scripts = {e.name: e.value for e in md.entry_points(group="console_scripts") if e.dist.name == DIST}
+    scripts = {
+        e.name: e.value for e in md.entry_points(group="console_scripts") if e.dist.name == DIST
+    }
     assert scripts == {"companion": "companion.cli:main"}
     exe = shutil.which("companion", path=str(Path(sys.executable).parent))
     assert exe, "the `companion` command is not installed beside this Python"
-    run = subprocess.run([exe, "mercer", "--d", "5", "--kmax", "2", "--json"], capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [exe, "mercer", "--d", "5", "--kmax", "2", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0 and run.stderr == "", run.stderr
     data = json.loads(run.stdout)
     assert data["d"] == 5 and [r["k"] for r in data["degrees"]] == [0, 1, 2]
@@ -152,9 +177,14 @@ def test_citation_file_is_valid_cff_and_agrees_with_the_package():
     assert cff["license"] == PYPROJECT["project"]["license"]
     paper = cff["references"][0]
     bib = (ROOT / "book" / "references.bib").read_text()
-    eprint = re.search(r"@misc\{ho2025approximating,.*?eprint\s*=\s*\{([^}]+)\}", bib, re.S).group(1)
+    eprint = re.search(r"@misc\{ho2025approximating,.*?eprint\s*=\s*\{([^}]+)\}", bib, re.S).group(
+        1
+    )
     assert eprint in paper["url"] and [a["family-names"] for a in paper["authors"]] == [
-        "Ho", "Takeishi", "Takeuchi"]
+        "Ho",
+        "Takeishi",
+        "Takeuchi",
+    ]
 
 
 def test_licences_are_stated():

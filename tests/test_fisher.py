@@ -38,20 +38,34 @@ def _read_only(a):
     return a
 
 
-@pytest.mark.parametrize("bad", [np.empty((3001, 5)), np.empty((5, 3001), dtype=np.float16),
-                                 np.empty((5, 6002))[:, ::2], _read_only(np.empty((5, 3001))),
-                                 _read_only(np.empty((5, 3001), dtype=np.float32))])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.empty((3001, 5)),
+        np.empty((5, 3001), dtype=np.float16),
+        np.empty((5, 6002))[:, ::2],
+        _read_only(np.empty((5, 3001))),
+        _read_only(np.empty((5, 3001), dtype=np.float32)),
+    ],
+)
 def test_weights_refuse_an_unfit_out_array(bad):
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match=r"out must be a writable, C-contiguous float64 or float32 array "
-                                         r"of shape \(d, m\) = \(5, 3001\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"out must be a writable, C-contiguous float64 or float32 array "
+        r"of shape \(d, m\) = \(5, 3001\)",
+    ):
         cp.sample_weights(5, 3001, rng=rng, out=bad)
     # refused before drawing: the generator has not moved
-    np.testing.assert_array_equal(rng.standard_normal(3), np.random.default_rng(0).standard_normal(3))
+    np.testing.assert_array_equal(
+        rng.standard_normal(3), np.random.default_rng(0).standard_normal(3)
+    )
 
 
 def test_weights_refuse_an_out_that_is_not_an_array():
-    with pytest.raises(TypeError, match=r"out must be a NumPy array of shape \(d, m\) = \(5, 3\), got list"):
+    with pytest.raises(
+        TypeError, match=r"out must be a NumPy array of shape \(d, m\) = \(5, 3\), got list"
+    ):
         cp.sample_weights(5, 3, rng=0, out=[[0.0] * 3] * 5)
 
 
@@ -141,7 +155,9 @@ def test_empirical_standard_error_matches_spread_over_repeats():
     np.testing.assert_allclose(cp.fisher_empirical(W, cp.sample_inputs(d, N, rng=14)), J_hat)
 
 
-def test_empirical_standard_error_is_the_sample_sd_over_sqrt_N_and_chunking_changes_nothing(monkeypatch):
+def test_empirical_standard_error_is_the_sample_sd_over_sqrt_N_and_chunking_changes_nothing(
+    monkeypatch,
+):
     """se = std(X_i X_j, ddof=1) / sqrt(N), computed independently; tiny chunks give the same J_hat and se."""
     import companion.fisher as fisher
 
@@ -173,6 +189,8 @@ def test_spectrum_top_lanczos_and_dense_branches():
         assert eig.shape == (top,) and np.all(np.diff(eig) <= 0)
         np.testing.assert_allclose(eig, full[:top], rtol=1e-9, atol=1e-12)
         np.testing.assert_array_equal(eig, cp.fisher_spectrum(J, top=top))
-    np.testing.assert_allclose(cp.fisher_spectrum(J[:3, :3], top=5), np.sort(np.linalg.eigvalsh(J[:3, :3]))[::-1])
+    np.testing.assert_allclose(
+        cp.fisher_spectrum(J[:3, :3], top=5), np.sort(np.linalg.eigvalsh(J[:3, :3]))[::-1]
+    )
     with pytest.raises(TypeError, match="top"):
         cp.fisher_spectrum(J, top=2.0)

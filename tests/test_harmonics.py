@@ -52,7 +52,7 @@ DIMS = [3, 5, 10, 50, 100, 1000, 10000]
 # --------------------------------------------------------------------------- #
 # independent references
 # --------------------------------------------------------------------------- #
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _inv_beta(d: int) -> tuple[Fraction, int]:
     """``1 / B((d-1)/2, 1/2) = R / pi^e`` exactly: returns ``(R, e)``."""
     if d % 2:  # d = 2n + 1: Gamma(n + 1/2) / (Gamma(n) sqrt(pi))
@@ -62,7 +62,7 @@ def _inv_beta(d: int) -> tuple[Fraction, int]:
     return Fraction(4 ** (n - 1) * math.factorial(n - 1) ** 2, math.factorial(2 * n - 2)), 1
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def exact_lambda(d: int, k: int) -> float:
     """``lambda_k = d^2 nu_k^2`` in exact rational arithmetic (module docstring)."""
     if k == 1:
@@ -76,7 +76,9 @@ def exact_lambda(d: int, k: int) -> float:
         j = (k - 2) // 2
         beta = k + Fraction(d - 3, 2)
         poch = math.prod((Fraction(d - 1, 2) + i for i in range(k)), start=Fraction(1))
-        binom = math.prod((beta - j + i for i in range(1, j + 1)), start=Fraction(1)) / math.factorial(j)
+        binom = math.prod(
+            (beta - j + i for i in range(1, j + 1)), start=Fraction(1)
+        ) / math.factorial(j)
         nu = Fraction(1, 2**k) * binom * math.factorial(2 * j) / poch * R
     return float(d * d * nu * nu) / math.pi ** (2 * e)
 
@@ -115,7 +117,9 @@ def exact_legendre_d(d: int, kmax: int, ts: list[tuple[int, int]]) -> np.ndarray
         ]
         c1 = sum(N)
         for i, (p, q) in enumerate(ts):
-            out[n, i] = sum(Nj * p ** (n - 2 * j) * q ** (2 * j) for j, Nj in enumerate(N)) / (q**n * c1)
+            out[n, i] = sum(Nj * p ** (n - 2 * j) * q ** (2 * j) for j, Nj in enumerate(N)) / (
+                q**n * c1
+            )
     return out
 
 
@@ -158,7 +162,9 @@ def integral_g(psi: float) -> float:
 def test_multiplicity_is_dimension_of_harmonic_polynomials(d):
     # harmonic polynomials of degree k = homogeneous ones minus |z|^2 * (degree k-2)
     for k in range(0, 30):
-        count = comb(k + d - 1, d - 1, exact=True) - (comb(k + d - 3, d - 1, exact=True) if k >= 2 else 0)
+        count = comb(k + d - 1, d - 1, exact=True) - (
+            comb(k + d - 3, d - 1, exact=True) if k >= 2 else 0
+        )
         assert H.multiplicity(d, k) == count
 
 
@@ -282,10 +288,16 @@ def test_legendre_d_range_limit():
     t = np.array([p / q for p, q in EXACT_T])
     # the largest kmax accepted at d = 10^4 (log C_131(1) <= 700): finite and exact
     P = H.legendre_d(10000, 131, t)
-    np.testing.assert_allclose(P, exact_legendre_d(10000, 131, EXACT_T), rtol=0, atol=5e-14)  # measured 3e-15
-    with pytest.raises(ValueError, match=r"kmax = 132 is too large for d = 10000.*kmax must be <= 131"):
+    np.testing.assert_allclose(
+        P, exact_legendre_d(10000, 131, EXACT_T), rtol=0, atol=5e-14
+    )  # measured 3e-15
+    with pytest.raises(
+        ValueError, match=r"kmax = 132 is too large for d = 10000.*kmax must be <= 131"
+    ):
         H.legendre_d(10000, 132, t)
-    with pytest.raises(ValueError, match=r"kmax = 100 is too large for d = 100000.*kmax must be <= 87"):
+    with pytest.raises(
+        ValueError, match=r"kmax = 100 is too large for d = 100000.*kmax must be <= 87"
+    ):
         H.mercer_eigenvalues(100000, 100)
     # the promised range d <= 10^4, kmax <= 100 is inside; every kmax <= 10^4 for d <= 134
     H._check_gegenbauer_range(10000, 100)
@@ -357,7 +369,9 @@ def test_even_degrees_positive_and_decay_like_k_to_minus_d_plus_2():
         assert abs(slope + (d + 2)) < 0.15  # measured -4.98 (d=3), -6.93 (d=5)
 
 
-@pytest.mark.parametrize("d,kmax", [(3, 2), (3, 100), (10, 50), (100, 100), (1000, 30), (10000, 100)])
+@pytest.mark.parametrize(
+    "d,kmax", [(3, 2), (3, 100), (10, 50), (100, 100), (1000, 30), (10000, 100)]
+)
 def test_default_nodes_are_converged(d, kmax):
     default = H.default_n_nodes(d, kmax)
     lam = H.mercer_eigenvalues(d, kmax)
@@ -400,11 +414,19 @@ def test_group_eigenvalues_come_from_harmonics():
     for d in [3, 4, 10, 1000, 10000, 100000]:
         for exact, ref in ((True, H.closed_form_eigenvalues(d)), (False, H.paper_eigenvalues(d))):
             lam = cp.group_eigenvalues(d, exact=exact)
-            assert lam == {"G1": ref[0], "G2": ref[1], "G3_gamma": ref[2], "G3_ab": ref[2], "G3_tilde": ref[2]}
+            assert lam == {
+                "G1": ref[0],
+                "G2": ref[1],
+                "G3_gamma": ref[2],
+                "G3_ab": ref[2],
+                "G3_tilde": ref[2],
+            }
             assert all(type(v) is float for v in lam.values())
         # lambda_0 = d c0^2 and lambda_2 = c3^2 / (d+2), from limit_constants
         c = cp.limit_constants(d)
-        np.testing.assert_array_equal(H.closed_form_eigenvalues(d), [d * c["c0"] ** 2, 0.25, c["c3"] ** 2 / (d + 2)])
+        np.testing.assert_array_equal(
+            H.closed_form_eigenvalues(d), [d * c["c0"] ** 2, 0.25, c["c3"] ** 2 / (d + 2)]
+        )
 
 
 # --------------------------------------------------------------------------- #
@@ -441,7 +463,7 @@ def test_trace_sum_rule_closed_form_to_high_degree(d):
     gap = 1 - share
     assert np.all(np.diff(share) > 0) and np.all(gap > 0)
     assert 7.5 < gap[1] / gap[2] < 8.2  # K^{-3} tail; measured 7.91 - 7.99
-    A = np.column_stack([np.ones(3), -np.array(Ks, float) ** -3, -np.array(Ks, float) ** -4])
+    A = np.column_stack([np.ones(3), -(np.array(Ks, float) ** -3), -(np.array(Ks, float) ** -4)])
     s_inf = np.linalg.solve(A, share)[0]
     assert abs(s_inf - 1) < 1e-2 * gap[2]  # measured <= 4e-4 * gap(4000) ~ 1e-13
 
@@ -476,10 +498,16 @@ def test_paper_comparison():
         # test_low_degrees_match_paper_closed_forms): measured 5e-12 relative at d = 1000
         np.testing.assert_allclose(pc["exact"][:2], ref[:2], rtol=1e-12)
         np.testing.assert_allclose(pc["exact"][2], ref[2], rtol=1e-12, atol=1e-15 * ref[0])
-        np.testing.assert_allclose(pc["paper"], [(2 * d + 1) / (4 * np.pi), 0.25, 1 / (2 * np.pi * (d + 2))], rtol=1e-15)
-        np.testing.assert_allclose(pc["rel_diff"], (pc["paper"] - pc["exact"]) / pc["exact"], rtol=1e-12)
+        np.testing.assert_allclose(
+            pc["paper"], [(2 * d + 1) / (4 * np.pi), 0.25, 1 / (2 * np.pi * (d + 2))], rtol=1e-15
+        )
+        np.testing.assert_allclose(
+            pc["rel_diff"], (pc["paper"] - pc["exact"]) / pc["exact"], rtol=1e-12
+        )
         # closed form (betaln, see _betaln_rtol) against the quadrature
-        np.testing.assert_allclose(pc["closed_form"][:2], pc["exact"][:2], rtol=1e-12 + _betaln_rtol(d))
+        np.testing.assert_allclose(
+            pc["closed_form"][:2], pc["exact"][:2], rtol=1e-12 + _betaln_rtol(d)
+        )
         np.testing.assert_allclose(
             pc["closed_form"][2], pc["exact"][2], rtol=1e-12 + _betaln_rtol(d), atol=1e-15 * ref[0]
         )
@@ -503,7 +531,11 @@ def test_finite_m_fisher_matrix_spectrum():
     W = rng.standard_normal((d, m)) / np.sqrt(m)
     norms = np.linalg.norm(W, axis=0)
     cos = np.clip((W / norms).T @ (W / norms), -1, 1)
-    J = np.outer(norms, norms) * (np.sqrt(1 - cos**2) + (np.pi - np.arccos(cos)) * cos) / (2 * np.pi)
+    J = (
+        np.outer(norms, norms)
+        * (np.sqrt(1 - cos**2) + (np.pi - np.arccos(cos)) * cos)
+        / (2 * np.pi)
+    )
     ev = np.sort(eigsh(J, k=d + n2 + 2, which="LA", return_eigenvectors=False))[::-1]
     lam = H.mercer_eigenvalues(d, 2)
     groups = [ev[0], ev[1 : 1 + d].mean(), ev[1 + d : 1 + d + n2].mean()]
@@ -522,7 +554,9 @@ def test_funk_hecke_monte_carlo():
     rng = np.random.default_rng(11)
     u = rng.standard_normal((n, d))
     v = rng.standard_normal((n, d))
-    t = np.clip(np.einsum("ij,ij->i", u, v) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1)
+    t = np.clip(
+        np.einsum("ij,ij->i", u, v) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1
+    )
     lam = H.mercer_eigenvalues(d, 2)
     alpha = (d - 2) / 2
     for k in range(3):

@@ -43,16 +43,24 @@ def test_factor_reproduces_covariance():
 
 def test_gaussian_reduces_to_paper_model():
     # the same call (rng.standard_normal((n, d))) on the same generator: the same numbers
-    assert np.array_equal(cp.sample_distribution("gaussian", 5, 7, rng=11), cp.sample_inputs(5, 7, rng=11))
+    assert np.array_equal(
+        cp.sample_distribution("gaussian", 5, 7, rng=11), cp.sample_inputs(5, 7, rng=11)
+    )
     W = cp.sample_weights(5, 40, rng=1)
     # fisher_under builds fisher_exact(A^T W) with A = I: one more BLAS product, I^T W, which
     # IEEE arithmetic makes exactly W, but no bit-identity is required of the BLAS; J moves
     # by a few ulps at most if it is not exact (the same tolerance as the two checks below)
-    np.testing.assert_allclose(cp.fisher_under(W, "gaussian").J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        cp.fisher_under(W, "gaussian").J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15
+    )
     # the subspace of full dimension is the standard Gaussian
-    assert np.allclose(cp.fisher_under(W, "subspace", k=5).J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15)
+    assert np.allclose(
+        cp.fisher_under(W, "subspace", k=5).J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15
+    )
     # rho = 0 is the standard Gaussian too
-    assert np.allclose(cp.fisher_under(W, "ar1", rho=0.0).J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15)
+    assert np.allclose(
+        cp.fisher_under(W, "ar1", rho=0.0).J, cp.fisher_exact(W), rtol=1e-13, atol=1e-15
+    )
 
 
 def test_reproducible_with_seed():
@@ -64,7 +72,9 @@ def test_reproducible_with_seed():
     assert np.array_equal(f1, cp.fisher_under(W, "laplace", n=500, rng=9).J)
     s1 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, seed=4)
     s2 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, seed=4)
-    assert np.array_equal(s1.eig_hat[20], s2.eig_hat[20]) and np.array_equal(s1.q_hat[20], s2.q_hat[20])
+    assert np.array_equal(s1.eig_hat[20], s2.eig_hat[20]) and np.array_equal(
+        s1.q_hat[20], s2.q_hat[20]
+    )
 
 
 # --------------------------------------------------------------------------- Fisher matrix
@@ -112,7 +122,9 @@ def test_basis_gram_exact_vs_monte_carlo():
     assert np.allclose(ex.G, ex.G.T) and ex.labels == cp.basis(W)[1]
 
 
-@pytest.mark.parametrize("dist, k, rank", [("gaussian", None, 5), ("laplace", None, 5), ("subspace", 2, 2)])
+@pytest.mark.parametrize(
+    "dist, k, rank", [("gaussian", None, 5), ("laplace", None, 5), ("subspace", 2, 2)]
+)
 def test_spectrum_parity_finds_the_second_group(dist, k, rank):
     """The odd eigenvectors (second group) sit right after the top one; their odd share is near 1."""
     W = cp.sample_weights(5, 300, rng=3)
@@ -129,7 +141,9 @@ def test_spectrum_under_is_the_spectrum_of_fisher_under():
     assert np.allclose(cp.spectrum_under(W, "ar1", rho=0.3), eig, rtol=1e-10, atol=1e-13)
     assert np.allclose(cp.spectrum_under(W, "ar1", rho=0.3, top=5), eig[:5], rtol=1e-9, atol=1e-13)
     mc = cp.spectrum_under(W, "uniform", n=2000, rng=3, top=3)
-    assert np.allclose(mc, np.sort(np.linalg.eigvalsh(cp.fisher_under(W, "uniform", n=2000, rng=3).J))[::-1][:3])
+    assert np.allclose(
+        mc, np.sort(np.linalg.eigvalsh(cp.fisher_under(W, "uniform", n=2000, rng=3).J))[::-1][:3]
+    )
 
 
 def test_spectrum_parity_split_levels():
@@ -140,12 +154,16 @@ def test_spectrum_parity_split_levels():
     odd = W.T @ S @ W / 4
     assert np.allclose(r["odd_levels"], np.sort(np.linalg.eigvalsh(odd))[::-1][:5], rtol=1e-10)
     J = cp.fisher_under(W, "ar1", rho=0.6).J
-    assert np.allclose(r["even_levels"], np.sort(np.linalg.eigvalsh(J - odd))[::-1][:10], atol=1e-12)
+    assert np.allclose(
+        r["even_levels"], np.sort(np.linalg.eigvalsh(J - odd))[::-1][:10], atol=1e-12
+    )
     assert r["even_over_odd"] == pytest.approx(r["even_levels"][0] / r["odd_levels"][0])
     # the odd share of each eigenvector u is u^T (W^T Sigma W / 4) u / lambda, with Sigma itself
     lam, U = np.linalg.eigh(J)
     lam, U = lam[::-1][:10], U[:, ::-1][:, :10]
-    assert np.allclose(r["odd_share"], np.einsum("ik,ij,jk->k", U, odd, U) / lam, rtol=1e-8, atol=1e-12)
+    assert np.allclose(
+        r["odd_share"], np.einsum("ik,ij,jk->k", U, odd, U) / lam, rtol=1e-8, atol=1e-12
+    )
     # rho and k are the ones given (not fisher_under's defaults): a different rho changes every level
     assert not np.allclose(cp.spectrum_parity(W, "ar1", top=10)["odd_levels"], r["odd_levels"])
     sub = cp.spectrum_parity(W, "subspace", k=3, top=10)
@@ -161,7 +179,10 @@ def test_even_level_stays_on_top_and_ties_for_one_dimensional_data():
     line = cp.spectrum_parity(W, "subspace", k=1, top=3)
     assert line["even_over_odd"] == pytest.approx(1.0, rel=1e-10)
     assert line["odd_levels"][0] == pytest.approx(d / 4 * np.sum(W[0] ** 2), rel=1e-10)
-    ratios = [cp.spectrum_parity(W, "equicorrelated", rho=rho, top=3)["even_over_odd"] for rho in (0.5, 0.9, 0.99)]
+    ratios = [
+        cp.spectrum_parity(W, "equicorrelated", rho=rho, top=3)["even_over_odd"]
+        for rho in (0.5, 0.9, 0.99)
+    ]
     assert 1.0 < ratios[2] < ratios[1] < ratios[0]  # measured 1.001, 1.02, 1.37 (m -> inf: same)
     assert ratios[2] < 1.01
 
@@ -171,7 +192,9 @@ def test_gram_hierarchy_is_the_order_within_the_basis_span():
     even level of about 2.40, below the exact d/4 = 2.5, so `hierarchy` (order within the span) fails
     although the spectrum ties; at rho = 0.5 the order holds with a wide margin."""
     d = 10
-    assert cp.gram_summary(cp.limit_gram("equicorrelated", d, rho=0.5, n=20_000, rng=1))["hierarchy"]
+    assert cp.gram_summary(cp.limit_gram("equicorrelated", d, rho=0.5, n=20_000, rng=1))[
+        "hierarchy"
+    ]
     line = cp.gram_summary(cp.limit_gram("subspace", d, k=1, n=20_000, rng=1))
     assert line["levels"]["G2"].max() == pytest.approx(d / 4, rel=0.03)
     assert line["even_levels"][0] < 0.98 * d / 4 and not line["hierarchy"]
@@ -247,9 +270,17 @@ def test_third_group_split_formula(dist):
     se_a, se_b = ta.std() / np.sqrt(x.shape[0]), tb.std() / np.sqrt(x.shape[0])
     c3sq = cp.limit_constants(d)["c3"] ** 2
     lab = np.array(g.labels)
-    for grp, expected, se_formula in (("G3_ab", c3sq * b, c3sq * se_b), ("G3_gamma", c3sq * (a - b) / 2, c3sq * (se_a + se_b) / 2)):
+    for grp, expected, se_formula in (
+        ("G3_ab", c3sq * b, c3sq * se_b),
+        ("G3_gamma", c3sq * (a - b) / 2, c3sq * (se_a + se_b) / 2),
+    ):
         se = np.diag(g.se)[lab == grp].mean() + se_formula
-        assert abs(s["quotients"][grp].mean() - expected) < 5 * se, (grp, s["quotients"][grp].mean(), expected, se)
+        assert abs(s["quotients"][grp].mean() - expected) < 5 * se, (
+            grp,
+            s["quotients"][grp].mean(),
+            expected,
+            se,
+        )
     gauss = c3sq / (d + 2)
     assert abs(c3sq * b - gauss) > 20 * c3sq * se_b  # the split is real, not noise
 
@@ -326,7 +357,9 @@ def test_small_samples_carry_only_N_eigenvalues():
     col = dev[:, N - 1]
     assert r.loc[(N, "eig_vs_theory", "G3"), "lo"] == pytest.approx(np.quantile(col, 0.025))
     assert r.loc[(N, "eig_vs_theory", "G3"), "hi"] == pytest.approx(np.quantile(col, 0.975))
-    st1 = cp.empirical_fisher_study(d, None, sizes=(3,), draws=2, seed=0)  # carries no G3 eigenvalue
+    st1 = cp.empirical_fisher_study(
+        d, None, sizes=(3,), draws=2, seed=0
+    )  # carries no G3 eigenvalue
     assert np.isnan(cp.empirical_readings(st1).loc[(3, "eig_vs_theory", "G3"), "lo"])
 
 
@@ -351,9 +384,17 @@ def test_small_samples_carry_only_N_eigenvalues():
         (lambda: cp.empirical_fisher_study(3, 5), "m"),
         (lambda: cp.empirical_fisher_study(3, None, sizes=(0,)), "N"),
         (lambda: cp.empirical_fisher_study(3, None, sizes=()), "sizes"),
-        (lambda: cp.empirical_readings(cp.empirical_fisher_study(3, None, sizes=(5,), draws=1), level=1.5), "level"),
+        (
+            lambda: cp.empirical_readings(
+                cp.empirical_fisher_study(3, None, sizes=(5,), draws=1), level=1.5
+            ),
+            "level",
+        ),
         (lambda: cp.empirical_fisher_study(3, None, sizes=(5,), draws=1).eig_deviation(7), "N"),
-        (lambda: cp.empirical_fisher_study(3, None, sizes=(5,), draws=1).quotient_deviation(7), "N"),
+        (
+            lambda: cp.empirical_fisher_study(3, None, sizes=(5,), draws=1).quotient_deviation(7),
+            "N",
+        ),
         (lambda: cp.empirical_fisher_study(3, None, sizes=(5,), draws=1).reversals(7), "N"),
     ],
 )
@@ -363,9 +404,15 @@ def test_bad_input_names_the_parameter(call, name):
 
 
 def test_bad_real_messages_state_the_interval():
-    with pytest.raises(ValueError, match=r"rho \(for dist='ar1'\) must be a finite number in \(-1.0, 1.0\), got 1.0"):
+    with pytest.raises(
+        ValueError,
+        match=r"rho \(for dist='ar1'\) must be a finite number in \(-1.0, 1.0\), got 1.0",
+    ):
         cp.input_covariance("ar1", 3, rho=1.0)
-    with pytest.raises(ValueError, match=r"rho \(for dist='equicorrelated' at d = 4\) must be a finite number in \(-0.333"):
+    with pytest.raises(
+        ValueError,
+        match=r"rho \(for dist='equicorrelated' at d = 4\) must be a finite number in \(-0.333",
+    ):
         cp.input_covariance("equicorrelated", 4, rho=-0.5)
     with pytest.raises(ValueError, match=r"rho must be a finite number in \[-inf, inf\], got inf"):
         cp.input_covariance("uniform", 3, rho=float("inf"))
@@ -404,7 +451,10 @@ def test_figures_and_explorer():
     st = cp.empirical_fisher_study(4, None, sizes=(30, 60), draws=3, seed=0)
     fig = cp.plot_empirical_fisher(st)
     assert len(fig.axes) == 2 and "N = 60" in fig.axes[1].get_title()
-    sums = {dist: cp.gram_summary(cp.limit_gram(dist, 4, n=2000, rng=0)) for dist in ("gaussian", "subspace")}
+    sums = {
+        dist: cp.gram_summary(cp.limit_gram(dist, 4, n=2000, rng=0))
+        for dist in ("gaussian", "subspace")
+    }
     fig2 = cp.plot_input_levels(sums, 4)
     assert [t.get_text() for t in fig2.axes[0].get_xticklabels()] == ["gaussian", "subspace"]
     plt.close("all")

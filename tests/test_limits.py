@@ -39,8 +39,13 @@ def test_error_falls_like_inverse_sqrt_m(group):
     x = cp.sample_inputs(d, 20, rng=1)
     errs = []
     for m in (1_000, 100_000):
-        e = [np.abs(cp.group_outputs(x, cp.sample_weights(d, m, rng=s), [group])[group] - cp.limit(x, group)).mean()
-             for s in range(3)]
+        e = [
+            np.abs(
+                cp.group_outputs(x, cp.sample_weights(d, m, rng=s), [group])[group]
+                - cp.limit(x, group)
+            ).mean()
+            for s in range(3)
+        ]
         errs.append(np.mean(e))
     ratio = errs[0] / errs[1]
     assert 5 < ratio < 20, ratio  # sqrt(100) = 10
@@ -84,7 +89,9 @@ def test_third_group_limits_are_consistent():
     x = cp.sample_inputs(d, 50, rng=3)
     Ft = cp.F_tilde(x)
     np.testing.assert_allclose(Ft.sum(axis=1), 0, atol=1e-13)  # sum_gamma x_gamma^2/|x| = |x|
-    np.testing.assert_allclose(cp.F_gamma(x), Ft[:, :-1] - Ft[:, -1:] / (np.sqrt(d) + 1), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        cp.F_gamma(x), Ft[:, :-1] - Ft[:, -1:] / (np.sqrt(d) + 1), rtol=1e-12, atol=1e-14
+    )
     a, b = cp.pairs(d)
     assert len(a) == d * (d - 1) // 2 and np.all(a < b)
 

@@ -21,7 +21,9 @@ STUDENT = ROOT / "_build" / "student" / "html"
 
 def _chapters() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = list(toc.get("chapters", [])) + [c for p in toc.get("parts", []) for c in p["chapters"]]
+    entries = list(toc.get("chapters", [])) + [
+        c for p in toc.get("parts", []) for c in p["chapters"]
+    ]
     docs = [toc["root"], *(c["file"] for c in entries)]
     return [d for d in docs if "kernelspec:" in (ROOT / f"{d}.md").read_text()]
 
@@ -33,14 +35,18 @@ def _with_solutions() -> list[str]:
 def test_strip_solutions_gated_and_whole():
     md = nbformat.v4.new_markdown_cell
     code = nbformat.v4.new_code_cell
-    nb = nbformat.v4.new_notebook(cells=[
-        md("```{exercise-start}\n:label: e1\n```\nShow that 1 + 1 = 2."),
-        md("```{exercise-end}\n```\n\n```{solution-start} e1\n:class: dropdown\n```\nBecause SECRET."),
-        code("print('SECRET code')"),
-        md("```{solution-end}\n```\nText after."),
-        md("Intro\n\n```{solution} e2\nSECRET whole\n```\nOutro"),
-        code("x = 1"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            md("```{exercise-start}\n:label: e1\n```\nShow that 1 + 1 = 2."),
+            md(
+                "```{exercise-end}\n```\n\n```{solution-start} e1\n:class: dropdown\n```\nBecause SECRET."
+            ),
+            code("print('SECRET code')"),
+            md("```{solution-end}\n```\nText after."),
+            md("Intro\n\n```{solution} e2\nSECRET whole\n```\nOutro"),
+            code("x = 1"),
+        ]
+    )
     out = notebooks.strip_solutions(nb)
     text = "\n".join(c.source for c in out.cells)
     assert "SECRET" not in text and "solution" not in text
@@ -53,7 +59,7 @@ def test_chapter_notebook_is_downloadable(doc):
     path = SITE / "_sources" / f"{doc}.ipynb"
     assert path.exists(), "build the book first (make test does)"
     nb = nbformat.read(path, as_version=4)
-    assert "find_spec(\"companion\") is None" in nb.cells[0].source
+    assert 'find_spec("companion") is None' in nb.cells[0].source
     assert (SITE / "_static" / "companion-src.zip").exists()
     html = (SITE / f"{doc}.html").read_text()
     assert f'_sources/{doc}.ipynb"' in html, "the page's download menu offers the notebook"
@@ -75,30 +81,41 @@ def test_downloaded_notebook_is_the_chapter_the_build_executed(doc):
     nb = nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4)
     ran = nbformat.read(ROOT / "_build" / "jupyter_execute" / f"{doc}.ipynb", as_version=4)
     assert _code(nb.cells[1:]) == _code(ran.cells)
-    errors = [o for c in ran.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in ran.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert not errors
 
 
 def test_install_cell_does_nothing_when_companion_is_installed(tmp_path):
-    cells = {doc: nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4).cells[0].source
-             for doc in _chapters()}
+    cells = {
+        doc: nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4).cells[0].source
+        for doc in _chapters()
+    }
     assert len(set(cells.values())) == 1, "every chapter starts with the same install cell"
     cell = next(iter(cells.values()))
-    run = subprocess.run([sys.executable, "-c", cell], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", cell], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0 and run.stdout == "" and run.stderr == "", run.stderr
 
 
 def _solution_sentences(doc: str) -> list[str]:
     """A sentence of prose from inside each solution of the chapter's source."""
+
     def lines(nb):
         return {ln.strip() for c in nb.cells for ln in c.source.splitlines()}
 
     full = lines(notebooks.jupytext.read(ROOT / f"{doc}.md"))
     kept = lines(notebooks.strip_solutions(notebooks.jupytext.read(ROOT / f"{doc}.md")))
     only = sorted(full - kept)
-    return [ln for ln in only if len(ln) > 40 and not ln.startswith((":", "`", "$", "\\", "#", "|"))][:5]
+    return [
+        ln for ln in only if len(ln) > 40 and not ln.startswith((":", "`", "$", "\\", "#", "|"))
+    ][:5]
 
 
 @pytest.mark.parametrize("doc", _with_solutions())
@@ -140,10 +157,12 @@ def test_execution_cache_is_keyed_on_the_package(tmp_path, monkeypatch):
     first = build()
     cached.write_text("outputs")
     assert build() == first and cached.exists(), "nothing changed: the cache is kept"
-    for change in (lambda: (tmp_path / "companion" / "fisher.py").write_text("A = 2\n"),
-                   lambda: (tmp_path / "companion" / "new.py").write_text(""),
-                   lambda: (tmp_path / "requirements.lock").write_text("numpy==2.1\n"),
-                   lambda: monkeypatch.setenv("COMPANION_WIDGETS", "live")):
+    for change in (
+        lambda: (tmp_path / "companion" / "fisher.py").write_text("A = 2\n"),
+        lambda: (tmp_path / "companion" / "new.py").write_text(""),
+        lambda: (tmp_path / "requirements.lock").write_text("numpy==2.1\n"),
+        lambda: monkeypatch.setenv("COMPANION_WIDGETS", "live"),
+    ):
         cached.write_text("outputs")
         before = build()
         change()

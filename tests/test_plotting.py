@@ -26,7 +26,9 @@ def test_plot_spectrum_levels_are_the_predictions():
     eig = cp.fisher_spectrum(W)
     fig = cp.plot_spectrum(eig, d)
     ys = {round(float(ln.get_ydata()[0]), 12) for ln in fig.axes[0].get_lines()[1:]}
-    expected = {round(v, 12) for e in (True, False) for v in cp.group_eigenvalues(d, exact=e).values()}
+    expected = {
+        round(v, 12) for e in (True, False) for v in cp.group_eigenvalues(d, exact=e).values()
+    }
     assert ys == expected
     np.testing.assert_array_equal(fig.axes[0].get_lines()[0].get_ydata(), eig[eig > 0])
 
@@ -34,7 +36,9 @@ def test_plot_spectrum_levels_are_the_predictions():
 def test_plot_mercer_and_gram_and_decay():
     lam = cp.mercer_eigenvalues(6, 8)
     fig = cp.plot_mercer(lam, 6)
-    np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), np.abs(lam[[0, 1, 2, 4, 6, 8]]))
+    np.testing.assert_allclose(
+        fig.axes[0].get_lines()[0].get_ydata(), np.abs(lam[[0, 1, 2, 4, 6, 8]])
+    )
     W = cp.sample_weights(4, 300, rng=2)
     V, labels = cp.basis(W)
     G = cp.gram_matrix(cp.fisher_exact(W), V)
@@ -51,7 +55,9 @@ def test_table1_frame():
     assert frame.shape == (2, 8)
     assert frame.loc[(10, 10000), ("G1", "paper")] == "0.0159"
     assert frame.loc[(5, 300), ("G2", "paper")] == ""
-    assert frame.loc[(5, 300), ("G2", "this book (mean ± sd)")].startswith(f"{rows[1].mean['G2']:.4f}")
+    assert frame.loc[(5, 300), ("G2", "this book (mean ± sd)")].startswith(
+        f"{rows[1].mean['G2']:.4f}"
+    )
 
 
 def test_empirical_fisher_plot_with_fewer_samples_than_eigenvalues():

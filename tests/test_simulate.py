@@ -83,8 +83,10 @@ def test_table1_errors_reach_the_caller_and_leave_no_thread(monkeypatch):
         raise RuntimeError("use failed")
 
     monkeypatch.setattr(simulate, "member_mae", failing_use)
-    for call in (lambda: cp.table1(rows, seeds=1, n_inputs=5),
-                 lambda: cp.finite_width_study([4], [300, 400], seeds=1, n_inputs=5)):
+    for call in (
+        lambda: cp.table1(rows, seeds=1, n_inputs=5),
+        lambda: cp.finite_width_study([4], [300, 400], seeds=1, n_inputs=5),
+    ):
         with pytest.raises(RuntimeError, match="use failed") as info:
             call()
         # closed at once, even while the traceback is kept (as Jupyter keeps the last one)
@@ -180,21 +182,27 @@ def test_clt_formulas_and_shapes():
         assert arr.shape == (2,) and arr[0] / arr[1] == pytest.approx(2.0)
     lam = cp.group_eigenvalues(d, exact=True)
     assert cp.clt_mse(d, 1, "G2") == pytest.approx((d + 2) / 2 - 0.25)
-    assert cp.clt_mae(d, 50, "G3_tilde") / cp.clt_mae(d, 50, "G3_gamma") == pytest.approx(np.sqrt(1 - 1 / d))
+    assert cp.clt_mae(d, 50, "G3_tilde") / cp.clt_mae(d, 50, "G3_gamma") == pytest.approx(
+        np.sqrt(1 - 1 / d)
+    )
     assert cp.limit_norm2(d, "G3_ab") == pytest.approx(lam["G3_ab"])
     # the predicted crossing: relative error there equals the threshold
     for g in ("G1", "G2", "G3_ab", "G3_tilde"):
         m_star = cp.clt_crossing_width(d, g, 0.1)
         rel = np.sqrt(2 / np.pi * cp.clt_mse(d, 1, g) / m_star / cp.limit_norm2(d, g))
         assert rel == pytest.approx(0.1)
-    assert cp.clt_crossing_width(d, "G3_ab", 0.1) == pytest.approx(2 * (d + 2) ** 2 / 0.01, rel=0.05)
+    assert cp.clt_crossing_width(d, "G3_ab", 0.1) == pytest.approx(
+        2 * (d + 2) ** 2 / 0.01, rel=0.05
+    )
     # against the constants written out: C_g = n_g((d+2)/2 - lambda_g), RMS(F)^2 = n_g lambda_g
     for g in cp.FINITE_WIDTH_GROUPS:
         n_g = 1 - 1 / d if g == "G3_tilde" else 1.0
         c = (d + 2) / 2 - lam[g]
         assert cp.clt_mse(d, 7, g) == pytest.approx(n_g * c / 7, rel=1e-12)
         assert cp.clt_mae(d, 7, g) == pytest.approx(np.sqrt(2 / np.pi * n_g * c / 7), rel=1e-12)
-        assert cp.clt_crossing_width(d, g, 0.2) == pytest.approx(2 / (np.pi * 0.04) * c / lam[g], rel=1e-12)
+        assert cp.clt_crossing_width(d, g, 0.2) == pytest.approx(
+            2 / (np.pi * 0.04) * c / lam[g], rel=1e-12
+        )
 
 
 def test_limit_norm2_against_monte_carlo():
@@ -215,7 +223,10 @@ def test_fit_exponent_slope_and_standard_error():
     # the standard error is the spread of the slope over noisy repetitions
     rng = np.random.default_rng(0)
     sig = np.array([0.2, 0.1, 0.05, 0.05, 0.1])
-    slopes = [cp.fit_exponent(ms, 2 * ms**-0.5 * np.exp(sig * rng.standard_normal(5)), sig)[0] for _ in range(4000)]
+    slopes = [
+        cp.fit_exponent(ms, 2 * ms**-0.5 * np.exp(sig * rng.standard_normal(5)), sig)[0]
+        for _ in range(4000)
+    ]
     _, se = cp.fit_exponent(ms, 2 * ms**-0.5, sig)
     assert np.std(slopes) == pytest.approx(se, rel=0.06)
     assert np.mean(slopes) == pytest.approx(-0.5, abs=4 * se / np.sqrt(4000))
@@ -331,7 +342,9 @@ def test_spectral_resolution():
     ratio = (f["rq_G3"] / f["rq_pred_G3"]).loc[[300, 1500]]  # one draw: noisy at m = 60
     assert (ratio > 0.6).all() and (ratio < 1.5).all(), ratio
     # the eigenvalues agree with a dense solver
-    W = cp.sample_weights(d, 300, np.random.default_rng(np.random.SeedSequence([0, d, 300]).spawn(1)[0]))
+    W = cp.sample_weights(
+        d, 300, np.random.default_rng(np.random.SeedSequence([0, d, 300]).spawn(1)[0])
+    )
     eig = cp.fisher_spectrum(W)
     lam = cp.group_eigenvalues(d, exact=True)
     assert f.loc[300, "mean_G2"] == pytest.approx(eig[1 : 1 + d].mean() / lam["G2"] - 1, abs=1e-9)
@@ -339,7 +352,9 @@ def test_spectral_resolution():
     assert f.loc[300, "dev_G1"] == pytest.approx(abs(eig[0] / lam["G1"] - 1), abs=1e-9)
     assert f.loc[300, "gap_G2"] == pytest.approx(eig[d] / eig[1 + d], rel=1e-9)
     assert f.loc[300, "gap_G3"] == pytest.approx(eig[d + n3] / eig[1 + d + n3], rel=1e-9)
-    assert f.loc[300, "dev_G3"] == pytest.approx(np.abs(eig[1 + d : 1 + d + n3] / lam["G3_ab"] - 1).max(), abs=1e-9)
+    assert f.loc[300, "dev_G3"] == pytest.approx(
+        np.abs(eig[1 + d : 1 + d + n3] / lam["G3_ab"] - 1).max(), abs=1e-9
+    )
     with pytest.raises(ValueError, match="m must be >= 15"):
         cp.spectral_resolution(d, [10])
     with pytest.raises(ValueError, match="<= 8000"):
@@ -352,7 +367,11 @@ def test_clt_validation():
     st = cp.finite_width_study([3], [20], seeds=1, n_inputs=3)
     assert set(st.mae) == set(cp.GROUPS)
     for g in cp.GROUPS:
-        assert np.isfinite(st.mae[g]).all() and np.isfinite(st.clt_ratio(g)).all() and cp.clt_mse(3, 20, g) > 0, g
+        assert (
+            np.isfinite(st.mae[g]).all()
+            and np.isfinite(st.clt_ratio(g)).all()
+            and cp.clt_mse(3, 20, g) > 0
+        ), g
     with pytest.raises(ValueError, match="group must be one of"):
         cp.clt_mae(5, 100, "G4")
     with pytest.raises(ValueError, match="m must be >= 1"):

@@ -19,7 +19,11 @@ W5 = np.random.default_rng(0).standard_normal((5, 20)) / np.sqrt(20)
         (lambda: cp.sample_inputs(3, 0, 0), ValueError, "n must be >= 1"),
         (lambda: cp.features(np.ones((2, 4)), W5), ValueError, "x must have d = 5"),
         (lambda: cp.features(np.full(5, np.nan), W5), ValueError, "x must be finite"),
-        (lambda: cp.features(np.ones(5), np.where(W5 > 0, np.inf, W5)), ValueError, "W must be finite"),
+        (
+            lambda: cp.features(np.ones(5), np.where(W5 > 0, np.inf, W5)),
+            ValueError,
+            "W must be finite",
+        ),
         (lambda: cp.features(np.ones(5), W5[0]), ValueError, "W must have 2 dimension"),
         (lambda: cp.features("abc", W5), TypeError, "x must be an array"),
         (lambda: cp.fisher_exact(np.zeros((3, 4))), ValueError, "no zero column"),
@@ -35,7 +39,11 @@ W5 = np.random.default_rng(0).standard_normal((5, 20)) / np.sqrt(20)
         (lambda: cp.table1_row(5, 100, n_inputs=0), ValueError, "n_inputs must be >= 1"),
         (lambda: cp.table1_row(5, 100, seeds=0), ValueError, "seeds must be >= 1"),
         (lambda: cp.table1(rows=[(5, 100, 3)]), ValueError, "rows must be"),
-        (lambda: cp.rayleigh_quotients(np.eye(20), np.ones((19, 2))), ValueError, "V must have m = 20 rows"),
+        (
+            lambda: cp.rayleigh_quotients(np.eye(20), np.ones((19, 2))),
+            ValueError,
+            "V must have m = 20 rows",
+        ),
         (lambda: cp.fisher_spectrum(np.eye(20), top=0), ValueError, "top must be >= 1"),
         (lambda: cp.cluster_means(np.ones(5), 10), ValueError, "eigenvalues must have at least"),
     ],
@@ -56,17 +64,22 @@ def test_dense_matrices_refused_before_work():
     with pytest.raises(ValueError, match=r"m = 1000000 needs a dense 1000000 x 1000000 matrix"):
         cp.fisher_exact(np.ones((3, 1_000_000)))
     # 8 * 8000^2 = 0.5 GiB for one matrix (allowed), 2.4 GiB for the five of decomposition
-    with pytest.raises(ValueError, match=r"m = 8000 needs 5 dense 8000 x 8000 matrices .* m <= 7327"):
+    with pytest.raises(
+        ValueError, match=r"m = 8000 needs 5 dense 8000 x 8000 matrices .* m <= 7327"
+    ):
         cp.decomposition(np.ones((3, 8000)))
 
 
-@pytest.mark.parametrize("value, exc, word", [
-    (1.0, ValueError, r"rho must be a finite number in \(-1, 1\), got 1.0"),
-    (float("nan"), ValueError, "rho must be a finite number"),
-    (float("inf"), ValueError, "rho must be a finite number"),
-    ("0.5", TypeError, "rho must be a real number"),
-    (True, TypeError, "rho must be a real number"),
-])
+@pytest.mark.parametrize(
+    "value, exc, word",
+    [
+        (1.0, ValueError, r"rho must be a finite number in \(-1, 1\), got 1.0"),
+        (float("nan"), ValueError, "rho must be a finite number"),
+        (float("inf"), ValueError, "rho must be a finite number"),
+        ("0.5", TypeError, "rho must be a real number"),
+        (True, TypeError, "rho must be a real number"),
+    ],
+)
 def test_check_real_names_the_parameter_and_interval(value, exc, word):
     from companion._validate import check_real
 

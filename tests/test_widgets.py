@@ -56,7 +56,9 @@ def test_static_mode_from_environment(monkeypatch):
 
 def test_live_explorer_redraws_on_every_move():
     calls.clear()
-    box = widgets.explore(draw, d=(3, 10), m=(100, 1000), d_range=(3, 40), m_range=(10, 10_000), live=True)
+    box = widgets.explore(
+        draw, d=(3, 10), m=(100, 1000), d_range=(3, 40), m_range=(10, 10_000), live=True
+    )
     d_slider, m_slider, status, picture = box.children
     assert (d_slider.min, d_slider.max) == (3, 40)
     first = picture.value
@@ -68,10 +70,18 @@ def test_live_explorer_redraws_on_every_move():
     assert "Computed live" in status.value
 
 
-@pytest.mark.parametrize("maker", [widgets.spectrum_explorer, widgets.limits_explorer,
-                                   widgets.mercer_explorer, widgets.decay_explorer,
-                                   widgets.finite_width_explorer, widgets.dynamics_explorer,
-                                   widgets.distributions_explorer])
+@pytest.mark.parametrize(
+    "maker",
+    [
+        widgets.spectrum_explorer,
+        widgets.limits_explorer,
+        widgets.mercer_explorer,
+        widgets.decay_explorer,
+        widgets.finite_width_explorer,
+        widgets.dynamics_explorer,
+        widgets.distributions_explorer,
+    ],
+)
 def test_chapter_explorers_build_live(maker):
     box = maker(live=True)
     assert len(box.redraw_seconds) == 1 and box.children[-1].value[:4] == b"\x89PNG"

@@ -24,14 +24,14 @@ import jupytext
 import nbformat
 from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
-INSTALL_CELL = '''\
+INSTALL_CELL = """\
 # Run this cell first: it installs the companion package when it is missing
 # (in Colab, or a Jupyter without this book's environment) and does nothing otherwise.
 import importlib.util, subprocess, sys
 
 if importlib.util.find_spec("companion") is None:
     source = "{source}"  # the book's own copy of the package source
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)'''
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)"""
 
 _START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}.*?^\1\s*$", re.S | re.M)
 _END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}.*?^\1\s*$", re.S | re.M)
@@ -51,14 +51,14 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             end = _END.search(text)
             if not end:
                 continue
-            text, inside = text[end.end():], False
+            text, inside = text[end.end() :], False
         while True:
             start = _START.search(text)
             if not start:
                 break
             end = _END.search(text, start.end())
             if end:
-                text = text[: start.start()] + text[end.end():]
+                text = text[: start.start()] + text[end.end() :]
             else:
                 text, inside = text[: start.start()], True
                 break
@@ -77,7 +77,11 @@ def chapter_notebook(path: Path, source: str, hide_solutions: bool) -> nbformat.
         strip_solutions(nb)
     nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(source=source)))
     nb.metadata.pop("jupytext", None)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
