@@ -21,8 +21,8 @@ It times, in one run on the same machine:
     NumPy and BLAS buffers included; tracemalloc would miss BLAS's own).
 (b) plain BLAS products, in (a)'s precision and in float64, with the same floating-point work as
     the dominant term of (a): per row,
-    ``X (N x m) @ V (m x K)`` with ``K = 1 + d + (d-1) + d(d-1)/2`` (the members of the four groups),
-    i.e. ``2 N m K`` flops per row. Random operands are allocated before timing. A single
+    ``X (N x m) @ V (m x K)`` with ``K = 1 + d + (d-1) + d(d-1)/2`` (the members of the four
+    groups), i.e. ``2 N m K`` flops per row. Random operands are allocated before timing. A single
     ``V`` of ``m x K`` would need 4.1 GB at d = 100, m = 100,000, so the product is summed over
     slices of ``--ref-chunk`` (default 16384) hidden units, reusing one ``(ref_chunk x K)``
     operand: the flops are identical, and at that slice size the BLAS kernel runs at its full
@@ -78,7 +78,7 @@ _early_threads(sys.argv[1:])
 import numpy as np  # noqa: E402
 
 import companion as cp  # noqa: E402
-from companion.simulate import _row_rngs  # noqa: E402  (the same draws as table1)
+from companion._compute import row_rngs  # noqa: E402  (the same draws as table1)
 
 N_INPUTS = 100
 SEED = 0
@@ -258,7 +258,7 @@ def naive_row(d: int, m: int, members: int | None, n: int = N_INPUTS):
     """One row the straightforward way. Returns (seconds extrapolated to every member,
     seconds actually spent, members computed, {group: (indices, mae)})."""
     t0 = time.perf_counter()
-    rng = _row_rngs(SEED, d, m, 1)[0]
+    rng = row_rngs(SEED, d, m, 1)[0]
     W = cp.sample_weights(d, m, rng)
     x = cp.sample_inputs(d, n, rng)
     X = x @ W
@@ -305,7 +305,7 @@ def calibrate_c(rows, probe: int = 40) -> float:
     """Rough seconds for the whole straightforward table: time ``probe`` members of the
     largest row and scale by member count and m (the matrix-vector product is linear in m)."""
     d, m = max(rows, key=lambda r: n_members(r[0]) * r[1])
-    rng = _row_rngs(SEED, d, m, 1)[0]
+    rng = row_rngs(SEED, d, m, 1)[0]
     W = cp.sample_weights(d, m, rng)
     x = cp.sample_inputs(d, N_INPUTS, rng)
     X = np.maximum(x @ W, 0.0)
@@ -384,14 +384,16 @@ def main(argv=None) -> int:
         if args.json
         else (lambda *a: print(*a, flush=True))
     )
+    whose = "the paper's" if args.rows is None else "NOT the paper's"
     log(
-        f"Table 1 benchmark: {'the paper' + chr(39) + 's' if args.rows is None else 'NOT the paper' + chr(39) + 's'} {len(rows)} rows, N = {N_INPUTS}, one seed; {fl:.4g} flops in X @ V"
+        f"Table 1 benchmark: {whose} {len(rows)} rows, N = {N_INPUTS}, one seed; "
+        f"{fl:.4g} flops in X @ V"
     )
 
     load0 = os.getloadavg()
     log(
-        f"(a) companion.table1(seeds=1) in a fresh subprocess, then (b) plain BLAS with the same flops "
-        f"(slices of {args.ref_chunk} hidden units), interleaved, {args.repeat} time(s) ..."
+        "(a) companion.table1(seeds=1) in a fresh subprocess, then (b) plain BLAS with the same "
+        f"flops (slices of {args.ref_chunk} hidden units), interleaved, {args.repeat} time(s) ..."
     )
     runs_a, runs_b, runs_b64 = [], [], []
     launcher = Launcher()
@@ -402,8 +404,11 @@ def main(argv=None) -> int:
             runs_b[-1] if args.dtype == "float64" else time_b(rows, args.ref_chunk, seed=r)
         )
         log(
-            f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s (again {runs_a[-1]['seconds_again']:.3f} s), (b, {args.dtype}) X@V {runs_b[-1]['XV']:.3f} s, "
-            f"Vt@Xt {runs_b[-1]['VX']:.3f} s, (b, float64) X@V {runs_b64[-1]['XV']:.3f} s  (load {os.getloadavg()[0]:.2f})"
+            f"  repetition {r + 1}: (a) {runs_a[-1]['seconds']:.3f} s "
+            f"(again {runs_a[-1]['seconds_again']:.3f} s), "
+            f"(b, {args.dtype}) X@V {runs_b[-1]['XV']:.3f} s, "
+            f"Vt@Xt {runs_b[-1]['VX']:.3f} s, (b, float64) X@V {runs_b64[-1]['XV']:.3f} s  "
+            f"(load {os.getloadavg()[0]:.2f})"
         )
     launcher.close()
     t_a = statistics.median(r["seconds"] for r in runs_a)
@@ -412,7 +417,9 @@ def main(argv=None) -> int:
     t_b = statistics.median(r["XV"] for r in runs_b)
     t_b_vx = statistics.median(r["VX"] for r in runs_b)
     t_b64 = statistics.median(r["XV"] for r in runs_b64)
-    paired = statistics.median(ra["seconds"] / rb["XV"] for ra, rb in zip(runs_a, runs_b))
+    paired = statistics.median(
+        ra["seconds"] / rb["XV"] for ra, rb in zip(runs_a, runs_b, strict=True)
+    )
 
     c = None
     if not args.skip_naive:
@@ -435,7 +442,7 @@ def main(argv=None) -> int:
             "members_per_group": members,
             "members_timed": done,
             "members_total": sum(n_members(d) for d, _ in rows),
-            "seconds_per_row": dict(zip([f"{d}:{m}" for d, m in rows], per_row)),
+            "seconds_per_row": dict(zip([f"{d}:{m}" for d, m in rows], per_row, strict=True)),
             "max_rel_diff_mae_vs_table1": check,
             "estimate_seconds": estimate,
         }
@@ -489,23 +496,28 @@ def main(argv=None) -> int:
     print()
     print(f"flops (2 N m K summed over rows)   {fl:.4g}")
     print(
-        f"(a) table1(seeds=1, dtype={args.dtype!r}) {t_a:8.3f} s  (median of {[round(r['seconds'], 3) for r in runs_a]})"
+        f"(a) table1(seeds=1, dtype={args.dtype!r}) {t_a:8.3f} s  "
+        f"(median of {[round(r['seconds'], 3) for r in runs_a]})"
         f"  {fl / t_a / 1e9:6.1f} GFLOP/s"
     )
     print(
-        f"    (the same call again, in the same process {t_a2:8.3f} s  (median of {[round(r['seconds_again'], 3) for r in runs_a]}))"
+        f"    (the same call again, in the same process {t_a2:8.3f} s  "
+        f"(median of {[round(r['seconds_again'], 3) for r in runs_a]}))"
     )
     print(
-        f"(b) BLAS X @ V, same flops, {args.dtype} {t_b:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b]})"
+        f"(b) BLAS X @ V, same flops, {args.dtype} {t_b:8.3f} s  "
+        f"(median of {[round(r['XV'], 3) for r in runs_b]})"
         f"  {fl / t_b / 1e9:6.1f} GFLOP/s"
     )
     print(
-        f"    (the other orientation, Vt @ Xt {t_b_vx:8.3f} s  (median of {[round(r['VX'], 3) for r in runs_b]})"
+        f"    (the other orientation, Vt @ Xt {t_b_vx:8.3f} s  "
+        f"(median of {[round(r['VX'], 3) for r in runs_b]})"
         f"  {fl / t_b_vx / 1e9:6.1f} GFLOP/s)"
     )
     if args.dtype != "float64":
         print(
-            f"    (in float64, X @ V             {t_b64:8.3f} s  (median of {[round(r['XV'], 3) for r in runs_b64]})"
+            f"    (in float64, X @ V             {t_b64:8.3f} s  "
+            f"(median of {[round(r['XV'], 3) for r in runs_b64]})"
             f"  {fl / t_b64 / 1e9:6.1f} GFLOP/s)"
         )
     if c is not None:
@@ -514,14 +526,16 @@ def main(argv=None) -> int:
             if c["full"]
             else (
                 f"{c['members_timed']} of {c['members_total']} members timed "
-                f"({c['members_per_group']} per group and row), extrapolated linearly in member count"
+                f"({c['members_per_group']} per group and row), "
+                "extrapolated linearly in member count"
             )
         )
         print(f"(c) straightforward (float64), X @ v each {c['seconds']:8.3f} s  ({how}; one run)")
         print(f"    its MAEs match table1's to {c['max_rel_diff_mae_vs_table1']:.1e} (relative)")
     print(
         f"(a)/(b) = {t_a / t_b:.2f}   target <= 1.5  {ok(t_a / t_b <= 1.5)}"
-        f"   first call in a fresh process (median of the paired ratios {paired:.2f}; against Vt @ Xt {t_a / t_b_vx:.2f})"
+        f"   first call in a fresh process (median of the paired ratios {paired:.2f}; "
+        f"against Vt @ Xt {t_a / t_b_vx:.2f})"
     )
     print(
         f"(a)/(b) = {t_a2 / t_b:.2f}   target <= 1.5  {ok(t_a2 / t_b <= 1.5)}"
@@ -530,16 +544,19 @@ def main(argv=None) -> int:
     if c is not None:
         print(
             f"(c)/(a) = {c['seconds'] / t_a:.1f}   target >= 8    {ok(c['seconds'] / t_a >= 8)}"
-            f"   ((c)/(b) = {c['seconds'] / t_b:.1f}: the most (c)/(a) can be for an (a) as fast as (b))"
+            f"   ((c)/(b) = {c['seconds'] / t_b:.1f}: "
+            "the most (c)/(a) can be for an (a) as fast as (b))"
         )
     if args.dtype != "float64":
         print(f"    (a)/(b in float64) = {t_a / t_b64:.2f}")
     print(
-        f"peak RSS of (a) = {rss / 1e6:.0f} MB (after imports {result['a_rss_after_import_bytes'] / 1e6:.0f} MB)"
+        f"peak RSS of (a) = {rss / 1e6:.0f} MB "
+        f"(after imports {result['a_rss_after_import_bytes'] / 1e6:.0f} MB)"
         f"   target < 2 GB  {ok(rss < 2e9)}"
     )
     print(
-        f"machine: {os.cpu_count()} CPUs, BLAS threads {result['machine']['blas_threads']}, load average {load0[0]:.2f} at start, {load1[0]:.2f} at end"
+        f"machine: {os.cpu_count()} CPUs, BLAS threads {result['machine']['blas_threads']}, "
+        f"load average {load0[0]:.2f} at start, {load1[0]:.2f} at end"
     )
     return 0
 

@@ -40,7 +40,8 @@ def main() -> int:
         unknown = sorted(set(names) - set(EXPLORERS)) or (["(none given)"] if not names else [])
         if unknown:
             print(
-                f"--only: unknown explorer {', '.join(unknown)}; choose from {', '.join(EXPLORERS)}",
+                f"--only: unknown explorer {', '.join(unknown)}; "
+                f"choose from {', '.join(EXPLORERS)}",
                 file=sys.stderr,
             )
             return 2

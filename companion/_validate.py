@@ -119,7 +119,8 @@ def check_W(W: object, *, min_d: int = 1, float32: bool = False) -> np.ndarray:
 
 
 def check_x(x: object, d: int) -> np.ndarray:
-    """Inputs ``x``: one input of shape ``(d,)`` or a batch of shape ``(N, d)``; returned as ``(N, d)``."""
+    """Inputs ``x``: one input of shape ``(d,)`` or a batch of shape ``(N, d)``; returned as
+    ``(N, d)``."""
     x = check_array(x, "x", ndim=(1, 2))
     if x.shape[-1] != d:
         raise ValueError(f"x must have d = {d} entries per input (last axis), got shape {x.shape}")
@@ -127,7 +128,8 @@ def check_x(x: object, d: int) -> np.ndarray:
 
 
 def check_dense(m: int, name: str = "m", *, copies: int = 1) -> None:
-    """Refuse ``copies`` dense ``m x m`` float64 matrices larger than ``MAX_DENSE_BYTES`` together."""
+    """Refuse ``copies`` dense ``m x m`` float64 matrices larger than ``MAX_DENSE_BYTES``
+    together."""
     need = 8 * m * m * copies
     if need > MAX_DENSE_BYTES:
         limit = int(np.sqrt(MAX_DENSE_BYTES / (8 * copies)))
@@ -136,3 +138,40 @@ def check_dense(m: int, name: str = "m", *, copies: int = 1) -> None:
             f"{name} = {m} needs {what} ({need / 1024**3:.1f} GiB); "
             f"this is computed only for {name} <= {limit}"
         )
+
+
+def check_choice(value: object, name: str, allowed) -> object:
+    """``value`` if it is one of ``allowed`` (a group name, a distribution, ...), else a
+    ``ValueError`` that lists the choices: ``"<name> must be one of [...], got <value>"``."""
+    allowed = list(allowed)
+    try:
+        ok = value in allowed
+    except TypeError:  # an unhashable or incomparable value
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def check_choices(values: object, name: str, allowed) -> tuple:
+    """A non-empty sequence of distinct choices (one string is a sequence of one), each
+    checked by :func:`check_choice`."""
+    values = (values,) if isinstance(values, str) else tuple(values)
+    if not values:
+        raise ValueError(f"{name} must name at least one of {list(allowed)}")
+    for v in values:
+        check_choice(v, name, allowed)
+    if len(set(values)) != len(values):
+        raise ValueError(f"{name} must not repeat an entry, got {list(values)}")
+    return values
+
+
+def check_dtype(dtype: object) -> np.dtype:
+    """The precision of the products: ``"float64"`` or ``"float32"``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be 'float64' or 'float32', got {dtype!r}") from None
+    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+    return dt

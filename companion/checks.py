@@ -61,7 +61,10 @@ class CheckResult:
     def _repr_html_(self) -> str:
         colour = "green" if self.ok else "#b00"
         body = "<br>".join(self.lines)
-        return f"<div><b style='color:{colour}'>{str(self).splitlines()[0]}</b><br><small>{body}</small></div>"
+        return (
+            f"<div><b style='color:{colour}'>{str(self).splitlines()[0]}</b>"
+            f"<br><small>{body}</small></div>"
+        )
 
 
 def _as_array(value, result: CheckResult, what: str) -> np.ndarray | None:
@@ -86,7 +89,8 @@ def _shape_ok(
     wrong: tuple,
     hint: str,
 ) -> bool:
-    """Record whether ``A`` has shape ``expected``; a shape equal to ``wrong`` (a usual slip) gets ``hint``."""
+    """Record whether ``A`` has shape ``expected``; a shape equal to ``wrong`` (a usual slip) gets
+    ``hint``."""
     if A.shape == wrong and wrong != expected:
         result.bad(f"{name} has shape {A.shape} but {need}: {hint}")
         return False
@@ -204,7 +208,8 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
         and not np.allclose(np.abs(np.diag(cos)), 1, atol=1e-8)
     ):
         result.bad(
-            "the right vectors, but in the wrong order (see companion.pairs for the order of (α, β))"
+            "the right vectors, but in the wrong order "
+            "(see companion.pairs for the order of (α, β))"
         )
         return result
     _compare(result, V, ref, "entries", rtol, rtol * float(np.abs(ref).max()))
@@ -212,7 +217,8 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
 
 
 def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
-    r"""Check a student's limit function values ``F`` (shape ``(N, K)``, or ``(N,)`` for G1) at inputs ``x``.
+    r"""Check a student's limit function values ``F`` (shape ``(N, K)``, or ``(N,)`` for G1) at
+    inputs ``x``.
 
     Diagnoses a missing :math:`1/(2\pi)`, :math:`\sqrt d` or :math:`\sqrt 2`, a Beta function
     with the wrong arguments, :math:`\|x\|^2` in place of :math:`\|x\|`.
@@ -230,7 +236,8 @@ def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
         F = F.reshape(ref.shape)
     if F.shape != ref.shape:
         result.bad(
-            f"F has shape {F.shape}; expected {ref.shape} (one row per input, one column per member)"
+            f"F has shape {F.shape}; expected {ref.shape} "
+            "(one row per input, one column per member)"
         )
         return result
     result.good(f"shape {ref.shape}")
@@ -257,7 +264,8 @@ def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
 
 
 def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6) -> CheckResult:
-    r"""Check a student's eigenvalue of :math:`J` (:math:`m \to \infty`) for spherical-harmonic degree ``k``.
+    r"""Check a student's eigenvalue of :math:`J` (:math:`m \to \infty`) for spherical-harmonic
+    degree ``k``.
 
     Diagnoses the Funk–Hecke eigenvalue :math:`\mu_k` given instead of :math:`\lambda_k = d\mu_k`,
     and the paper's approximation given instead of the exact value.
@@ -311,7 +319,7 @@ def check_table1_row(
     members. A value 10 or more times too large usually means :math:`W` was drawn with variance
     1 instead of :math:`1/m`.
     """
-    from .simulate import TABLE1_GROUPS, table1_row
+    from .simulations import TABLE1_GROUPS, table1_row
 
     result = CheckResult(f"Table 1 row d = {d}, m = {m}")
     if not isinstance(row, dict):
@@ -333,7 +341,8 @@ def check_table1_row(
             result.good(f"{g}: plausible for this (d, m)")
         elif value > 10 * ref.mean[g]:
             result.bad(
-                f"{g}: far too large — is W drawn with variance 1/m (W = rng.standard_normal((d, m)) / sqrt(m))?"
+                f"{g}: far too large — is W drawn with variance 1/m "
+                "(W = rng.standard_normal((d, m)) / sqrt(m))?"
             )
         else:
             result.bad(

@@ -53,6 +53,7 @@ import scipy.sparse.linalg
 
 from ._validate import (
     check_array,
+    check_choices,
     check_d,
     check_dense,
     check_int,
@@ -106,17 +107,7 @@ _SPAN_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
 def _check_groups(
     groups: Sequence[str], name: str = "groups", allowed: Sequence[str] = _SPAN_GROUPS
 ) -> tuple[str, ...]:
-    if isinstance(groups, str):
-        groups = (groups,)
-    groups = tuple(groups)
-    if not groups:
-        raise ValueError(f"{name} must name at least one group")
-    for g in groups:
-        if g not in allowed:
-            raise ValueError(f"{name} must be among {list(allowed)}, got {g!r}")
-    if len(set(groups)) != len(groups):
-        raise ValueError(f"{name} must not repeat a group, got {list(groups)}")
-    return groups
+    return check_choices(groups, name, allowed)
 
 
 def _check_target(target: object) -> tuple[str, ...]:
@@ -126,7 +117,8 @@ def _check_target(target: object) -> tuple[str, ...]:
     allowed = ["mixed", *DYNAMICS_GROUPS]
     if not isinstance(target, (str, Sequence)):
         raise TypeError(
-            f"target must be a string or a sequence of group names among {allowed}, got {type(target).__name__}"
+            f"target must be a string or a sequence of group names among {allowed}, "
+            f"got {type(target).__name__}"
         )
     groups = (target,) if isinstance(target, str) else tuple(target)
     if (
@@ -199,7 +191,8 @@ def _check_coefficients(coefficients: object, d: int) -> dict[str, np.ndarray]:
 def target_coefficients(
     d: int, target: str | Sequence[str] = "mixed", *, rng: np.random.Generator | int = 0
 ) -> dict[str, np.ndarray]:
-    r"""Random coefficients :math:`c_k` of a target :math:`y = \sum_g\sum_{k\in g} c_k F_k`, one unit of norm per group.
+    r"""Random coefficients :math:`c_k` of a target :math:`y = \sum_g\sum_{k\in g} c_k F_k`, one
+    unit of norm per group.
 
     For each chosen group the coefficient vector is a uniformly random direction scaled so that
     the group's part of the target has :math:`L^2(N(0,I_d))` norm one:
@@ -245,7 +238,8 @@ def target_function(x: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.nd
 
 
 def target_moment(W: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndarray:
-    r"""The population linear term :math:`b = \mathbb E_x[X(x)\,y(x)]`, exactly: :math:`\sum_g \lambda_g V_g c_g`.
+    r"""The population linear term :math:`b = \mathbb E_x[X(x)\,y(x)]`, exactly:
+    :math:`\sum_g \lambda_g V_g c_g`.
 
     For every finite :math:`m` and every :math:`W`,
 
@@ -275,7 +269,8 @@ def target_moment(W: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndar
 def training_problem(
     W: np.ndarray, x: np.ndarray, y: np.ndarray, *, sizes: Sequence[int] | None = None
 ) -> tuple[np.ndarray, np.ndarray] | list[tuple[np.ndarray, np.ndarray]]:
-    r"""Hessian and linear term of the training loss: :math:`\hat J_N = X^\top X/N`, :math:`b_N = X^\top y/N`.
+    r"""Hessian and linear term of the training loss: :math:`\hat J_N = X^\top X/N`,
+    :math:`b_N = X^\top y/N`.
 
     The features are built :math:`4096` inputs at a time (memory :math:`O(m^2 + 4096\,m)`).
 
@@ -306,9 +301,10 @@ def training_problem(
         stops = [n]
     else:
         stops = [check_int(s, "sizes", minimum=1, maximum=n) for s in sizes]
-        if not stops or any(b <= a for a, b in zip(stops, stops[1:])):
+        if not stops or any(b <= a for a, b in zip(stops, stops[1:], strict=False)):
             raise ValueError(
-                f"sizes must be a non-empty increasing sequence of sample sizes <= {n}, got {list(sizes)}"
+                f"sizes must be a non-empty increasing sequence of sample sizes <= {n}, "
+                f"got {list(sizes)}"
             )
     m = W.shape[1]
     H = np.zeros((m, m))
@@ -370,7 +366,8 @@ def gradient_descent(
     record: np.ndarray | None = None,
     check_stable: bool = True,
 ) -> Descent:
-    r"""Gradient descent on :math:`L(v) = \frac12 v^\top H v - b^\top v`: :math:`v_{t+1} = v_t - \eta(Hv_t - b)`.
+    r"""Gradient descent on :math:`L(v) = \frac12 v^\top H v - b^\top v`:
+    :math:`v_{t+1} = v_t - \eta(Hv_t - b)`.
 
     One matrix product per step (``b`` may hold several right-hand sides as columns, run
     together with one BLAS-3 product).
@@ -406,8 +403,8 @@ def gradient_descent(
         need = 8 * (steps + 1) * v.size
         if need > _MAX_TRAJECTORY_BYTES:
             raise ValueError(
-                f"steps = {steps}: storing every iterate needs {need / 1024**2:.0f} MiB; pass record "
-                "(a K x m matrix) to store record @ v_t only"
+                f"steps = {steps}: storing every iterate needs {need / 1024**2:.0f} MiB; "
+                "pass record (a K x m matrix) to store record @ v_t only"
             )
         traj = np.empty((steps + 1, *v.shape))
     else:
@@ -434,11 +431,13 @@ def gd_closed_form(
     *,
     v0: np.ndarray | None = None,
 ) -> np.ndarray:
-    r"""The iterate :math:`v_t` of :func:`gradient_descent` in closed form, from :math:`H = U\,\mathrm{diag}(\mu)\,U^\top`.
+    r"""The iterate :math:`v_t` of :func:`gradient_descent` in closed form, from
+    :math:`H = U\,\mathrm{diag}(\mu)\,U^\top`.
 
     .. math::
 
-       v_t = U\Bigl[(1-\eta\mu)^t \odot U^\top v_0 + \frac{1-(1-\eta\mu)^t}{\mu}\odot U^\top b\Bigr],
+       v_t = U\Bigl[(1-\eta\mu)^t \odot U^\top v_0
+             + \frac{1-(1-\eta\mu)^t}{\mu}\odot U^\top b\Bigr],
 
     where :math:`\frac{1-(1-\eta\mu)^t}{\mu}` is read as :math:`\eta t` at :math:`\mu = 0`
     (the proposition of the book's chapter "Learning dynamics"). The formula holds for every
@@ -519,7 +518,7 @@ def group_subspaces(
     out: dict[str, np.ndarray] = {}
     prev = np.zeros((V.shape[0], 0))  # H-orthonormal basis of the spans so far
     top = None
-    for g, stop in zip(groups, edges[1:]):
+    for g, stop in zip(groups, edges[1:], strict=True):
         w, U = np.linalg.eigh(gram[:stop, :stop])
         top = w[-1] if top is None else max(top, w[-1])
         keep = w > rtol * top
@@ -542,7 +541,8 @@ def group_subspaces(
 
 
 def ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
-    r"""Ritz values of the loss's function-space operator on the span of an :math:`H`-orthonormal ``S``.
+    r"""Ritz values of the loss's function-space operator on the span of an
+    :math:`H`-orthonormal ``S``.
 
     Gradient descent multiplies the residual by :math:`I - \eta K` with
     :math:`K f_v = f_{Hv}`; on :math:`\mathrm{span}\{f_s\}` its Rayleigh quotients are
@@ -559,7 +559,8 @@ def ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
 
 
 def _norm2(E) -> float:
-    """Spectral norm of a symmetric matrix or linear operator (dense for small ones, Lanczos otherwise)."""
+    """Spectral norm of a symmetric matrix or linear operator (dense for small ones, Lanczos
+    otherwise)."""
     if E.shape[0] == 0:
         return 0.0
     if E.shape[0] <= 200 and isinstance(E, np.ndarray):
@@ -578,7 +579,8 @@ def hessian_error(
     *,
     subspaces: dict | None = None,
 ) -> dict[str, float]:
-    r"""How far a Hessian :math:`H` is from :math:`J`: in norm, off :math:`v^{(0)}`, and compressed onto each group's span.
+    r"""How far a Hessian :math:`H` is from :math:`J`: in norm, off :math:`v^{(0)}`, and compressed
+    onto each group's span.
 
     With :math:`E = H - J`, returns the spectral norms
 
@@ -637,7 +639,8 @@ def hessian_error(
 
 
 def minimum_loss(H: np.ndarray, b: np.ndarray) -> float:
-    r"""The infimum of :math:`\frac12 v^\top Hv - b^\top v` over :math:`v`: :math:`-\frac12 b^\top H^+ b`.
+    r"""The infimum of :math:`\frac12 v^\top Hv - b^\top v` over :math:`v`:
+    :math:`-\frac12 b^\top H^+ b`.
 
     The value gradient descent tends to (for :math:`0 < \eta < 2/\lambda_{\max}`). For the
     training loss add :math:`\frac{1}{2N}\sum_n y_n^2`: the result is the least-squares training
@@ -659,7 +662,8 @@ def minimum_loss(H: np.ndarray, b: np.ndarray) -> float:
 
 
 def fit_rate(amplitude: np.ndarray, eta: float, *, lo: float = 0.1) -> float:
-    r"""Effective eigenvalue :math:`\hat\lambda = (1 - \hat\rho)/\eta` of a decaying component :math:`A(t)`.
+    r"""Effective eigenvalue :math:`\hat\lambda = (1 - \hat\rho)/\eta` of a decaying component
+    :math:`A(t)`.
 
     :math:`\log\hat\rho` is the least-squares slope of :math:`\log A(t)` against :math:`t` over the
     first steps, while :math:`A(t)/A(0) \ge` ``lo`` (at least the first two). For
@@ -769,7 +773,8 @@ class LearningCurves:
         return c + minimum_loss(H, b)
 
     def ratios(self, which: str = "measured") -> dict[str, float]:
-        r"""The rates of ``which`` (``"measured"``, ``"hessian"``, ``"fisher"``, ``"exact"``, ``"paper"``) divided by that of G2."""
+        r"""The rates of ``which`` (``"measured"``, ``"hessian"``, ``"fisher"``, ``"exact"``,
+        ``"paper"``) divided by that of G2."""
         vals = getattr(self, which)
         return {g: vals[g] / vals["G2"] for g in self.measured}
 
@@ -824,7 +829,8 @@ def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo, fisher=None):
 
 @dataclass
 class _Setup:
-    r"""The problem :func:`learning_curves` and :func:`rates_vs_samples` share (built by :func:`_setup`).
+    r"""The problem :func:`learning_curves` and :func:`rates_vs_samples` share (built by
+    :func:`_setup`).
 
     ``W``, the target's coefficients ``coef``, the exact group eigenvalues ``lam``, the Fisher
     matrix ``J`` (the population Hessian), ``half_pop`` :math:`= \frac12\mathbb E[y^2] =
@@ -843,7 +849,8 @@ class _Setup:
     rng: np.random.Generator
 
     def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        r"""``n`` Gaussian inputs and their targets :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n`."""
+        r"""``n`` Gaussian inputs and their targets
+        :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n`."""
         x = sample_inputs(self.d, n, self.rng)
         return x, target_function(x, self.coef) + self.noise * self.rng.standard_normal(n)
 
@@ -889,7 +896,8 @@ def learning_curves(
     seed: int = 0,
     lo: float = 0.1,
 ) -> LearningCurves:
-    r"""Train :math:`v` by gradient descent on a target built from :math:`F_0, F_l, F_{\alpha\beta}` and measure the rates.
+    r"""Train :math:`v` by gradient descent on a target built from
+    :math:`F_0, F_l, F_{\alpha\beta}` and measure the rates.
 
     Draws :math:`W` (``d x m``) and the target's coefficients from ``seed``; builds the population
     loss (``n_train`` None: Hessian :math:`J`, :func:`companion.fisher_exact`, linear term
@@ -997,7 +1005,7 @@ def rates_vs_samples(
     S_J = group_subspaces(J, W, groups)  # once: the same for every N
     fisher = _fisher_prediction(J, S_J, groups)
     records = []
-    for n, (H, b) in [*zip(ns, problems), (np.inf, (J, target_moment(W, p.coef)))]:
+    for n, (H, b) in [*zip(ns, problems, strict=True), (np.inf, (J, target_moment(W, p.coef)))]:
         # the loss's constant is not reported here: the population one serves every row
         res = _run(H, b, W, J, groups, None, steps, p.half_pop, lo, fisher=fisher)
         err = dict.fromkeys(["total", "orthogonal_to_G1", *groups], 0.0)

@@ -32,14 +32,22 @@ Groups are named ``"G1"`` (:math:`v^{(0)}`), ``"G2"`` (:math:`v^{(l)}`), ``"G3_g
 from __future__ import annotations
 
 import math
-import os
-import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_array, check_d, check_dense, check_int, check_W, check_x
+from . import _compute
+from ._validate import (
+    check_array,
+    check_choice,
+    check_choices,
+    check_d,
+    check_dense,
+    check_dtype,
+    check_int,
+    check_W,
+    check_x,
+)
 from .harmonics import closed_form_eigenvalues, multiplicity, paper_eigenvalues
 
 __all__ = [
@@ -68,24 +76,13 @@ _PANEL_ROWS = 512
 #: Target size in bytes of one panel (its rows times a chunk of hidden units): small enough to
 #: stay in cache between being built and being multiplied, large enough for BLAS's full rate.
 _PANEL_BYTES = 4 * 1024**2
-#: group_outputs uses threads only above this many flops (below, a few milliseconds of work,
-#: starting the threads costs a noticeable part of what they save).
-_THREAD_MIN_FLOPS = 1e9
-#: At most this many threads in group_outputs.
-_MAX_WORKERS = 8
-
-
-def _check_group(group: str) -> str:
-    if group not in GROUPS:
-        raise ValueError(f"group must be one of {list(GROUPS)}, got {group!r}")
-    return group
 
 
 def group_size(d: int, group: str) -> int:
     """Number of members of ``group`` at input dimension ``d``: 1, d, d-1, d(d-1)/2 or d."""
     d = check_d(d)
     return {"G1": 1, "G2": d, "G3_gamma": d - 1, "G3_ab": d * (d - 1) // 2, "G3_tilde": d}[
-        _check_group(group)
+        check_choice(group, "group", GROUPS)
     ]
 
 
@@ -128,7 +125,7 @@ def group_vectors(W: np.ndarray, group: str) -> np.ndarray:
         of :func:`companion.pairs`; or :math:`\tilde v^{(\gamma)}`, :math:`\gamma` = 1..d.
     """
     W = check_W(W, min_d=3)
-    _check_group(group)
+    check_choice(group, "group", GROUPS)
     d, m = W.shape
     size = 8 * m * group_size(d, group)
     if size > 4 * 1024**3:
@@ -168,16 +165,6 @@ def basis_labels(d: int) -> list[str]:
 def _chunk_size(m: int, rows: int, n: int, itemsize: int = 8) -> int:
     """Hidden units per chunk: a ``(rows, chunk)`` panel of ``itemsize`` bytes fills ``_PANEL_BYTES``."""
     return int(max(64, min(m, _PANEL_BYTES // (itemsize * max(rows, n, 1)))))
-
-
-def _check_dtype(dtype: object) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be 'float64' or 'float32', got {dtype!r}") from None
-    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
-    return dt
 
 
 def group_outputs(
@@ -233,8 +220,8 @@ def group_outputs(
     """
     W = check_W(W, min_d=3, float32=True)
     x = check_x(x, W.shape[0])
-    groups = [_check_group(g) for g in groups]
-    dtype = _check_dtype(dtype)
+    groups = list(check_choices(groups, "groups", GROUPS))
+    dtype = check_dtype(dtype)
     d, m = W.shape
     n = x.shape[0]
     offsets = np.cumsum([0] + [group_size(d, g) for g in groups])
@@ -243,18 +230,16 @@ def group_outputs(
     mc = _chunk_size(m, rows, n, dtype.itemsize)
     chunks = -(-m // mc)
     if workers is None:
-        workers = _default_workers(chunks, 2.0 * n * m * K)
+        workers = _compute.default_workers(chunks, 2.0 * n * m * K)
     else:
         workers = min(check_int(workers, "workers"), chunks)
     xs = x.astype(dtype, copy=False)
 
-    stop = threading.Event()  # set when the call fails or is interrupted: the workers stop
-
-    def partial_sum(first: int) -> np.ndarray:
-        """Chunks first, first + workers, ...: all groups' rows, transposed (K, N), float64."""
+    def partial_sum(first: int, step: int, stop) -> np.ndarray:
+        """Chunks first, first + step, ...: all groups' rows, transposed (K, N), float64."""
         out_t = np.zeros((K, n))
         panel = np.empty((rows, mc), dtype=dtype)
-        for start in range(first * mc, m, workers * mc):
+        for start in range(first * mc, m, step * mc):
             if stop.is_set():
                 break
             Wc = np.array(W[:, start : start + mc], dtype=dtype, order="C")  # contiguous rows
@@ -264,64 +249,10 @@ def group_outputs(
             _panel_products(_row_blocks(groups, Wc, norms), out_t, Xc.T, panel[:, : Wc.shape[1]])
         return out_t
 
-    if workers == 1:
-        out_t = partial_sum(0)
-    else:  # each thread with a one-thread BLAS; summed in a fixed order (the same sums every run)
-        with _THREADED, _one_blas_thread(), ThreadPoolExecutor(workers) as pool:
-            futures = [pool.submit(partial_sum, i) for i in range(workers)]
-            try:
-                wait(futures, return_when=FIRST_EXCEPTION)
-            finally:  # all done, or an error (or Ctrl-C): the others stop at their next chunk
-                stop.set()
-            out_t = futures[0].result()
-            for f in futures[1:]:
-                out_t += f.result()
+    out_t = _compute.strided_sum(partial_sum, workers)
     return {
         g: np.ascontiguousarray(out_t[a:b].T) for g, a, b in zip(groups, offsets[:-1], offsets[1:])
     }
-
-
-def _default_workers(chunks: int, flops: float) -> int:
-    """Threads for :func:`group_outputs`: as many as BLAS may use (``OPENBLAS_NUM_THREADS``,
-    ``threadpoolctl`` limits; at most ``_MAX_WORKERS`` and one per chunk) when the products are
-    large enough to repay starting them, else 1."""
-    if chunks < 2 or flops < _THREAD_MIN_FLOPS:
-        return 1
-    blas = [
-        lib["num_threads"] for lib in _blas_controller().info() if lib.get("user_api") == "blas"
-    ]
-    if blas:
-        cpus = max(blas)
-    else:  # no BLAS that threadpoolctl knows: the CPUs this process may run on
-        try:
-            cpus = len(os.sched_getaffinity(0))
-        except AttributeError:  # not on Linux
-            cpus = os.cpu_count() or 1
-    return max(1, min(cpus, chunks, _MAX_WORKERS))
-
-
-_BLAS_CONTROLLER = None
-#: Held by a call of :func:`group_outputs` with several workers: threadpoolctl's limit on
-#: BLAS's threads holds for the whole process, so two such calls at once would restore each
-#: other's limits in the wrong order (and leave BLAS on one thread).
-_THREADED = threading.Lock()
-_CONTROLLER_LOCK = threading.Lock()
-
-
-def _blas_controller():
-    """threadpoolctl's view of the loaded BLAS (its scan of the libraries is done once, on first use)."""
-    global _BLAS_CONTROLLER
-    with _CONTROLLER_LOCK:
-        if _BLAS_CONTROLLER is None:
-            from threadpoolctl import ThreadpoolController
-
-            _BLAS_CONTROLLER = ThreadpoolController()
-    return _BLAS_CONTROLLER
-
-
-def _one_blas_thread():
-    """A context in which BLAS runs on one thread."""
-    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def _row_blocks(groups: list[str], Wc: np.ndarray, norms: np.ndarray):
@@ -438,7 +369,7 @@ def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict
         :math:`\lambda_1\sum_l (u^{(l)\top}u)^2`; ``"rest"`` ``bias - G1 - G2``.
     """
     W = check_W(W, min_d=3)
-    _check_group(group)
+    check_choice(group, "group", GROUPS)
     d, m = W.shape
     J = check_array(J, "J", ndim=2)
     if J.shape != (m, m):

@@ -25,12 +25,11 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
+from . import _compute
 from ._validate import check_array, check_dense, check_int, check_rng, check_W, check_x
 
 __all__ = [
@@ -44,9 +43,6 @@ __all__ = [
 
 #: Rows of J computed at once by :func:`fisher_exact` (bounds the temporaries).
 _ROW_BLOCK = 512
-#: Memory budget in bytes of one chunk of rows (inputs or samples) in the Monte Carlo sums
-#: (:func:`_second_moments`): bounds the ``n x m`` feature block.
-_CHUNK_BYTES = 32 * 1024**2
 
 
 def sample_weights(
@@ -192,62 +188,6 @@ def fisher_exact(W: np.ndarray) -> np.ndarray:
     return J
 
 
-def _chunk_bounds(n: int, width: int) -> list[tuple[int, int]]:
-    """Split ``n`` rows into consecutive ``(start, stop)`` chunks of at most ``_CHUNK_BYTES`` of width-``width`` float64 rows."""
-    step = int(max(16, min(n, _CHUNK_BYTES // (8 * max(width, 1)))))
-    return [(s, min(s + step, n)) for s in range(0, n, step)]
-
-
-def _second_moments(
-    blocks: Iterable[np.ndarray], *, return_se: bool = True
-) -> tuple[np.ndarray, np.ndarray | None, int]:
-    r"""Mean second-moment matrix of the rows of stacked blocks, and its standard error.
-
-    For rows :math:`\phi_1, \dots, \phi_n` (the blocks stacked),
-
-    .. math::
-
-       \hat M = \frac1n \sum_{s=1}^n \phi_s \phi_s^\top, \qquad
-       \operatorname{se}(\hat M_{ij}) = \sqrt{\frac{\overline{\phi_i^2\phi_j^2} - \hat M_{ij}^2}{n - 1}},
-
-    the bar an average over the rows: the sample standard deviation of :math:`\phi_i\phi_j`
-    (``ddof=1``) over :math:`\sqrt n`, the one standard-error formula of the package. Only the
-    ``K x K`` sums are kept, so memory is bounded by the largest block.
-
-    Parameters
-    ----------
-    blocks : iterable of ndarray of shape (n_c, K)
-        The rows, in chunks (a generator, so that a chunk is freed before the next is made).
-    return_se : bool, default True
-        Also accumulate the fourth moments for the standard errors (else ``se`` is None).
-
-    Returns
-    -------
-    mean : ndarray of shape (K, K)
-    se : ndarray of shape (K, K) or None
-        NaN when ``n = 1`` (no spread to estimate it from).
-    n : int
-        Number of rows.
-    """
-    S1 = S2 = None
-    n = 0
-    for Phi in blocks:
-        P1 = Phi.T @ Phi
-        S1 = P1 if S1 is None else S1 + P1
-        if return_se:
-            Q = Phi * Phi
-            P2 = Q.T @ Q
-            S2 = P2 if S2 is None else S2 + P2
-        n += Phi.shape[0]
-    mean = S1 / n
-    if not return_se:
-        return mean, None, n
-    if n < 2:
-        return mean, np.full_like(mean, np.nan), n
-    var = np.maximum(S2 / n - mean * mean, 0.0)
-    return mean, np.sqrt(var / (n - 1)), n
-
-
 def fisher_empirical(
     W: np.ndarray, x: np.ndarray, *, return_se: bool = False
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
@@ -258,7 +198,7 @@ def fisher_empirical(
     :math:`\sqrt{(\overline{X_i^2X_j^2} - \hat J_{ij}^2)/(N-1)}` (the bar an average over the
     inputs; the sample standard deviation of :math:`X_iX_j` over :math:`\sqrt N`; NaN for
     :math:`N = 1`). The features are made in chunks of inputs, so memory beyond the ``m x m``
-    results stays bounded (``_CHUNK_BYTES`` per chunk).
+    results stays bounded (32 MiB of features per chunk).
 
     Parameters
     ----------
@@ -280,8 +220,8 @@ def fisher_empirical(
     m = W.shape[1]
     check_dense(m)
     x = check_x(x, W.shape[0])
-    blocks = (features(x[a:b], W) for a, b in _chunk_bounds(x.shape[0], m))
-    J_hat, se, _ = _second_moments(blocks, return_se=return_se)
+    blocks = (features(x[a:b], W) for a, b in _compute.chunk_bounds(x.shape[0], m))
+    J_hat, se, _ = _compute.second_moments(blocks, return_se=return_se)
     return (J_hat, se) if return_se else J_hat
 
 

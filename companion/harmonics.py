@@ -218,7 +218,8 @@ def _check_gegenbauer_range(d: int, kmax: int) -> None:
         largest = int(np.count_nonzero(log_c <= _LOG_GEGENBAUER_MAX)) - 1
         raise ValueError(
             f"kmax = {kmax} is too large for d = {d}: C_kmax^((d-2)/2)(1) = exp({log_c[-1]:.1f}) "
-            f"overflows float64 in scipy.special.eval_gegenbauer; at d = {d} kmax must be <= {largest} "
+            "overflows float64 in scipy.special.eval_gegenbauer; "
+            f"at d = {d} kmax must be <= {largest} "
             "(every kmax <= 100 is accepted for d <= 10^4)"
         )
 
@@ -631,4 +632,4 @@ def paper_trace_share(d: int) -> float:
     d = check_d(d)
     paper = paper_eigenvalues(d)
     mult = [multiplicity(d, k) for k in range(3)]
-    return float(sum(n * lam for n, lam in zip(mult, paper)) / (d / 2))
+    return float(sum(n * lam for n, lam in zip(mult, paper, strict=True)) / (d / 2))

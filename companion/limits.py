@@ -18,9 +18,10 @@ For each approximate eigenvector group the basis function converges in probabili
        && \text{(Theorem 3.5, eq. (9))}
 
 with :math:`c_3 = \frac{d\sqrt{d+2}}{2\pi(d+1)} B(\tfrac d2, \tfrac12)`, all for :math:`d > 2`.
-At :math:`x = 0` every limit is extended by continuity (:math:`|x_\alpha x_\beta| / \|x\| \le \|x\|`),
-so it is 0. The Beta function is evaluated in log form (``scipy.special.betaln``), finite and
-accurate for any :math:`d` (checked up to :math:`10^4`).
+At :math:`x = 0` every limit is extended by continuity
+(:math:`|x_\alpha x_\beta| / \|x\| \le \|x\|`), so it is 0. The Beta function is evaluated in
+log form (``scipy.special.betaln``), finite and accurate for any :math:`d` (checked up to
+:math:`10^4`).
 
 Columns follow :mod:`companion.eigengroups`: :math:`l = 1..d`, :math:`\gamma = 1..d-1` (or
 :math:`1..d` for :math:`\tilde F`), and the pairs :math:`\alpha < \beta` in the order of
@@ -32,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln
 
-from ._validate import check_array, check_d
+from ._validate import check_array, check_choice, check_d
 
 __all__ = [
     "beta_half",
@@ -121,7 +122,12 @@ def F_l(x: np.ndarray) -> np.ndarray:
 
 
 def F_tilde(x: np.ndarray) -> np.ndarray:
-    r"""Lemma 3.3, eq. (8): :math:`\tilde F_\gamma(x) = \frac{c_3}{\sqrt2}\bigl(\frac{x_\gamma^2}{\|x\|} - \frac{\|x\|}{d}\bigr)`.
+    r"""Lemma 3.3, eq. (8):
+
+    .. math::
+
+       \tilde F_\gamma(x) = \frac{c_3}{\sqrt2}\bigl(\frac{x_\gamma^2}{\|x\|}
+       - \frac{\|x\|}{d}\bigr).
 
     Returns an array of shape (N, d), one column per :math:`\gamma = 1..d`.
     """
@@ -133,7 +139,12 @@ def F_tilde(x: np.ndarray) -> np.ndarray:
 
 
 def F_gamma(x: np.ndarray) -> np.ndarray:
-    r"""Theorem 3.4: :math:`F_\gamma = \frac{c_3}{\sqrt2}\bigl(\frac{x_\gamma^2}{\|x\|} - \frac{1}{\sqrt d+1}\frac{x_d^2}{\|x\|} - \frac{\|x\|}{d+\sqrt d}\bigr)`.
+    r"""Theorem 3.4:
+
+    .. math::
+
+       F_\gamma = \frac{c_3}{\sqrt2}\bigl(\frac{x_\gamma^2}{\|x\|}
+       - \frac{1}{\sqrt d+1}\frac{x_d^2}{\|x\|} - \frac{\|x\|}{d+\sqrt d}\bigr).
 
     Equals :math:`\tilde F_\gamma - \tilde F_d/(\sqrt d + 1)`, mirroring eq. (3). Shape (N, d-1).
     """
@@ -147,7 +158,8 @@ def F_gamma(x: np.ndarray) -> np.ndarray:
 
 
 def F_ab(x: np.ndarray) -> np.ndarray:
-    r"""Theorem 3.5, eq. (9): :math:`F_{\alpha\beta}(x) = c_3\, x_\alpha x_\beta / \|x\|` for :math:`\alpha<\beta`.
+    r"""Theorem 3.5, eq. (9): :math:`F_{\alpha\beta}(x) = c_3\, x_\alpha x_\beta / \|x\|` for
+    :math:`\alpha<\beta`.
 
     Shape (N, d(d-1)/2), columns in the order of :func:`pairs`.
     """
@@ -168,8 +180,7 @@ def limit(x: np.ndarray, group: str) -> np.ndarray:
     ``"G3_gamma"`` (:math:`F_\gamma`, K = d-1), ``"G3_ab"`` (:math:`F_{\alpha\beta}`,
     K = d(d-1)/2) or ``"G3_tilde"`` (:math:`\tilde F_\gamma`, K = d).
     """
-    if group not in LIMITS:
-        raise ValueError(f"group must be one of {sorted(LIMITS)}, got {group!r}")
+    check_choice(group, "group", LIMITS)
     out = LIMITS[group](x)
     if group == "G1":
         out = out[..., None]

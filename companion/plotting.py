@@ -69,7 +69,9 @@ def plot_spectrum(eigenvalues: np.ndarray, d: int, *, ax=None, title: str | None
     ax.semilogy(idx[pos], eig[pos], ".", ms=3, color="k", label="eigenvalues of $J$")
     paper, exact = group_eigenvalues(d), group_eigenvalues(d, exact=True)
     bounds = np.cumsum([0, 1, d, multiplicity(d, 2)])
-    for (lo, hi), g in zip(zip(bounds[:-1], bounds[1:]), ("G1", "G2", "G3_ab")):
+    for (lo, hi), g in zip(
+        zip(bounds[:-1], bounds[1:], strict=True), ("G1", "G2", "G3_ab"), strict=True
+    ):
         c = GROUP_COLORS[g]
         ax.axvspan(lo + 0.5, hi + 0.5, color=c, alpha=0.12)
         ax.axhline(
@@ -112,7 +114,7 @@ def plot_gram(G: np.ndarray, labels: list[str], *, ax=None, title: str | None = 
         ax.axhline(e - 0.5, color="k", lw=0.6)
         ax.axvline(e - 0.5, color="k", lw=0.6)
     starts = [0, *edges]
-    ticks = [(a + b - 1) / 2 for a, b in zip(starts, [*edges, len(labels)])]
+    ticks = [(a + b - 1) / 2 for a, b in zip(starts, [*edges, len(labels)], strict=True)]
     names = [GROUP_LABELS.get(labels[a], labels[a]).split(" ", 1)[-1] for a in starts]
     ax.set_xticks(ticks, names, fontsize=8)
     ax.set_yticks(ticks, names, fontsize=8)
@@ -123,13 +125,14 @@ def plot_gram(G: np.ndarray, labels: list[str], *, ax=None, title: str | None = 
 def plot_limits(
     data: Mapping[str, tuple[np.ndarray, np.ndarray]], *, axes=None, title: str | None = None
 ):
-    r"""Figure 1: :math:`X^\top v` (blue dots) against its limit :math:`F(x)` (red line), one panel a group.
+    r"""Figure 1: :math:`X^\top v` (blue dots) against its limit :math:`F(x)` (red line), one panel
+    a group.
 
     ``data`` is :func:`companion.figure1_data`'s output: ``{group: (F, Xv)}``.
     """
     groups = list(data)
     fig, axes = _axes(axes, ncols=len(groups), figsize=(3.0 * len(groups), 3.1))
-    for ax, g in zip(axes, groups):
+    for ax, g in zip(axes, groups, strict=False):
         F, Xv = (np.asarray(a) for a in data[g])
         lo, hi = min(F.min(), Xv.min()), max(F.max(), Xv.max())
         ax.plot([lo, hi], [lo, hi], color="red", lw=1.2, label="limit $F(x)$")
@@ -144,7 +147,8 @@ def plot_limits(
 
 
 def plot_mercer(eigenvalues: np.ndarray, d: int, *, ax=None, title: str | None = None):
-    r"""Mercer eigenvalues :math:`\lambda_k` of :math:`J` (:math:`m\to\infty`) against the degree :math:`k`.
+    r"""Mercer eigenvalues :math:`\lambda_k` of :math:`J` (:math:`m\to\infty`) against the degree
+    :math:`k`.
 
     Even degrees on a log scale; the odd degrees :math:`k \ge 3`, zero up to rounding, are
     marked on the axis; the paper's approximations for :math:`k \le 2` are drawn as crosses.
@@ -213,7 +217,8 @@ def plot_error_decay(decay: Mapping, *, ax=None, title: str | None = None):
 
 
 def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted: str = "exact"):
-    r"""Each group's residual component :math:`A_g(t)/A_g(0)` against the step (log scale), with the prediction.
+    r"""Each group's residual component :math:`A_g(t)/A_g(0)` against the step (log scale), with
+    the prediction.
 
     ``curves`` is :func:`companion.learning_curves`'s output. Solid: measured; dashed:
     :math:`(1-\eta\lambda_g)^t` with :math:`\lambda_g` the group eigenvalue named by ``predicted``
@@ -252,7 +257,10 @@ def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted
     data = "population loss" if curves.n_train is None else f"N = {curves.n_train:,} inputs"
     ax.set_title(
         title
-        or f"Gradient descent, d = {curves.d}, m = {curves.m:,}, {data}, $\\eta$ = {curves.eta:.3g}",
+        or (
+            f"Gradient descent, d = {curves.d}, m = {curves.m:,}, {data}, "
+            f"$\\eta$ = {curves.eta:.3g}"
+        ),
         fontsize=10,
     )
     ax.legend(fontsize=7, loc="upper right")
@@ -260,7 +268,8 @@ def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted
 
 
 def plot_rates_vs_samples(frame, *, axes=None, title: str | None = None):
-    r"""Measured rates against the number of training inputs :math:`N` (:func:`companion.rates_vs_samples`).
+    r"""Measured rates against the number of training inputs :math:`N`
+    (:func:`companion.rates_vs_samples`).
 
     Left: each group's effective eigenvalue at :math:`N` divided by its value on the population
     loss (1 is the Fisher regime), with the line :math:`N = m`. Right: the smallest, mean and
@@ -330,7 +339,7 @@ def plot_finite_width(
       horizontal line and each group's predicted crossing :func:`companion.clt_crossing_width`
       as a marker on it.
     """
-    from .simulate import FiniteWidthStudy, clt_crossing_width, clt_mae, limit_norm2
+    from .finite_width import FiniteWidthStudy, clt_crossing_width, clt_mae, limit_norm2
 
     if not isinstance(study, FiniteWidthStudy):
         raise TypeError(f"study must be a FiniteWidthStudy, got {type(study).__name__}")
@@ -406,7 +415,7 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
     cluster = study.cluster
     idx = np.arange(1, cluster.size + 1)
     colors = _CLUSTER_COLORS
-    for ax, N in zip(axes, sizes):
+    for ax, N in zip(axes, sizes, strict=False):
         dev = 100 * study.eig_deviation(N, reference)
         for c in ("G1", "G2", "G3"):
             sel = cluster == c
@@ -465,7 +474,7 @@ def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: 
     colors = _CLUSTER_COLORS
     names = list(summaries)
     for j, name in enumerate(names):
-        for s, g in zip((-0.22, 0.0, 0.22), ("G1", "G2", "G3")):
+        for s, g in zip((-0.22, 0.0, 0.22), ("G1", "G2", "G3"), strict=True):
             lev = np.asarray(summaries[name]["levels"][g], dtype=float)
             lev = lev[lev > 1e-12 * max(1.0, lev.max(initial=0.0))]
             ax.plot(

@@ -227,7 +227,7 @@ def spectrum_explorer(*, live: bool | None = None, seed: int = 0):
 def limits_explorer(*, live: bool | None = None, seed: int = 0):
     r"""Chapter 3: Figure 1 (:math:`X^\top v` against :math:`F(x)`) over :math:`(d, m)`."""
     from .plotting import plot_limits
-    from .simulate import figure1_data
+    from .simulations import figure1_data
 
     def draw(d, m):
         return plot_limits(figure1_data(d, m, seed=seed))
@@ -258,7 +258,7 @@ def mercer_explorer(*, live: bool | None = None, kmax: int = 30):
 def decay_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
     r"""Chapter 5: Table 1's error against :math:`m` (up to a largest width) over :math:`d`."""
     from .plotting import plot_error_decay
-    from .simulate import error_decay
+    from .simulations import error_decay
 
     def draw(d, m_max):
         ms = np.unique(np.geomspace(100, m_max, 6).astype(int))
@@ -311,8 +311,9 @@ def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int
     :math:`\varepsilon`.
     """
 
+    from .finite_width import finite_width_study
     from .plotting import plot_finite_width
-    from .simulate import TABLE1_GROUPS, finite_width_study
+    from .simulations import TABLE1_GROUPS
 
     @functools.cache
     def study(d):
@@ -352,7 +353,7 @@ def distributions_explorer(*, live: bool | None = None, seed: int = 0, draws: in
     When :math:`N` is below the :math:`d(d+3)/2` eigenvalues of the three groups, :math:`\hat J_N`
     has only :math:`N` nonzero eigenvalues and the later indices are left out of the picture.
     """
-    from .inputs import empirical_fisher_study
+    from .distributions import empirical_fisher_study
     from .plotting import plot_empirical_fisher
 
     def draw(d, N):

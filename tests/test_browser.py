@@ -2,9 +2,10 @@
 
 Needs the built book in ``_build/html`` (``make test`` builds it first) and the Chromium that
 the environment variable ``CHROMIUM`` names (default ``/usr/bin/chromium``; ``make test``
-exports it, and installs Debian's chromium when it is missing and make runs as root). For every page of the book: no JavaScript
-error, no request to another host, math rendered by the vendored MathJax without TeX errors;
-on the chapters with widgets, every slider moved in the browser changes the picture shown.
+exports it, and installs Debian's chromium when it is missing and make runs as root). For every
+page of the book: no JavaScript error, no request to another host, math rendered by the
+vendored MathJax without TeX errors; on the chapters with widgets, every slider moved in the
+browser changes the picture shown.
 """
 
 from __future__ import annotations

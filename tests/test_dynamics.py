@@ -59,7 +59,8 @@ def test_gradient_descent_limit_is_the_minimum_norm_minimiser_plus_null_part():
 
 
 def test_closed_form_with_b_outside_the_range_of_a_singular_H():
-    """Numerically-zero eigenvalues (|mu| ~ 1e-17, either sign) must give eta t, as the iteration does."""
+    """Numerically-zero eigenvalues (|mu| ~ 1e-17, either sign) must give eta t, as the iteration
+    does."""
     m, steps = 30, 50
     H = _psd(m, 10, seed=8)  # rank 10: 20 eigenvalues that are zero up to rounding
     mu, U = np.linalg.eigh(H)
@@ -149,7 +150,8 @@ def test_target_coefficients_give_unit_norm_parts_and_mixed_second_moment():
 
 
 def test_target_moment_is_the_population_expectation():
-    """E_x[X(x) F_k(x)] = lambda_g v^(k) at finite m: Monte Carlo, entry by entry, within 5 standard errors."""
+    """E_x[X(x) F_k(x)] = lambda_g v^(k) at finite m: Monte Carlo, entry by entry, within 5
+    standard errors."""
     d, m, n = 5, 30, 400_000
     W = cp.sample_weights(d, m, rng=0)
     coef = cp.target_coefficients(d, "mixed", rng=1)
@@ -173,7 +175,9 @@ def test_training_problem_matches_direct_computation_and_prefixes():
     H, b = cp.training_problem(W, x, y)
     np.testing.assert_allclose(H, cp.fisher_empirical(W, x), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(b, cp.features(x, W).T @ y / 50, rtol=1e-12, atol=1e-14)
-    for n, (Hn, bn) in zip((10, 30, 50), cp.training_problem(W, x, y, sizes=(10, 30, 50))):
+    for n, (Hn, bn) in zip(
+        (10, 30, 50), cp.training_problem(W, x, y, sizes=(10, 30, 50)), strict=True
+    ):
         H1, b1 = cp.training_problem(W, x[:n], y[:n])
         np.testing.assert_allclose(Hn, H1, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(bn, b1, rtol=1e-12, atol=1e-14)
@@ -194,7 +198,8 @@ def test_group_subspaces_are_nested_and_orthonormal(n_train):
     S = cp.group_subspaces(H, W)
     allS = np.hstack([S[g] for g in cp.DYNAMICS_GROUPS])
     np.testing.assert_allclose(allS.T @ H @ allS, np.eye(allS.shape[1]), atol=1e-8)
-    # S_G1 spans f_{v^(0)}; S_G1 + S_G2 spans the G1 and G2 functions (projections in the H metric agree)
+    # S_G1 spans f_{v^(0)}; S_G1 + S_G2 spans the G1 and G2 functions (projections in the H
+    # metric agree)
     V = np.hstack([cp.group_vectors(W, g) for g in ("G1", "G2")])
     Q = np.hstack([S["G1"], S["G2"]])
     proj = Q @ (Q.T @ (H @ V))  # H-orthogonal projection of V on span Q
@@ -239,7 +244,7 @@ def test_population_rates_follow_the_fisher_rayleigh_quotients():
     for g, r in c.ratios().items():
         assert r == pytest.approx(c.ratios("exact")[g], rel=0.12), g
     assert c.measured["G1"] > c.measured["G2"] > c.measured["G3_ab"]
-    for g, A in c.components.items():
+    for _g, A in c.components.items():
         assert A[0] == pytest.approx(1.0, rel=0.1) and A[-1] < 0.2 * A[0]
     # the loss decreases monotonically to (almost) zero from E[y^2]/2 = 3/2
     assert (
@@ -309,7 +314,7 @@ def test_rates_vs_samples_approach_the_population_rates():
     lam = cp.group_eigenvalues(5, exact=True)
     normJ = df.attrs["lambda_max"]
     assert normJ == pytest.approx(pop.lambda_max, rel=1e-8)
-    for (n, g), row in df.iterrows():
+    for (_n, g), row in df.iterrows():
         assert row["span_gap"] * lam[g] <= row["hessian_gap"] * normJ * (1 + 1e-9)
         assert row["gap_off_G1"] <= row["hessian_gap"] * (1 + 1e-9)
     assert df.loc[(3000, "G3_ab"), "span_gap"] < df.loc[(8, "G3_ab"), "span_gap"]
@@ -336,7 +341,8 @@ def test_rates_vs_samples_approach_the_population_rates():
 
 
 def test_largest_eigenvalue_is_the_top_of_the_spectrum():
-    """A thin wrapper of fisher_spectrum(H, top=1): the dense largest eigenvalue, tiny H included."""
+    """A thin wrapper of fisher_spectrum(H, top=1): the dense largest eigenvalue, tiny H
+    included."""
     for m in (1, 2, 3, 5, 300):
         H = _psd(m, seed=m)
         top = np.linalg.eigvalsh(H)[-1]
@@ -474,7 +480,8 @@ def test_dynamics_explorer_static_grid():
 
 
 def test_weighted_ritz_mean_is_the_starting_decay_rate():
-    """``weighted``: the Rayleigh quotient of the starting residual, <r, K r>/<r, r>, on each span."""
+    """``weighted``: the Rayleigh quotient of the starting residual, <r, K r>/<r, r>, on each
+    span."""
     from companion.dynamics import _setup
 
     c = cp.learning_curves(5, 400, steps=5, seed=0)

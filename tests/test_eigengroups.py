@@ -8,7 +8,7 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import companion as cp
-from companion import eigengroups
+from companion import _compute, eigengroups
 
 
 @pytest.fixture(scope="module")
@@ -105,15 +105,15 @@ def test_group_outputs_threads_change_only_the_rounding(monkeypatch):
         cp.group_outputs(x, W, ["G3_ab"], workers=3)["G3_ab"], explicit, rtol=1e-11, atol=1e-13
     )
     # the default: threads only for large products, none here
-    assert eigengroups._default_workers(79, 2.0 * 17 * m * 60) == 1
-    assert eigengroups._default_workers(1, 1e12) == 1
-    assert 1 <= eigengroups._default_workers(79, 1e12) <= eigengroups._MAX_WORKERS
+    assert _compute.default_workers(79, 2.0 * 17 * m * 60) == 1
+    assert _compute.default_workers(1, 1e12) == 1
+    assert 1 <= _compute.default_workers(79, 1e12) <= _compute.MAX_WORKERS
     # no more threads than BLAS is allowed (a user who limits BLAS gets one stream of chunks)
     with threadpool_limits(limits=1, user_api="blas"):
-        assert eigengroups._default_workers(79, 1e12) == 1
+        assert _compute.default_workers(79, 1e12) == 1
     with threadpool_limits(limits=2, user_api="blas"):
-        assert eigengroups._default_workers(79, 1e12) == 2
-        assert eigengroups._default_workers(79, 0.5e9) == 1
+        assert _compute.default_workers(79, 1e12) == 2
+        assert _compute.default_workers(79, 0.5e9) == 1
 
 
 def _blas_threads() -> int:
@@ -181,6 +181,28 @@ def test_group_outputs_threaded_calls_from_two_threads_leave_blas_as_it_was(monk
         t.join()
     assert not errors
     assert _blas_threads() == before
+
+
+def test_default_workers_unchanged_by_a_threaded_call_in_another_thread(monkeypatch):
+    """While a threaded call holds BLAS at one thread (the package's limit, per process), a
+    call from another thread gets the default it would get alone, so its sums are the same."""
+    alone = _compute.default_workers(79, 1e12)
+    d, m = 6, 4000
+    W = cp.sample_weights(d, m, rng=1)
+    x = cp.sample_inputs(d, 5, rng=2)
+    monkeypatch.setattr(eigengroups, "_PANEL_BYTES", 8 * 4096)
+    products = eigengroups._panel_products
+    seen = []
+
+    def slow(*args):
+        if not seen:
+            seen.append(_compute.default_workers(79, 1e12))  # asked while the limit holds
+        time.sleep(0.005)
+        return products(*args)
+
+    monkeypatch.setattr(eigengroups, "_panel_products", slow)
+    cp.group_outputs(x, W, workers=2)
+    assert seen == [alone]
 
 
 def test_group_outputs_stops_the_other_workers_after_an_error(monkeypatch):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import companion as cp
+from companion import _compute
 
 
 def test_weights_are_reproducible_and_scaled():
@@ -159,8 +160,6 @@ def test_empirical_standard_error_is_the_sample_sd_over_sqrt_N_and_chunking_chan
     monkeypatch,
 ):
     """se = std(X_i X_j, ddof=1) / sqrt(N), computed independently; tiny chunks give the same J_hat and se."""
-    import companion.fisher as fisher
-
     W = cp.sample_weights(3, 7, rng=1)
     x = cp.sample_inputs(3, 500, rng=2)
     X = cp.features(x, W)
@@ -168,8 +167,8 @@ def test_empirical_standard_error_is_the_sample_sd_over_sqrt_N_and_chunking_chan
     J_hat, se = cp.fisher_empirical(W, x, return_se=True)
     np.testing.assert_allclose(J_hat, P.mean(0), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(se, P.std(0, ddof=1) / np.sqrt(500), rtol=1e-8, atol=1e-15)
-    monkeypatch.setattr(fisher, "_CHUNK_BYTES", 8 * 7 * 16)  # chunks of 16 inputs: 32 chunks
-    assert len(fisher._chunk_bounds(500, 7)) == 32
+    monkeypatch.setattr(_compute, "CHUNK_BYTES", 8 * 7 * 16)  # chunks of 16 inputs: 32 chunks
+    assert len(_compute.chunk_bounds(500, 7)) == 32
     J_c, se_c = cp.fisher_empirical(W, x, return_se=True)
     np.testing.assert_allclose(J_c, J_hat, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(se_c, se, rtol=1e-8, atol=1e-15)

@@ -471,8 +471,8 @@ def test_trace_sum_rule_closed_form_to_high_degree(d):
 def test_trace_share_degrees_up_to_two():
     shares = [H.trace_share(d) for d in [3, 10, 100, 1000, 10000]]
     assert shares[0] == pytest.approx(0.9921875, rel=1e-13)  # d = 3: 127/128 (exact rationals)
-    assert all(a > b for a, b in zip(shares, shares[1:]))  # decreasing in d ...
-    for d, s in zip([10, 100, 1000, 10000], shares[1:]):
+    assert all(a > b for a, b in zip(shares, shares[1:], strict=False))  # decreasing in d ...
+    for d, s in zip([10, 100, 1000, 10000], shares[1:], strict=True):
         assert 0 < s - LIMIT_SHARE <= 0.1 / d  # ... to 1/2 + 3/(2 pi) from above, ~0.08/d
 
 
@@ -524,7 +524,8 @@ def test_paper_comparison():
 # Monte Carlo
 # --------------------------------------------------------------------------- #
 def test_finite_m_fisher_matrix_spectrum():
-    """Top 1 + d + N(d,2) eigenvalues of J for d = 5, m = 3000 cluster at lambda_0, 1/4, lambda_2."""
+    """Top 1 + d + N(d,2) eigenvalues of J for d = 5, m = 3000 cluster at lambda_0, 1/4,
+    lambda_2."""
     d, m = 5, 3000
     n2 = d * (d + 1) // 2 - 1
     rng = np.random.default_rng(7)
@@ -543,7 +544,8 @@ def test_finite_m_fisher_matrix_spectrum():
     # over 40 seeds each ratio - 1 had sd 1.1 %, max 2.7 % (mostly the chi^2 scale of the
     # ||w_i||^2, which also moves trace J): tolerance 5 %
     np.testing.assert_allclose(groups, lam, rtol=0.05)
-    # dividing by trace(J) / (d/2) removes that common scale: sd <= 0.08 %, max 0.44 %: tolerance 1 %
+    # dividing by trace(J) / (d/2) removes that common scale: sd <= 0.08 %, max 0.44 %:
+    # tolerance 1 %
     scale = np.trace(J) / (d / 2)
     np.testing.assert_allclose(np.array(groups) / scale, lam, rtol=0.01)
 

@@ -54,12 +54,14 @@ def test_error_falls_like_inverse_sqrt_m(group):
 def test_constants_against_quadrature():
     for d in (3, 4, 10, 37):
         # E[relu(zhat_1)] over the sphere, from the marginal density of zhat_1 (Appendix A)
-        dens = lambda u: (1 - u * u) ** ((d - 3) / 2) / special.beta((d - 1) / 2, 0.5)
-        e_relu = integrate.quad(lambda u: u * dens(u), 0, 1)[0]
+        def dens(u, d=d):
+            return (1 - u * u) ** ((d - 3) / 2) / special.beta((d - 1) / 2, 0.5)
+
+        e_relu = integrate.quad(lambda u, dens=dens: u * dens(u), 0, 1)[0]
         c = cp.limit_constants(d)
         assert c["c0"] == pytest.approx(np.sqrt(d) * e_relu, rel=1e-9)
         # C_d = E[relu(zhat_1) zhat_1^2], C'_d = C_d / 2 (Appendix G); c3 = sqrt(d+2) d C_d / 2
-        C_d = integrate.quad(lambda u: u**3 * dens(u), 0, 1)[0]
+        C_d = integrate.quad(lambda u, dens=dens: u**3 * dens(u), 0, 1)[0]
         assert c["c3"] == pytest.approx(np.sqrt(d + 2) * d * C_d / 2, rel=1e-9)
 
 
@@ -67,7 +69,8 @@ def test_constants_finite_for_large_d():
     for d in (1000, 10_000):
         c = cp.limit_constants(d)
         assert np.isfinite(c["c0"]) and np.isfinite(c["c3"])
-        # B(d/2, 1/2) ~ sqrt(2 pi / d): c0 -> 1/sqrt(2 pi), c3 -> 1/sqrt(2 pi) * sqrt(d)... to O(1/d)
+        # B(d/2, 1/2) ~ sqrt(2 pi / d): c0 -> 1/sqrt(2 pi), c3 -> 1/sqrt(2 pi) * sqrt(d)...
+        # to O(1/d)
         assert c["c0"] == pytest.approx(1 / np.sqrt(2 * np.pi), rel=1 / d)
         assert cp.beta_half(d) == pytest.approx(np.exp(special.betaln(d / 2, 0.5)), rel=1e-14)
 

@@ -1,5 +1,6 @@
 """Chapters as notebooks to hand out: downloadable, install companion when missing, execute;
-the student edition (``make student``) carries no solution, neither on its pages nor in its notebooks."""
+the student edition (``make student``) carries no solution, neither on its pages nor in its
+notebooks."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def test_strip_solutions_gated_and_whole():
         cells=[
             md("```{exercise-start}\n:label: e1\n```\nShow that 1 + 1 = 2."),
             md(
-                "```{exercise-end}\n```\n\n```{solution-start} e1\n:class: dropdown\n```\nBecause SECRET."
+                "```{exercise-end}\n```\n\n```{solution-start} e1\n:class: dropdown\n```\n"
+                "Because SECRET."
             ),
             code("print('SECRET code')"),
             md("```{solution-end}\n```\nText after."),

@@ -14,7 +14,7 @@ def test_plot_limits_draws_the_data():
     fig = cp.plot_limits(data)
     axes = fig.axes
     assert len(axes) == 4
-    for ax, (g, (F, Xv)) in zip(axes, data.items()):
+    for ax, (_g, (F, Xv)) in zip(axes, data.items(), strict=True):
         dots = [ln for ln in ax.get_lines() if ln.get_linestyle() == "None"][0]
         np.testing.assert_array_equal(dots.get_xdata(), F)
         np.testing.assert_array_equal(dots.get_ydata(), Xv)

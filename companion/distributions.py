@@ -62,7 +62,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg
 
-from ._validate import check_d, check_int, check_real, check_rng, check_W
+from . import _compute
+from ._validate import check_choice, check_d, check_int, check_real, check_rng, check_W
 from .eigengroups import (
     GROUPS,
     basis,
@@ -73,8 +74,6 @@ from .eigengroups import (
     rayleigh_quotients,
 )
 from .fisher import (
-    _chunk_bounds,
-    _second_moments,
     features,
     fisher_empirical,
     fisher_exact,
@@ -82,7 +81,7 @@ from .fisher import (
     sample_weights,
 )
 from .limits import limit
-from .simulate import member_mae
+from .simulations import member_mae
 
 __all__ = [
     "INPUT_DISTRIBUTIONS",
@@ -114,9 +113,7 @@ _BASIS_GROUPS = GROUPS[:4]
 
 # --------------------------------------------------------------------------- parameters
 def _check_dist(dist: object) -> str:
-    if not isinstance(dist, str) or dist not in INPUT_DISTRIBUTIONS:
-        raise ValueError(f"dist must be one of {list(INPUT_DISTRIBUTIONS)}, got {dist!r}")
-    return dist
+    return check_choice(dist, "dist", INPUT_DISTRIBUTIONS)
 
 
 def _check_params(
@@ -490,13 +487,13 @@ def basis_gram(
     traces = []
 
     def blocks():
-        for a, b in _chunk_bounds(n, max(K, m)):
+        for a, b in _compute.chunk_bounds(n, max(K, m)):
             x = sample_distribution(dist, d, b - a, rng, rho=rho, k=k)
             X = features(x, W)
             traces.append(np.einsum("ij,ij->", X, X))
             yield X @ V
 
-    G, se, _ = _second_moments(blocks())
+    G, se, _ = _compute.second_moments(blocks())
     return BasisGram(G=G, se=se, VtV=VtV, trace=float(sum(traces) / n), labels=labels, d=d, n=n)
 
 
@@ -527,11 +524,11 @@ def limit_gram(
     K = d * (d + 3) // 2
 
     def blocks():
-        for a, b in _chunk_bounds(n, 4 * K):
+        for a, b in _compute.chunk_bounds(n, 4 * K):
             x = sample_distribution(dist, d, b - a, rng, rho=rho, k=k)
             yield np.hstack([limit(x, g) for g in _BASIS_GROUPS])
 
-    G, se, n = _second_moments(blocks())
+    G, se, n = _compute.second_moments(blocks())
     trace = float(np.trace(input_covariance(dist, d, rho=rho, k=k)) / 2.0)
     return BasisGram(G=G, se=se, VtV=np.eye(K), trace=trace, labels=basis_labels(d), d=d, n=n)
 

@@ -1,4 +1,4 @@
-"""Other input distributions (companion.inputs): samplers, J_p, Gram matrices, empirical Fisher.
+"""Other input distributions (companion.distributions): samplers, J_p, Gram matrices, empirical Fisher.
 
 Monte Carlo quantities are compared with closed forms through their standard errors: a
 z-score above 5 (over a few hundred entries, the largest Gaussian |z| is about 3.5) fails.

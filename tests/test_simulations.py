@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import companion as cp
-from companion import simulate
+from companion import finite_width, fisher, simulations
 
 
 def test_member_mae_is_the_mean_absolute_error():
@@ -63,7 +63,7 @@ def test_table1_errors_reach_the_caller_and_leave_no_thread(monkeypatch):
     table1, and the drawing thread is gone when it does."""
     rows = [(4, 300), (5, 400), (6, 500)]
     before = _draw_threads()
-    weights = simulate.sample_weights
+    weights = fisher.sample_weights
     made = []
 
     def failing_draw(d, m, rng, **kw):
@@ -72,17 +72,18 @@ def test_table1_errors_reach_the_caller_and_leave_no_thread(monkeypatch):
             raise RuntimeError("draw failed")
         return weights(d, m, rng, **kw)
 
-    monkeypatch.setattr(simulate, "sample_weights", failing_draw)
+    monkeypatch.setattr(fisher, "sample_weights", failing_draw)
     with pytest.raises(RuntimeError, match="draw failed") as info:
         cp.table1(rows, seeds=1, n_inputs=5)
     assert _draw_threads() == before
     del info
-    monkeypatch.setattr(simulate, "sample_weights", weights)
+    monkeypatch.setattr(fisher, "sample_weights", weights)
 
     def failing_use(*args, **kw):
         raise RuntimeError("use failed")
 
-    monkeypatch.setattr(simulate, "member_mae", failing_use)
+    monkeypatch.setattr(simulations, "member_mae", failing_use)
+    monkeypatch.setattr(finite_width, "member_mae", failing_use)
     for call in (
         lambda: cp.table1(rows, seeds=1, n_inputs=5),
         lambda: cp.finite_width_study([4], [300, 400], seeds=1, n_inputs=5),
@@ -266,7 +267,7 @@ def test_first_width():
 def test_clt_term_cumulants_against_monte_carlo():
     from scipy.stats import kurtosis, skew
 
-    from companion.simulate import clt_term_cumulants
+    from companion.finite_width import clt_term_cumulants
 
     rng = np.random.default_rng(11)
     n = 1_000_000

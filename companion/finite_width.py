@@ -1,56 +1,42 @@
-r"""The simulations of the paper (§4): Table 1, Figure 1 and the decay of the error with m.
+r"""Finite width: how far a network of width :math:`m` is from the limits, and from which
+:math:`m` the asymptotic picture is useful (a chapter beyond the paper).
 
-Table 1 reports the mean absolute error
-
-.. math::
-
-   \mathrm{MAE} = \frac1N \sum_{n=1}^N \bigl|F(x_n) - X(x_n)^\top v\bigr|
-
-between a basis function and its limit (Theorems 3.1–3.5) over :math:`N = 100` Gaussian inputs.
-The paper does not say whether each cell is one member of a group, or one draw of
-:math:`W`. Here every cell is computed for **every** member of the group and for several
-independent draws (seeds) of :math:`(W, x)`; a row keeps the per-member errors, the
-mean over members and seeds, the spread of the group mean across seeds, and the spread of a
-single member's error (what one number from one member and one draw can be).
+The error of a basis function against its limit is a sum of :math:`m` independent terms, so
+by the central limit theorem its mean square is :math:`C_g/m` (:func:`clt_mse`); the study
+(:func:`finite_width_study`) measures it over a grid of widths with the same draws as Table 1,
+fits the exponent of :math:`m` (:func:`width_exponents`), finds the width where an error
+crosses a threshold (:func:`crossing_widths`), and follows the spectrum's clusters as
+:math:`m` grows (:func:`spectral_resolution`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_array, check_d, check_int, check_real
+from . import _compute
+from ._validate import (
+    check_array,
+    check_choice,
+    check_choices,
+    check_d,
+    check_int,
+    check_real,
+)
 from .eigengroups import (
     GROUPS,
-    _check_dtype,
-    _check_group,
     cluster_labels,
     cluster_means,
     group_eigenvalues,
-    group_outputs,
     group_vectors,
     rayleigh_quotients,
 )
-from .fisher import fisher_exact, fisher_spectrum, sample_inputs, sample_weights
-from .limits import limit
+from .fisher import fisher_exact, fisher_spectrum, sample_weights
+from .simulations import fit_slope, member_mae
 
 __all__ = [
-    "TABLE1_GROUPS",
-    "PAPER_ROWS",
-    "PAPER_TABLE1",
-    "member_mae",
-    "Table1Row",
-    "table1_row",
-    "table1",
-    "figure1_data",
-    "error_decay",
-    "fit_slope",
-    "table1_frame",
-    "table1_readings",
     "FINITE_WIDTH_GROUPS",
     "SPECTRAL_MAX_M",
     "limit_norm2",
@@ -67,374 +53,6 @@ __all__ = [
     "spectral_resolution",
     "first_width",
 ]
-
-#: The four columns of Table 1: G1 v^(0), G2 v^(l), G3 v^(gamma), G3 v^(alpha,beta).
-TABLE1_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
-
-#: The (d, m) rows of the paper's Table 1, in its order.
-PAPER_ROWS = (
-    (50, 500),
-    (100, 500),
-    (10, 10000),
-    (50, 10000),
-    (100, 10000),
-    (10, 100000),
-    (50, 100000),
-    (100, 100000),
-)
-
-#: The paper's own Table 1 (typed from arXiv 2505.17907v2), keyed by (d, m).
-PAPER_TABLE1 = {
-    (d, m): dict(zip(TABLE1_GROUPS, vals))
-    for (d, m), vals in zip(
-        PAPER_ROWS,
-        (
-            (0.1344, 0.1782, 0.1739, 0.1748),
-            (0.2033, 0.3874, 0.3471, 0.2486),
-            (0.0159, 0.0189, 0.0140, 0.0159),
-            (0.0276, 0.0506, 0.0368, 0.0679),
-            (0.0481, 0.0986, 0.0452, 0.0613),
-            (0.0058, 0.0056, 0.0045, 0.0043),
-            (0.0112, 0.0168, 0.0151, 0.0169),
-            (0.0152, 0.0198, 0.0173, 0.0202),
-        ),
-    )
-}
-
-
-def member_mae(
-    x: np.ndarray,
-    W: np.ndarray,
-    groups: tuple[str, ...] = TABLE1_GROUPS,
-    *,
-    dtype: str = "float64",
-    squared: bool = False,
-) -> dict[str, np.ndarray] | tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    r"""Per-member MAE :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` for every member of each group.
-
-    ``dtype`` is the precision of the products in :func:`companion.group_outputs`. With
-    ``squared=True`` the per-member mean squared error
-    :math:`\frac1N\sum_n (F(x_n) - X(x_n)^\top v)^2` is returned too, from the same outputs.
-
-    Returns
-    -------
-    dict, or (dict, dict) with ``squared=True``
-        ``out[group]`` has shape (K,), one error per member (see :func:`companion.group_outputs`
-        for the order of the members); with ``squared=True``, ``(mae, mse)`` of that form.
-    """
-    if not isinstance(squared, (bool, np.bool_)):
-        raise TypeError(f"squared must be True or False, got {type(squared).__name__}")
-    outputs = group_outputs(x, W, groups, dtype=dtype)
-    errors = {g: limit(x, g) - outputs[g] for g in groups}
-    mae = {g: np.abs(e).mean(axis=0) for g, e in errors.items()}
-    if not squared:
-        return mae
-    return mae, {g: np.mean(e * e, axis=0) for g, e in errors.items()}
-
-
-def _row_rngs(seed: int, d: int, m: int, seeds: int) -> list[np.random.Generator]:
-    """Independent generators for one (d, m) cell: the same seed gives the same numbers
-    whether the row is computed alone or within the whole table."""
-    children = np.random.SeedSequence([check_int(seed, "seed", minimum=0), d, m]).spawn(seeds)
-    return [np.random.default_rng(c) for c in children]
-
-
-@contextlib.contextmanager
-def _draws(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
-    """``with _draws(...) as draws``: an iterator over the draws of :func:`_draw_stream`,
-    closed when the block ends (also on an error): the draw being made is waited for, and the
-    thread and the two blocks are freed at once, even while a traceback keeps the frame."""
-    stream = _draw_stream(cells, seed, n_inputs, dtype)
-    try:
-        yield stream
-    finally:
-        stream.close()
-
-
-def _draw_stream(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
-    """The draws of the ``(d, m, seeds)`` cells in turn: ``seeds`` pairs ``(W, x)`` per cell,
-    ``W`` then ``x`` from each of :func:`_row_rngs`'s generators (Table 1, Figure 1 and the
-    finite-width study share them).
-
-    Each draw is made in a background thread while the previous one is being used, so that
-    generating the normal numbers (serial: one stream per draw) overlaps the products. The
-    ``W`` go into two blocks used in turn (``dtype``: float32 products need only ``W`` rounded
-    to float32, see :func:`companion.sample_weights`), no new ``d x m`` array per draw: a
-    ``W`` is overwritten once the next draw is asked for. Used through :func:`_draws`, which
-    closes it.
-    """
-    tasks = [
-        (int(d), int(m), rng)
-        for d, m, k in cells
-        for rng in _row_rngs(seed, int(d), int(m), int(k))
-    ]
-    if not tasks:
-        return
-    blocks = [
-        np.empty(max([d * m for d, m, _ in tasks[j::2]], default=0), dtype=dtype) for j in (0, 1)
-    ]
-
-    def draw(i: int):
-        d, m, rng = tasks[i]
-        W = sample_weights(d, m, rng, out=blocks[i % 2][: d * m].reshape(d, m))
-        return W, sample_inputs(d, n_inputs, rng)
-
-    with ThreadPoolExecutor(1) as pool:
-        ahead = pool.submit(draw, 0)
-        for i in range(len(tasks)):
-            W, x = ahead.result()
-            if i + 1 < len(tasks):
-                ahead = pool.submit(draw, i + 1)  # into the block of draw i - 1, already used
-            yield W, x
-
-
-@dataclass
-class Table1Row:
-    r"""One row of Table 1 over several seeds.
-
-    Attributes
-    ----------
-    d, m, n_inputs, seeds : int
-    per_member : dict
-        ``per_member[group]`` has shape (seeds, K): the MAE of every member in every draw.
-    mean : dict
-        Mean over members and seeds.
-    sd : dict
-        Standard deviation across seeds of the member-averaged MAE (the spread of a cell).
-    member_sd : dict
-        Standard deviation of a single member's MAE, pooled over members and seeds.
-    paper : dict or None
-        The paper's own number for this (d, m), when it has one.
-    """
-
-    d: int
-    m: int
-    n_inputs: int
-    seeds: int
-    per_member: dict[str, np.ndarray] = field(repr=False)
-    mean: dict[str, float]
-    sd: dict[str, float]
-    member_sd: dict[str, float]
-    paper: dict[str, float] | None
-
-    def as_dict(self) -> dict:
-        """JSON-ready summary (the command line's ``table1 --json`` row)."""
-        row = {"d": self.d, "m": self.m}
-        for g in self.mean:
-            row[g] = {"mean": self.mean[g], "sd": self.sd[g], "member_sd": self.member_sd[g]}
-        row["paper"] = self.paper
-        return row
-
-
-def table1_row(
-    d: int,
-    m: int,
-    *,
-    seeds: int = 5,
-    n_inputs: int = 100,
-    seed: int = 0,
-    groups: tuple[str, ...] = TABLE1_GROUPS,
-    dtype: str = "float32",
-) -> Table1Row:
-    r"""One row of Table 1: the MAE of every member of every group, for ``seeds`` draws of :math:`(W, x)`.
-
-    Each draw takes :math:`W` (:math:`d \times m`, iid :math:`N(0, 1/m)`) and :math:`N` =
-    ``n_inputs`` inputs :math:`x \sim N(0, I_d)` from its own generator, spawned from
-    ``(seed, d, m)``.
-
-    The products :math:`X^\top v` are computed in ``dtype`` (float32 by default) and summed in
-    float64 (:func:`companion.group_outputs`): this changes every error by less than
-    :math:`10^{-5}` of its value (at most a few :math:`10^{-6}` on the paper's rows; the tests
-    check it), far below the fourth digit the paper prints and below the spread between draws,
-    and it halves the time of the large rows. ``dtype="float64"`` gives the full-precision
-    products.
-    """
-    d = check_d(d)
-    m = check_int(m, "m")
-    seeds = check_int(seeds, "seeds")
-    n_inputs = check_int(n_inputs, "n_inputs")
-    _check_dtype(dtype)
-    with _draws([(d, m, seeds)], seed, n_inputs, dtype) as draws:
-        return _table1_row(d, m, seeds, n_inputs, groups, dtype, draws)
-
-
-def _table1_row(d, m, seeds, n_inputs, groups, dtype, draws) -> Table1Row:
-    """:func:`table1_row` on checked arguments, with the next ``seeds`` draws of ``draws`` (:func:`_draws`)."""
-    per = {g: [] for g in groups}
-    for W, x in itertools.islice(draws, seeds):
-        for g, e in member_mae(x, W, groups, dtype=dtype).items():
-            per[g].append(e)
-    per = {g: np.array(v) for g, v in per.items()}
-    ddof = 1 if seeds > 1 else 0
-    return Table1Row(
-        d=d,
-        m=m,
-        n_inputs=n_inputs,
-        seeds=seeds,
-        per_member=per,
-        mean={g: float(v.mean()) for g, v in per.items()},
-        sd={g: float(v.mean(axis=1).std(ddof=ddof)) for g, v in per.items()},
-        member_sd={g: float(v.std(ddof=1)) if v.size > 1 else 0.0 for g, v in per.items()},
-        paper=PAPER_TABLE1.get((d, m)),
-    )
-
-
-def table1(
-    rows: tuple[tuple[int, int], ...] | list[tuple[int, int]] = PAPER_ROWS,
-    *,
-    seeds: int = 5,
-    n_inputs: int = 100,
-    seed: int = 0,
-    dtype: str = "float32",
-) -> list[Table1Row]:
-    """Table 1 for the given (d, m) rows (by default the paper's eight), see :func:`table1_row`
-    (also for ``dtype``)."""
-    rows = [tuple(r) for r in rows]
-    for r in rows:
-        if len(r) != 2:
-            raise ValueError(f"rows must be (d, m) pairs, got {r!r}")
-    rows = [(check_d(d), check_int(m, "m")) for d, m in rows]
-    seeds = check_int(seeds, "seeds")
-    n_inputs = check_int(n_inputs, "n_inputs")
-    _check_dtype(dtype)
-    if not rows:
-        return []
-    cells = [(d, m, seeds) for d, m in rows]  # each row's own draws
-    with _draws(cells, seed, n_inputs, dtype) as draws:
-        return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
-
-
-def figure1_data(
-    d: int, m: int, *, n_inputs: int = 100, seed: int = 0, groups: tuple[str, ...] = TABLE1_GROUPS
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    r"""The data of Figure 1: for one member of each group, :math:`F(x_n)` and :math:`X(x_n)^\top v`.
-
-    The member shown is the first of each group (:math:`l = 1`, :math:`\gamma = 1`,
-    :math:`(\alpha, \beta) = (1, 2)`).
-
-    Returns
-    -------
-    dict
-        ``out[group] = (F, Xv)``, two arrays of shape (n_inputs,).
-    """
-    d = check_d(d)
-    m = check_int(m, "m")
-    n_inputs = check_int(n_inputs, "n_inputs")
-    with _draws([(d, m, 1)], seed, n_inputs) as draws:
-        W, x = next(draws)
-    outputs = group_outputs(x, W, groups)
-    return {g: (limit(x, g)[:, 0], outputs[g][:, 0]) for g in groups}
-
-
-def fit_slope(ms: np.ndarray, errors: np.ndarray) -> float:
-    r"""Least-squares slope of :math:`\log(\text{error})` against :math:`\log m` (the theory: -1/2)."""
-    ms = check_array(ms, "ms", ndim=1)
-    errors = check_array(errors, "errors", ndim=1)
-    if ms.shape != errors.shape or ms.size < 2 or np.any(ms <= 0) or np.any(errors <= 0):
-        raise ValueError("ms and errors must be positive arrays of the same length >= 2")
-    return float(np.polyfit(np.log(ms), np.log(errors), 1)[0])
-
-
-def error_decay(
-    d: int,
-    ms: tuple[int, ...] | list[int],
-    *,
-    seeds: int = 3,
-    n_inputs: int = 100,
-    seed: int = 0,
-    groups: tuple[str, ...] = TABLE1_GROUPS,
-) -> dict:
-    r"""Table 1's error for one :math:`d` and a range of widths, with the fitted log-log slope.
-
-    Returns
-    -------
-    dict
-        ``"m"`` (the widths), and for each group a dict with ``"mean"`` and ``"sd"`` (arrays over
-        ``m``, as in :func:`table1_row`) and ``"slope"`` (:func:`fit_slope` of the means; the
-        theory's rate :math:`O(m^{-1/2})` gives -1/2).
-    """
-    ms_arr = np.array([check_int(m, "m") for m in ms])
-    rows = [
-        table1_row(d, int(m), seeds=seeds, n_inputs=n_inputs, seed=seed, groups=groups)
-        for m in ms_arr
-    ]
-    out: dict = {"m": ms_arr}
-    for g in groups:
-        mean = np.array([r.mean[g] for r in rows])
-        out[g] = {
-            "mean": mean,
-            "sd": np.array([r.sd[g] for r in rows]),
-            "slope": fit_slope(ms_arr, mean),
-        }
-    return out
-
-
-def table1_frame(rows: list[Table1Row], *, digits: int = 4):
-    """Table 1 as a :class:`pandas.DataFrame`: each cell "mean ± sd" beside the paper's number.
-
-    Columns are a two-level index (group, "this book" / "paper"); rows are indexed by (d, m).
-    """
-    import pandas as pd
-
-    records = {}
-    for r in rows:
-        cells = {}
-        for g in r.mean:
-            cells[(g, "this book (mean ± sd)")] = f"{r.mean[g]:.{digits}f} ± {r.sd[g]:.{digits}f}"
-            cells[(g, "paper")] = "" if r.paper is None else f"{r.paper[g]:.{digits}f}"
-        records[(r.d, r.m)] = cells
-    frame = pd.DataFrame.from_dict(records, orient="index")
-    frame.index = frame.index.set_names(["d", "m"])
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
-    return frame
-
-
-def table1_readings(rows: list[Table1Row]):
-    r"""Two readings of each of the paper's Table 1 cells against a rebuilt table.
-
-    For each row with a paper number and each group:
-
-    * ``z_a`` — reading (a), *a group average from one draw*: the paper's number minus our
-      mean, in units of ``sd`` (the spread of the group-averaged MAE across seeds);
-    * ``z_b`` — reading (b), *one member from one draw*: the same difference in units of
-      ``member_sd`` (the spread of a single member's MAE);
-    * ``pct_b`` — the paper's number's percentile among all single-member, single-draw MAEs.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by (d, m, group), columns ``paper``, ``mean``, ``z_a``, ``z_b``, ``pct_b``.
-    """
-    import pandas as pd
-
-    records = []
-    for r in rows:
-        if r.paper is None:
-            continue
-        for g in r.mean:
-            p = r.paper[g]
-            records.append(
-                {
-                    "d": r.d,
-                    "m": r.m,
-                    "group": g,
-                    "paper": p,
-                    "mean": r.mean[g],
-                    "z_a": (p - r.mean[g]) / r.sd[g] if r.sd[g] > 0 else np.inf,
-                    "z_b": (p - r.mean[g]) / r.member_sd[g] if r.member_sd[g] > 0 else np.inf,
-                    "pct_b": 100 * float(np.mean(r.per_member[g] <= p)),
-                }
-            )
-    if not records:
-        raise ValueError(
-            "rows must contain at least one of the paper's (d, m) rows (companion.PAPER_ROWS)"
-        )
-    return pd.DataFrame(records).set_index(["d", "m", "group"])
-
-
-# ---------------------------------------------------------------------------------------------
-# The size of the error at finite width: central-limit constants, width studies, crossings
-# ---------------------------------------------------------------------------------------------
 
 #: The groups of the finite-width study: Table 1's four columns and Lemma 3.3's vectors
 #: (all of :data:`companion.GROUPS`).
@@ -461,7 +79,7 @@ def limit_norm2(d: int, group: str) -> float:
     for :math:`u` uniform on the sphere).
     """
     d = check_d(d)
-    lam = group_eigenvalues(d, exact=True)[_check_group(group)]
+    lam = group_eigenvalues(d, exact=True)[check_choice(group, "group", GROUPS)]
     return float(_vector_norm2(d, group) * lam)
 
 
@@ -504,7 +122,7 @@ def clt_mse(d: int, m, group: str = "G2"):
         :math:`C_g(d)/m`, shaped like ``m``.
     """
     d = check_d(d)
-    group = _check_group(group)
+    group = check_choice(group, "group", GROUPS)
     ms = _check_widths(m)
     lam = group_eigenvalues(d, exact=True)[group]
     out = _vector_norm2(d, group) * ((d + 2) / 2 - lam) / ms
@@ -572,7 +190,7 @@ def clt_crossing_width(d: int, group: str, threshold: float = 0.1) -> float:
         The relative error :math:`\varepsilon`, in (0, 10].
     """
     d = check_d(d)
-    group = _check_group(group)
+    group = check_choice(group, "group", GROUPS)
     eps = _check_threshold(threshold)
     return float(2 / (np.pi * eps**2) * clt_mse(d, 1, group) / limit_norm2(d, group))
 
@@ -617,8 +235,7 @@ def clt_term_cumulants(group: str) -> dict[str, float]:
     """
     from scipy.special import gamma
 
-    if group not in ("G1", "G2", "G3_ab"):
-        raise ValueError(f"group must be one of ['G1', 'G2', 'G3_ab'], got {group!r}")
+    check_choice(group, "group", ("G1", "G2", "G3_ab"))
     mom = {k: 2 ** (k / 2) * gamma((k + 1) / 2) / (2 * np.sqrt(np.pi)) for k in (1, 2, 3, 4)}
     if group == "G1":
         m1 = mom[1]
@@ -733,10 +350,8 @@ class FiniteWidthStudy:
     seconds: np.ndarray = field(repr=False)
 
     def _data(self, group: str, kind: str) -> np.ndarray:
-        if group not in self.groups:
-            raise ValueError(f"group must be one of {list(self.groups)}, got {group!r}")
-        if kind not in ("mae", "mse"):
-            raise ValueError(f"kind must be 'mae' or 'mse', got {kind!r}")
+        check_choice(group, "group", self.groups)
+        check_choice(kind, "kind", ("mae", "mse"))
         return self.mae[group] if kind == "mae" else self.mse[group]
 
     def mean(self, group: str, kind: str = "mae") -> np.ndarray:
@@ -829,15 +444,14 @@ def finite_width_study(
             )
     n_inputs = check_int(n_inputs, "n_inputs")
     check_int(seed, "seed", minimum=0)
-    groups = tuple(_check_group(g) for g in groups)
-    if not groups:
-        raise ValueError("groups must name at least one group")
+    groups = check_choices(groups, "groups", GROUPS)
     shape = (ds_arr.size, ms_arr.size, int(seeds_arr.max()))
     mae = {g: np.full(shape, np.nan) for g in groups}
     mse = {g: np.full(shape, np.nan) for g in groups}
     seconds = np.zeros(shape[:2])
     cells = [(d, m, s) for d in ds_arr for m, s in zip(ms_arr, seeds_arr)]
-    with _draws(cells, seed, n_inputs) as draws:
+    seed = check_int(seed, "seed", minimum=0)
+    with _compute.draws(cells, seed, n_inputs) as draws:
         for i, d in enumerate(ds_arr):
             for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
                 start = time.perf_counter()
@@ -999,7 +613,7 @@ def spectral_resolution(d: int, ms, *, seed: int = 0):
     records = {}
     for m in ms_arr:
         m = int(m)
-        rng = _row_rngs(seed, d, m, 1)[0]
+        rng = _compute.row_rngs(seed, d, m, 1)[0]
         W = sample_weights(d, m, rng)
         J = fisher_exact(W)
         eig = fisher_spectrum(J, top=need)  # Lanczos: only the clusters and one more
