@@ -190,14 +190,14 @@ def row_rngs(seed: int, d: int, m: int, seeds: int) -> list[np.random.Generator]
 def draws(cells, seed: int, n_inputs: int, dtype: str | np.dtype = "float64"):
     """``with draws(...) as stream``: the draws of the ``(d, m, seeds)`` cells in turn.
 
-    ``seeds`` pairs ``(W, x)`` per cell (Table 1, Figure 1 and the finite-width study share
-    them): from each of :func:`row_rngs`'s generators, ``W`` (``sample_weights``, written into
-    a block of ``dtype``) then ``n_inputs`` inputs (``sample_inputs``). Each draw is made in a background thread while the previous
-    one is being used, so that generating the normal numbers (serial: one stream per draw)
-    overlaps the products; the ``W`` go into two blocks used in turn, no new ``d x m`` array
-    per draw (a ``W`` is overwritten once the next draw is asked for). When the block ends
-    (also on an error) the draw being made is waited for, and the thread and the two blocks
-    are freed at once, even while a traceback keeps the frame.
+    ``seeds`` pairs ``(W, x)`` per cell (Table 1, Figure 1 and the finite-width study share them):
+    from each of :func:`row_rngs`'s generators, ``W`` (``sample_weights``, written into a block of
+    ``dtype``) then ``n_inputs`` inputs (``sample_inputs``). Each draw is made in a background
+    thread while the previous one is being used, so that generating the normal numbers (serial: one
+    stream per draw) overlaps the products; the ``W`` go into two blocks used in turn, no new
+    ``d x m`` array per draw (a ``W`` is overwritten once the next draw is asked for). When the
+    block ends (also on an error) the draw being made is waited for, and the thread and the two
+    blocks are freed at once, even while a traceback keeps the frame.
     """
     stream = _draw_stream(cells, seed, n_inputs, dtype)
     try:

@@ -160,8 +160,8 @@ def _plain(obj):
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str | None = None) -> str:
     """An aligned text table; ``align`` has one ``<`` or ``>`` per column (default: right)."""
     align = align or ">" * len(header)
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
-    fmt = "  ".join(f"{{:{a}{w}}}" for a, w in zip(align, widths))
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+    fmt = "  ".join(f"{{:{a}{w}}}" for a, w in zip(align, widths, strict=True))
     lines = [fmt.format(*header), "  ".join("-" * w for w in widths)]
     lines += [fmt.format(*map(str, r)) for r in rows]
     return "\n".join(line.rstrip() for line in lines)
@@ -215,8 +215,8 @@ def _spectrum(args) -> tuple[dict, str]:
     need = 1 + d + cp.multiplicity(d, 2)
     if m < need:
         raise ValueError(
-            f"m must be >= d(d+3)/2 = {need} for d = {d} (the three clusters need 1 + d + d(d+1)/2 - 1 "
-            f"eigenvalues), got {m}"
+            f"m must be >= d(d+3)/2 = {need} for d = {d} "
+            f"(the three clusters need 1 + d + d(d+1)/2 - 1 eigenvalues), got {m}"
         )
     check_dense(m)  # before drawing W: refuse a too-large m at once
     W = cp.sample_weights(d, m, rng=args.seed)
@@ -259,14 +259,16 @@ def _spectrum(args) -> tuple[dict, str]:
     top = min(10, m)
     text = "\n".join(
         [
-            f"Spectrum of the exact J: d = {d}, m = {m}, seed = {args.seed}, tr J = {data['trace']:.6g}",
+            f"Spectrum of the exact J: d = {d}, m = {m}, seed = {args.seed}, "
+            f"tr J = {data['trace']:.6g}",
             _table(["cluster", "size", "mean eigenvalue", "paper", "exact (m->oo)"], body, "<>>>>"),
             f"share of tr J outside the three clusters: {clusters['tail_share']:.4g}",
             "residual share tr R / tr J of decomposition (5): "
             f"{dec['paper'].residual_share:.4g} (paper's eigenvalues), "
             f"{dec['exact'].residual_share:.4g} (exact eigenvalues)",
             "smallest eigenvalue of R: "
-            f"{dec['paper'].min_eigenvalue:.3g} (paper's), {dec['exact'].min_eigenvalue:.3g} (exact)",
+            f"{dec['paper'].min_eigenvalue:.3g} (paper's), "
+            f"{dec['exact'].min_eigenvalue:.3g} (exact)",
             f"largest {top} eigenvalues: " + "  ".join(f"{e:.5g}" for e in eig[:top]),
         ]
     )
@@ -287,7 +289,8 @@ def _mercer(args) -> tuple[dict, str]:
     body = [[str(r["k"]), str(r["multiplicity"]), f"{r['eigenvalue']:.10g}"] for r in degrees]
     text = "\n".join(
         [
-            f"Mercer eigenvalues of J as m -> oo, d = {d} (eigenvalue lambda_k with multiplicity N(d, k))",
+            f"Mercer eigenvalues of J as m -> oo, d = {d} "
+            "(eigenvalue lambda_k with multiplicity N(d, k))",
             _table(["k", "N(d, k)", "lambda_k"], body),
             f"share of tr J = d/2 carried by degrees k <= 2: {share:.6f}",
         ]

@@ -11,16 +11,20 @@ Every distribution here has mean 0, is symmetric (:math:`x \mapsto -x` leaves it
 and has :math:`\operatorname{tr}\Sigma_p = d` for :math:`\Sigma_p = \mathbb E_p[xx^\top]`, so that
 only its *shape* changes:
 
-==================  ============================================================================  ============================================================
-``dist``            :math:`x`                                                                     :math:`\Sigma_p`
-==================  ============================================================================  ============================================================
-``gaussian``        :math:`N(0, I_d)` (the paper)                                                 :math:`I_d`
-``uniform``         uniform on the cube :math:`[-\sqrt3, \sqrt3]^d`                               :math:`I_d`
-``laplace``         iid Laplace coordinates of scale :math:`1/\sqrt2`                             :math:`I_d`
-``ar1``             :math:`N(0, \Sigma)`                                                          :math:`\Sigma_{ij} = \rho^{|i-j|}`
-``equicorrelated``  :math:`N(0, \Sigma)`                                                          :math:`\Sigma = (1-\rho)I + \rho\mathbf 1\mathbf 1^\top`
-``subspace``        :math:`\sqrt{d/k}\,(z_1, \dots, z_k, 0, \dots, 0)`, :math:`z \sim N(0, I_k)`  :math:`\frac dk\operatorname{diag}(I_k, 0)` (rank :math:`k`)
-==================  ============================================================================  ============================================================
+``gaussian``
+    :math:`x`: :math:`N(0, I_d)` (the paper); :math:`\Sigma_p`: :math:`I_d`
+``uniform``
+    :math:`x`: uniform on the cube :math:`[-\sqrt3, \sqrt3]^d`; :math:`\Sigma_p`: :math:`I_d`
+``laplace``
+    :math:`x`: iid Laplace coordinates of scale :math:`1/\sqrt2`; :math:`\Sigma_p`: :math:`I_d`
+``ar1``
+    :math:`x`: :math:`N(0, \Sigma)`; :math:`\Sigma_p`: :math:`\Sigma_{ij} = \rho^{|i-j|}`
+``equicorrelated``
+    :math:`x`: :math:`N(0, \Sigma)`;
+    :math:`\Sigma_p`: :math:`\Sigma = (1-\rho)I + \rho\mathbf 1\mathbf 1^\top`
+``subspace``
+    :math:`x`: :math:`\sqrt{d/k}\,(z_1, \dots, z_k, 0, \dots, 0)`, :math:`z \sim N(0, I_k)`;
+    :math:`\Sigma_p`: :math:`\frac dk\operatorname{diag}(I_k, 0)` (rank :math:`k`)
 
 **Exact where a closed form exists.** A Gaussian input :math:`x = A z`, :math:`z \sim N(0, I_r)`,
 gives :math:`x^\top W = z^\top (A^\top W)`: the model with inputs :math:`N(0, I_r)` and weights
@@ -175,7 +179,8 @@ def input_covariance(dist: str, d: int, *, rho: float = 0.5, k: int | None = Non
 
 
 def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -> np.ndarray:
-    r"""The factor :math:`A` (``d x r``) with :math:`x = A z`, :math:`z \sim N(0, I_r)`, of a Gaussian ``dist``.
+    r"""The factor :math:`A` (``d x r``) with :math:`x = A z`, :math:`z \sim N(0, I_r)`, of a
+    Gaussian ``dist``.
 
     :math:`A A^\top = \Sigma_p` (:func:`input_covariance`): the identity for ``gaussian``,
     the Cholesky factor for ``ar1`` and ``equicorrelated``, and :math:`\sqrt{d/k}\,[I_k; 0]`
@@ -184,7 +189,8 @@ def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -
     dist, d, rho, k = _check_params(dist, d, rho, k)
     if dist not in _GAUSSIAN_FAMILY:
         raise ValueError(
-            f"dist must be Gaussian (one of {list(_GAUSSIAN_FAMILY)}) to have a factor A, got {dist!r}"
+            f"dist must be Gaussian (one of {list(_GAUSSIAN_FAMILY)}) to have a factor A, "
+            f"got {dist!r}"
         )
     if dist == "subspace":
         return np.sqrt(d / k) * np.eye(d, k)
@@ -234,7 +240,8 @@ def sample_distribution(
 
 
 def _sigma_factor(dist: str, d: int, rho: float, k: int | None) -> np.ndarray:
-    r"""A factor :math:`A` (``d x r``, :math:`r = \operatorname{rank}\Sigma_p`) with :math:`AA^\top = \Sigma_p`, for every ``dist``.
+    r"""A factor :math:`A` (``d x r``, :math:`r = \operatorname{rank}\Sigma_p`) with
+    :math:`AA^\top = \Sigma_p`, for every ``dist``.
 
     :func:`input_factor` for the Gaussian family; the identity for ``uniform`` and ``laplace``
     (:math:`\Sigma_p = I_d`).
@@ -338,10 +345,10 @@ def spectrum_parity(
 ) -> dict:
     r"""Eigenvalues of :math:`J_p` and how much of each eigenvector's function is odd.
 
-    For a symmetric :math:`p` the odd part of :math:`f_u = X^\top u` is :math:`x^\top W u/2`, of squared
-    norm :math:`u^\top(\frac14 W^\top\Sigma_p W)u` (the odd part of :math:`J_p`, exact). For each
-    eigenpair :math:`(\lambda, u)` of :math:`J_p` (:func:`fisher_under`, same keywords) this returns
-    the odd share :math:`u^\top(\frac14W^\top\Sigma_pW)u/\lambda`: close to 1 for the second
+    For a symmetric :math:`p` the odd part of :math:`f_u = X^\top u` is :math:`x^\top W u/2`, of
+    squared norm :math:`u^\top(\frac14 W^\top\Sigma_p W)u` (the odd part of :math:`J_p`, exact). For
+    each eigenpair :math:`(\lambda, u)` of :math:`J_p` (:func:`fisher_under`, same keywords) this
+    returns the odd share :math:`u^\top(\frac14W^\top\Sigma_pW)u/\lambda`: close to 1 for the second
     group's eigenvectors (the :math:`x_l/2`), close to 0 for the first and third groups'.
 
     **Parity-split spectrum.** As :math:`m\to\infty` the kernel :math:`X(x)^\top X(y)` of
@@ -385,7 +392,8 @@ def spectrum_parity(
     top = m if top is None else check_int(top, "top", minimum=1, maximum=m)
     lam, U = scipy.linalg.eigh(fisher.J, subset_by_index=[m - top, m - 1])
     lam, U = lam[::-1], U[:, ::-1]
-    # the odd part W^T Sigma W / 4 = (A^T W)^T (A^T W) / 4 with Sigma = A A^T, A of rank r = rank Sigma
+    # the odd part W^T Sigma W / 4 = (A^T W)^T (A^T W) / 4 with Sigma = A A^T,
+    # A of rank r = rank Sigma
     AW = _sigma_factor(dist, d, rho, k).T @ W
     r = AW.shape[0]
     J_odd = AW.T @ AW / 4.0
@@ -446,7 +454,8 @@ def basis_gram(
     n: int = 20_000,
     rng: np.random.Generator | int | None = None,
 ) -> BasisGram:
-    r"""Gram matrix :math:`V^\top J_p V` of the :math:`d(d+3)/2` basis vectors of (5) under ``dist``.
+    r"""Gram matrix :math:`V^\top J_p V` of the :math:`d(d+3)/2` basis vectors of (5) under
+    ``dist``.
 
     Exact for the Gaussian family (:math:`J_p = J(A^\top W)`); otherwise by Monte Carlo without
     forming :math:`J_p`: :math:`\frac1n\sum_s \Phi_s^\top\Phi_s` with
@@ -463,7 +472,8 @@ def basis_gram(
     if method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY):
         if dist not in _GAUSSIAN_FAMILY:
             raise ValueError(
-                f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}"
+                f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), "
+                f"got {dist!r}"
             )
         AW = input_factor(dist, d, rho=rho, k=k).T @ W
         J = fisher_exact(AW)
@@ -506,7 +516,8 @@ def limit_gram(
     n: int = 200_000,
     rng: np.random.Generator | int,
 ) -> BasisGram:
-    r"""The :math:`m \to \infty` Gram matrix :math:`\mathbb E_p[F_i(x) F_j(x)]` of the limit functions.
+    r"""The :math:`m \to \infty` Gram matrix :math:`\mathbb E_p[F_i(x) F_j(x)]` of the limit
+    functions.
 
     The functions are :math:`F_0`, :math:`F_l` (:math:`l = 1..d`), :math:`F_\gamma`
     (:math:`\gamma = 1..d-1`) and :math:`F_{\alpha\beta}` (:math:`\alpha<\beta`), in the order of
@@ -558,9 +569,9 @@ def gram_summary(gram: BasisGram) -> dict:
         the top even level can be far below the top even eigenvalue when the data are nearly
         low-dimensional (for data on a line, 2.40 against the exact :math:`d/4 = 2.5` at
         :math:`d = 10`); use :func:`spectrum_parity` for the order of the spectrum itself;
-        ``within``, ``between``: the largest :math:`|G_{ij}|/\sqrt{G_{ii}G_{jj}}` for :math:`i\neq j`
-        in the same group / in different groups (G3 one group), among functions whose norm is not
-        zero;
+        ``within``, ``between``: the largest :math:`|G_{ij}|/\sqrt{G_{ii}G_{jj}}` for
+        :math:`i\neq j` in the same group / in different groups (G3 one group), among functions
+        whose norm is not zero;
         ``n_zero``: the number of basis functions of (numerically) zero norm;
         ``share``: :math:`\operatorname{tr}\bigl((V^\top V)^{-1} G\bigr)/\operatorname{tr}J_p`, the
         share of the trace of :math:`J_p` in the span of the basis (paper: at least 0.977).
@@ -627,7 +638,8 @@ def limit_mae_under(
     n_inputs: int = 100,
     rng: np.random.Generator | int,
 ) -> dict[str, float]:
-    r"""Table 1's error for inputs from ``dist``: the MAE of :math:`X^\top v` against its limit :math:`F`.
+    r"""Table 1's error for inputs from ``dist``: the MAE of :math:`X^\top v` against its limit
+    :math:`F`.
 
     Theorems 3.1–3.5 hold at every fixed :math:`x`, so the error should stay small (and fall like
     :math:`m^{-1/2}`) whatever the input distribution. Returns the mean over members of
@@ -723,8 +735,9 @@ class EmpiricalFisherStudy:
     r"""The empirical Fisher matrix :math:`\hat J_N` against :math:`J` over many draws (paper §6).
 
     Each draw takes new weights :math:`W` (unless ``m`` is None: infinite width) and, for every
-    sample size :math:`N`, new inputs :math:`x_1..x_N \sim N(0, I_d)`. With :math:`n_{top} = 1 + d + d(d+1)/2 - 1` (the three
-    clusters), the arrays, keyed by :math:`N`, are:
+    sample size :math:`N`, new inputs :math:`x_1..x_N \sim N(0, I_d)`. With
+    :math:`n_{top} = 1 + d + d(d+1)/2 - 1` (the three clusters), the arrays, keyed by :math:`N`,
+    are:
 
     Attributes
     ----------
@@ -757,7 +770,8 @@ class EmpiricalFisherStudy:
 
     @property
     def cluster(self) -> np.ndarray:
-        """Cluster of every one of the top eigenvalues: "G1", "G2" or "G3" (:func:`companion.cluster_labels`)."""
+        """Cluster of every one of the top eigenvalues: "G1", "G2" or "G3"
+        (:func:`companion.cluster_labels`)."""
         return cluster_labels(self.d)
 
     def _check_N(self, N: object) -> int:
@@ -787,7 +801,8 @@ class EmpiricalFisherStudy:
         return hat / level - 1.0
 
     def quotient_deviation(self, N: int) -> np.ndarray:
-        r"""Relative deviations :math:`v^\top\hat J_N v / v^\top J v - 1` of the basis vectors, (draws, K)."""
+        r"""Relative deviations :math:`v^\top\hat J_N v / v^\top J v - 1` of the basis vectors,
+        (draws, K)."""
         return self.q_hat[self._check_N(N)] / self.q_J - 1.0
 
     def reversals(self, N: int) -> dict[str, float]:
@@ -821,7 +836,8 @@ def empirical_fisher_study(
     draws: int = 100,
     seed: int = 0,
 ) -> EmpiricalFisherStudy:
-    r"""Draw Gaussian samples ``draws`` times and compare :math:`\hat J_N` with :math:`J` (paper §6).
+    r"""Draw Gaussian samples ``draws`` times and compare :math:`\hat J_N` with :math:`J`
+    (paper §6).
 
     :math:`\hat J_N = \frac1N\sum_{n}X(x_n)X(x_n)^\top` (:func:`companion.fisher_empirical`).
 
@@ -860,7 +876,8 @@ def empirical_fisher_study(
         m = check_int(m, "m", minimum=n_top)
     if isinstance(sizes, (str, bytes)) or not np.iterable(sizes):
         raise TypeError(
-            f"sizes must be a sequence of sample sizes N (e.g. (100, 1000)), got {type(sizes).__name__} {sizes!r}"
+            "sizes must be a sequence of sample sizes N (e.g. (100, 1000)), "
+            f"got {type(sizes).__name__} {sizes!r}"
         )
     sizes = tuple(check_int(N, "N") for N in sizes)
     if not sizes:
@@ -939,7 +956,8 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
 
     if not isinstance(study, EmpiricalFisherStudy):
         raise TypeError(
-            f"study must be an EmpiricalFisherStudy (from empirical_fisher_study), got {type(study).__name__}"
+            "study must be an EmpiricalFisherStudy (from empirical_fisher_study), "
+            f"got {type(study).__name__}"
         )
     level = check_real(level, "level", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     a = (1.0 - level) / 2.0

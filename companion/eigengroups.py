@@ -10,8 +10,8 @@ For weights :math:`W` with columns :math:`w_i`, the three approximate eigen-grou
        && \text{G2, eigenvalue } \tfrac14\\
    v^{(\alpha,\beta)}_i &= \sqrt{d+2}\, W_{\alpha i} W_{\beta i} / \|w_i\|, \quad \alpha < \beta
        && \text{G3, eigenvalue} \approx \tfrac{1}{2\pi(d+2)}\\
-   \tilde v^{(\gamma)} &= \tfrac{1}{\sqrt2}\Bigl(v^{(\gamma,\gamma)} - \sqrt{\tfrac{d+2}{d}}\, v^{(0)}\Bigr),
-       \quad \gamma = 1..d && \text{eq. (4)}\\
+   \tilde v^{(\gamma)} &= \tfrac{1}{\sqrt2}\Bigl(v^{(\gamma,\gamma)}
+       - \sqrt{\tfrac{d+2}{d}}\, v^{(0)}\Bigr), \quad \gamma = 1..d && \text{eq. (4)}\\
    v^{(\gamma)} &= \tilde v^{(\gamma)} - \tfrac{1}{\sqrt d + 1}\tilde v^{(d)}, \quad \gamma = 1..d-1
        && \text{eq. (3)}
 
@@ -157,13 +157,15 @@ def basis(W: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
 
 def basis_labels(d: int) -> list[str]:
-    """The group of each column of :func:`basis` at input dimension ``d`` (1, d, d-1, d(d-1)/2 labels)."""
+    """The group of each column of :func:`basis` at input dimension ``d``
+    (1, d, d-1, d(d-1)/2 labels)."""
     d = check_d(d)
     return [g for g in GROUPS[:4] for _ in range(group_size(d, g))]
 
 
 def _chunk_size(m: int, rows: int, n: int, itemsize: int = 8) -> int:
-    """Hidden units per chunk: a ``(rows, chunk)`` panel of ``itemsize`` bytes fills ``_PANEL_BYTES``."""
+    """Hidden units per chunk: a ``(rows, chunk)`` panel of ``itemsize`` bytes fills
+    ``_PANEL_BYTES``."""
     return int(max(64, min(m, _PANEL_BYTES // (itemsize * max(rows, n, 1)))))
 
 
@@ -251,7 +253,8 @@ def group_outputs(
 
     out_t = _compute.strided_sum(partial_sum, workers)
     return {
-        g: np.ascontiguousarray(out_t[a:b].T) for g, a, b in zip(groups, offsets[:-1], offsets[1:])
+        g: np.ascontiguousarray(out_t[a:b].T)
+        for g, a, b in zip(groups, offsets[:-1], offsets[1:], strict=True)
     }
 
 
@@ -268,7 +271,10 @@ def _row_blocks(groups: list[str], Wc: np.ndarray, norms: np.ndarray):
             continue
         scaled = Wc * (math.sqrt(d + 2.0) / norms)
         for a in range(d - 1):
-            yield d - 1 - a, lambda dst, a=a: np.multiply(Wc[a + 1 :], scaled[a], out=dst)
+            yield (
+                d - 1 - a,
+                lambda dst, a=a, scaled=scaled: np.multiply(Wc[a + 1 :], scaled[a], out=dst),
+            )
 
 
 def _panel_products(blocks, out: np.ndarray, XcT: np.ndarray, panel: np.ndarray) -> None:
@@ -286,7 +292,8 @@ def _panel_products(blocks, out: np.ndarray, XcT: np.ndarray, panel: np.ndarray)
 
 
 def group_eigenvalues(d: int, *, exact: bool = False) -> dict[str, float]:
-    r"""The eigenvalue of each group: the paper's approximation or the exact :math:`m \to \infty` value.
+    r"""The eigenvalue of each group: the paper's approximation or the exact
+    :math:`m \to \infty` value.
 
     Paper (eq. (5)): :math:`\frac{2d+1}{4\pi}`, :math:`\frac14`, :math:`\frac{1}{2\pi(d+2)}`
     (:func:`companion.paper_eigenvalues`).
@@ -393,7 +400,8 @@ def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict
 
 
 def gram_matrix(J: np.ndarray, V: np.ndarray) -> np.ndarray:
-    r"""Gram matrix of the basis functions, :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j` (§2.3).
+    r"""Gram matrix of the basis functions,
+    :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j` (§2.3).
 
     Approximately :math:`\lambda_i \delta_{ij}` for the approximate eigenvectors.
     """
@@ -473,7 +481,8 @@ def cluster_means(eigenvalues: np.ndarray, d: int) -> dict[str, float]:
     n3 = multiplicity(d, 2)  # = len(cluster_labels(d)) - 1 - d
     if eig.size < 1 + d + n3:
         raise ValueError(
-            f"eigenvalues must have at least 1 + d + d(d+1)/2 - 1 = {1 + d + n3} entries, got {eig.size}"
+            f"eigenvalues must have at least 1 + d + d(d+1)/2 - 1 = {1 + d + n3} entries, "
+            f"got {eig.size}"
         )
     eig = np.sort(eig)[::-1]
     return {
@@ -485,7 +494,8 @@ def cluster_means(eigenvalues: np.ndarray, d: int) -> dict[str, float]:
 
 
 def cluster_labels(d: int) -> np.ndarray:
-    r"""The cluster of each of the top :math:`1 + d + N(d, 2)` eigenvalues of :math:`J` (descending).
+    r"""The cluster of each of the top :math:`1 + d + N(d, 2)` eigenvalues of
+    :math:`J` (descending).
 
     ``"G1"`` once, ``"G2"`` :math:`d` times, ``"G3"`` :math:`N(d,2) = d(d+1)/2 - 1` times: the
     split used by :func:`cluster_means`. Its length is the number of eigenvalues the three

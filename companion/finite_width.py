@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: The groups of the finite-width study: Table 1's four columns and Lemma 3.3's vectors
-#: (all of :data:`companion.GROUPS`).
+#: (all of :data:`companion.eigengroups.GROUPS`).
 FINITE_WIDTH_GROUPS = GROUPS
 
 
@@ -69,7 +69,8 @@ def _check_widths(m, name: str = "m") -> np.ndarray:
 
 
 def limit_norm2(d: int, group: str) -> float:
-    r"""The squared norm :math:`\mathbb E_x[F(x)^2]` of one member's limit (exact, :math:`m \to \infty`).
+    r"""The squared norm :math:`\mathbb E_x[F(x)^2]` of one member's limit
+    (exact, :math:`m \to \infty`).
 
     :math:`\lambda_0`, :math:`\tfrac14`, :math:`\lambda_2`, :math:`\lambda_2` for G1, G2,
     G3 :math:`v^{(\gamma)}`, G3 :math:`v^{(\alpha,\beta)}` (the exact group eigenvalues of
@@ -293,8 +294,8 @@ def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
 
     Ordinary least squares of :math:`y_k = \log(\text{error}_k)` on :math:`u_k = \log m_k`
     (the slope of :func:`fit_slope`); the independent errors of the :math:`y_k`, with standard
-    deviations ``log_se`` (for a mean over :math:`S` draws, :math:`\mathrm{sd}/(\mathrm{mean}\sqrt S)`
-    by the delta method), propagate to
+    deviations ``log_se`` (for a mean over :math:`S` draws,
+    :math:`\mathrm{sd}/(\mathrm{mean}\sqrt S)` by the delta method), propagate to
 
     .. math::
 
@@ -385,7 +386,8 @@ class FiniteWidthStudy:
         return self.mean(group, "mse") / pred
 
     def relative(self, group: str) -> np.ndarray:
-        r"""The relative error: mean MAE divided by :math:`\mathrm{RMS}(F)` (:func:`limit_norm2`)."""
+        r"""The relative error: mean MAE divided by :math:`\mathrm{RMS}(F)`
+        (:func:`limit_norm2`)."""
         norms = np.array([np.sqrt(limit_norm2(int(d), group)) for d in self.ds])
         return self.mean(group) / norms[:, None]
 
@@ -443,17 +445,16 @@ def finite_width_study(
                 f"seeds must be one integer or one per width ({ms_arr.size}), got {len(seeds)}"
             )
     n_inputs = check_int(n_inputs, "n_inputs")
-    check_int(seed, "seed", minimum=0)
+    seed = check_int(seed, "seed", minimum=0)
     groups = check_choices(groups, "groups", GROUPS)
     shape = (ds_arr.size, ms_arr.size, int(seeds_arr.max()))
     mae = {g: np.full(shape, np.nan) for g in groups}
     mse = {g: np.full(shape, np.nan) for g in groups}
     seconds = np.zeros(shape[:2])
-    cells = [(d, m, s) for d in ds_arr for m, s in zip(ms_arr, seeds_arr)]
-    seed = check_int(seed, "seed", minimum=0)
+    cells = [(d, m, s) for d in ds_arr for m, s in zip(ms_arr, seeds_arr, strict=True)]
     with _compute.draws(cells, seed, n_inputs) as draws:
-        for i, d in enumerate(ds_arr):
-            for j, (m, s) in enumerate(zip(ms_arr, seeds_arr)):
+        for i in range(ds_arr.size):
+            for j, s in enumerate(seeds_arr):
                 start = time.perf_counter()
                 for k, (W, x) in enumerate(itertools.islice(draws, int(s))):
                     a, b = member_mae(x, W, groups, squared=True)  # per member; averaged below
@@ -475,7 +476,8 @@ def finite_width_study(
 def width_exponents(
     study: FiniteWidthStudy, *, kind: str = "mae", m_min: int = 1, m_max: int | None = None
 ):
-    r"""Fitted exponent of each group's error against :math:`m`, per :math:`d`, with its standard error.
+    r"""Fitted exponent of each group's error against :math:`m`, per :math:`d`, with its
+    standard error.
 
     :func:`fit_exponent` of the study's mean errors over the widths in ``[m_min, m_max]``; for
     ``kind="mse"`` the exponent of the root mean squared error (half that of the mean squared
@@ -524,7 +526,8 @@ def width_exponents(
 
 
 def crossing_widths(study: FiniteWidthStudy, threshold: float = 0.1):
-    r"""Measured and predicted widths at which the relative error MAE / RMS(F) reaches ``threshold``.
+    r"""Measured and predicted widths at which the relative error MAE / RMS(F) reaches
+    ``threshold``.
 
     ``measured`` is :func:`crossing_width` of ``FiniteWidthStudy.relative`` on the study's
     grid (``nan`` outside it), ``predicted`` :func:`clt_crossing_width`.

@@ -9,7 +9,8 @@ with iid :math:`N(0, 1/m)` entries, hidden features :math:`X(x) = \sigma(x^\top 
 
    J = \mathbb{E}_{x \sim N(0, I_d)}\left[X(x) X(x)^\top\right],
    \qquad
-   J_{ij} = \frac{\|w_i\|\,\|w_j\|}{2\pi}\bigl(\sin\theta_{ij} + (\pi - \theta_{ij})\cos\theta_{ij}\bigr),
+   J_{ij} = \frac{\|w_i\|\,\|w_j\|}{2\pi}\bigl(\sin\theta_{ij}
+       + (\pi - \theta_{ij})\cos\theta_{ij}\bigr),
 
 with :math:`w_i` the :math:`i`-th column of :math:`W` and :math:`\theta_{ij}` the angle between
 columns :math:`i` and :math:`j` (the order-1 arc-cosine kernel of Cho and Saul, halved).
@@ -88,7 +89,8 @@ def sample_weights(
         and out.flags.writeable
     ):
         raise ValueError(
-            f"out must be a writable, C-contiguous float64 or float32 array of shape (d, m) = ({d}, {m}), "
+            "out must be a writable, C-contiguous float64 or float32 array of shape "
+            f"(d, m) = ({d}, {m}), "
             f"got {out.dtype} of shape {out.shape}"
             + ("" if out.flags.writeable else ", read-only")
             + ("" if out.flags.c_contiguous else ", not C-contiguous")
@@ -160,7 +162,8 @@ def fisher_exact(W: np.ndarray) -> np.ndarray:
 
     .. math::
 
-       J_{ij} = \frac{\|w_i\|\|w_j\|}{2\pi}\bigl(\sin\theta_{ij} + (\pi-\theta_{ij})\cos\theta_{ij}\bigr),
+       J_{ij} = \frac{\|w_i\|\|w_j\|}{2\pi}\bigl(\sin\theta_{ij}
+           + (\pi-\theta_{ij})\cos\theta_{ij}\bigr),
        \qquad J_{ii} = \frac{\|w_i\|^2}{2}.
 
     Computed in blocks of rows; the sine comes from

@@ -60,7 +60,7 @@ PAPER_ROWS = (
 
 #: The paper's own Table 1 (typed from arXiv 2505.17907v2), keyed by (d, m).
 PAPER_TABLE1 = {
-    (d, m): dict(zip(TABLE1_GROUPS, vals))
+    (d, m): dict(zip(TABLE1_GROUPS, vals, strict=True))
     for (d, m), vals in zip(
         PAPER_ROWS,
         (
@@ -73,6 +73,7 @@ PAPER_TABLE1 = {
             (0.0112, 0.0168, 0.0151, 0.0169),
             (0.0152, 0.0198, 0.0173, 0.0202),
         ),
+        strict=True,
     )
 }
 
@@ -85,7 +86,8 @@ def member_mae(
     dtype: str = "float64",
     squared: bool = False,
 ) -> dict[str, np.ndarray] | tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    r"""Per-member MAE :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` for every member of each group.
+    r"""Per-member MAE :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` for every member of
+    each group.
 
     ``dtype`` is the precision of the products in :func:`companion.group_outputs`. With
     ``squared=True`` the per-member mean squared error
@@ -155,7 +157,8 @@ def table1_row(
     groups: tuple[str, ...] = TABLE1_GROUPS,
     dtype: str = "float32",
 ) -> Table1Row:
-    r"""One row of Table 1: the MAE of every member of every group, for ``seeds`` draws of :math:`(W, x)`.
+    r"""One row of Table 1: the MAE of every member of every group, for ``seeds`` draws of
+    :math:`(W, x)`.
 
     Each draw takes :math:`W` (:math:`d \times m`, iid :math:`N(0, 1/m)`) and :math:`N` =
     ``n_inputs`` inputs :math:`x \sim N(0, I_d)` from its own generator, spawned from
@@ -179,7 +182,8 @@ def table1_row(
 
 
 def _table1_row(d, m, seeds, n_inputs, groups, dtype, draws) -> Table1Row:
-    """:func:`table1_row` on checked arguments, with the next ``seeds`` draws of ``draws`` (:func:`_draws`)."""
+    """:func:`table1_row` on checked arguments, with the next ``seeds`` draws of ``draws``
+    (``_compute.draws``)."""
     per = {g: [] for g in groups}
     for W, x in itertools.islice(draws, seeds):
         for g, e in member_mae(x, W, groups, dtype=dtype).items():
@@ -228,7 +232,8 @@ def table1(
 def figure1_data(
     d: int, m: int, *, n_inputs: int = 100, seed: int = 0, groups: tuple[str, ...] = TABLE1_GROUPS
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    r"""The data of Figure 1: for one member of each group, :math:`F(x_n)` and :math:`X(x_n)^\top v`.
+    r"""The data of Figure 1: for one member of each group, :math:`F(x_n)` and
+    :math:`X(x_n)^\top v`.
 
     The member shown is the first of each group (:math:`l = 1`, :math:`\gamma = 1`,
     :math:`(\alpha, \beta) = (1, 2)`).
@@ -249,7 +254,8 @@ def figure1_data(
 
 
 def fit_slope(ms: np.ndarray, errors: np.ndarray) -> float:
-    r"""Least-squares slope of :math:`\log(\text{error})` against :math:`\log m` (the theory: -1/2)."""
+    r"""Least-squares slope of :math:`\log(\text{error})` against :math:`\log m`
+    (the theory: -1/2)."""
     ms = check_array(ms, "ms", ndim=1)
     errors = check_array(errors, "errors", ndim=1)
     if ms.shape != errors.shape or ms.size < 2 or np.any(ms <= 0) or np.any(errors <= 0):

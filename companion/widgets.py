@@ -152,7 +152,10 @@ def explore(
                 f"Precomputed when the book was built for d ∈ {{{_fmt(d_grid)}}} and "
                 f"{m_label} ∈ {{{_fmt(m_grid)}}}."
             )
-        live_note = f" Run the chapter in Jupyter to compute any d in [{_fmt(d_range or (min(d_grid), max(d_grid)))}]"
+        live_note = (
+            " Run the chapter in Jupyter to compute any d in "
+            f"[{_fmt(d_range or (min(d_grid), max(d_grid)))}]"
+        )
         if m_grid is not None:
             live_note += f" and {m_label} in [{_fmt(m_range or (min(m_grid), max(m_grid)))}]"
         box = w.VBox([*sliders, w.HTML(f"<small>{note}{live_note} live.</small>"), pictures])
@@ -205,7 +208,8 @@ def explore(
 
 
 def spectrum_explorer(*, live: bool | None = None, seed: int = 0):
-    r"""Chapter 1: the spectrum of the exact :math:`J` with its predicted levels, over :math:`(d, m)`."""
+    r"""Chapter 1: the spectrum of the exact :math:`J` with its predicted levels,
+    over :math:`(d, m)`."""
     from .fisher import fisher_spectrum, sample_weights
     from .plotting import plot_spectrum
 
@@ -281,7 +285,8 @@ def decay_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
 
 
 def dynamics_explorer(*, live: bool | None = None, seed: int = 0, m: int = 500, steps: int = 800):
-    r"""Chapter "Learning dynamics": gradient descent's group components over :math:`(d, N)`, width ``m``."""
+    r"""Chapter "Learning dynamics": gradient descent's group components over :math:`(d, N)`,
+    width ``m``."""
     from .dynamics import learning_curves
     from .plotting import plot_learning_curves
 
@@ -302,7 +307,8 @@ def dynamics_explorer(*, live: bool | None = None, seed: int = 0, m: int = 500, 
 
 
 def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
-    r"""Chapter "Finite width": relative error MAE / RMS(F) against :math:`m`, over :math:`d` and a threshold.
+    r"""Chapter "Finite width": relative error MAE / RMS(F) against :math:`m`, over :math:`d`
+    and a threshold.
 
     The second slider is the threshold :math:`\varepsilon` in per cent; the picture shows the
     measured relative errors (a small :func:`companion.finite_width_study` at

@@ -1,4 +1,5 @@
-"""The command line ``python -m companion``: JSON output against the package, and one-line errors."""
+"""The command line ``python -m companion``: JSON output against the package,
+and one-line errors."""
 
 import json
 import os
@@ -105,7 +106,7 @@ def test_table1_two_rows_and_paper_numbers(capsys):
     )
     assert [(r["d"], r["m"]) for r in data["rows"]] == [(5, 200), (10, 500)]
     ref = cp.table1([(5, 200), (10, 500)], seeds=1, n_inputs=5, seed=3)
-    for row, r in zip(data["rows"], ref):
+    for row, r in zip(data["rows"], ref, strict=True):
         for g in cp.TABLE1_GROUPS:
             assert row[g]["mean"] == pytest.approx(r.mean[g], rel=1e-12)
             assert row[g]["sd"] == 0.0

@@ -1,4 +1,5 @@
-"""Other input distributions (companion.distributions): samplers, J_p, Gram matrices, empirical Fisher.
+"""Other input distributions (companion.distributions): samplers, J_p, Gram matrices,
+empirical Fisher.
 
 Monte Carlo quantities are compared with closed forms through their standard errors: a
 z-score above 5 (over a few hundred entries, the largest Gaussian |z| is about 3.5) fails.
@@ -126,7 +127,8 @@ def test_basis_gram_exact_vs_monte_carlo():
     "dist, k, rank", [("gaussian", None, 5), ("laplace", None, 5), ("subspace", 2, 2)]
 )
 def test_spectrum_parity_finds_the_second_group(dist, k, rank):
-    """The odd eigenvectors (second group) sit right after the top one; their odd share is near 1."""
+    """The odd eigenvectors (second group) sit right after the top one; their odd share is
+    near 1."""
     W = cp.sample_weights(5, 300, rng=3)
     r = cp.spectrum_parity(W, dist, k=k, top=40, n=20_000, rng=4)
     assert np.array_equal(r["odd_positions"], np.arange(2, 2 + rank))
@@ -164,7 +166,8 @@ def test_spectrum_parity_split_levels():
     assert np.allclose(
         r["odd_share"], np.einsum("ik,ij,jk->k", U, odd, U) / lam, rtol=1e-8, atol=1e-12
     )
-    # rho and k are the ones given (not fisher_under's defaults): a different rho changes every level
+    # rho and k are the ones given (not fisher_under's defaults):
+    # a different rho changes every level
     assert not np.allclose(cp.spectrum_parity(W, "ar1", top=10)["odd_levels"], r["odd_levels"])
     sub = cp.spectrum_parity(W, "subspace", k=3, top=10)
     assert sub["odd_levels"].shape == (3,) and np.array_equal(sub["odd_positions"], np.arange(2, 5))
@@ -188,9 +191,9 @@ def test_even_level_stays_on_top_and_ties_for_one_dimensional_data():
 
 
 def test_gram_hierarchy_is_the_order_within_the_basis_span():
-    """The Gram levels are Rayleigh-Ritz values: on a line the span of F_0 and the F_gamma gives a top
-    even level of about 2.40, below the exact d/4 = 2.5, so `hierarchy` (order within the span) fails
-    although the spectrum ties; at rho = 0.5 the order holds with a wide margin."""
+    """The Gram levels are Rayleigh-Ritz values: on a line the span of F_0 and the F_gamma gives a
+    top even level of about 2.40, below the exact d/4 = 2.5, so `hierarchy` (order within the span)
+    fails although the spectrum ties; at rho = 0.5 the order holds with a wide margin."""
     d = 10
     assert cp.gram_summary(cp.limit_gram("equicorrelated", d, rho=0.5, n=20_000, rng=1))[
         "hierarchy"
@@ -320,7 +323,8 @@ def test_empirical_study_matches_fisher_empirical():
 
 
 def test_infinite_width_spectrum_is_the_wide_limit():
-    """m = None uses the kernel of the inputs: the spectrum of J_hat_N at a very large m is close."""
+    """m = None uses the kernel of the inputs: the spectrum of J_hat_N at a very large m is
+    close."""
     d, N = 4, 30
     st = cp.empirical_fisher_study(d, None, sizes=(N,), draws=1, seed=1)
     rng = np.random.default_rng(np.random.SeedSequence([1, d, 0]).spawn(1)[0])
@@ -346,7 +350,8 @@ def test_empirical_deviations_shrink_with_N():
 
 
 def test_small_samples_carry_only_N_eigenvalues():
-    """J_hat_N has rank <= N: the positions beyond N are NaN (not -100% deviations) and are left out."""
+    """J_hat_N has rank <= N: the positions beyond N are NaN (not -100% deviations) and are
+    left out."""
     d, N = 3, 5  # n_top = 1 + 3 + 5 = 9 > N
     st = cp.empirical_fisher_study(d, None, sizes=(N,), draws=4, seed=0)
     dev = st.eig_deviation(N, "theory")

@@ -294,7 +294,7 @@ def test_member_formulas_by_hand():
     np.testing.assert_allclose(cp.group_vectors(W, "G1")[:, 0], n / 2)
     np.testing.assert_allclose(cp.group_vectors(W, "G2"), W.T)
     a, b = cp.pairs(d)
-    k = list(zip(a, b)).index((1, 3))
+    k = list(zip(a, b, strict=True)).index((1, 3))
     np.testing.assert_allclose(cp.group_vectors(W, "G3_ab")[:, k], np.sqrt(6) * W[1] * W[3] / n)
     vgg = np.sqrt(6) * W**2 / n
     tilde = (vgg - np.sqrt(6 / 4) * n / 2) / np.sqrt(2)

@@ -159,7 +159,8 @@ def test_empirical_standard_error_matches_spread_over_repeats():
 def test_empirical_standard_error_is_the_sample_sd_over_sqrt_N_and_chunking_changes_nothing(
     monkeypatch,
 ):
-    """se = std(X_i X_j, ddof=1) / sqrt(N), computed independently; tiny chunks give the same J_hat and se."""
+    """se = std(X_i X_j, ddof=1) / sqrt(N), computed independently; tiny chunks give the
+    same J_hat and se."""
     W = cp.sample_weights(3, 7, rng=1)
     x = cp.sample_inputs(3, 500, rng=2)
     X = cp.features(x, W)
@@ -179,7 +180,8 @@ def test_empirical_standard_error_is_the_sample_sd_over_sqrt_N_and_chunking_chan
 
 
 def test_spectrum_top_lanczos_and_dense_branches():
-    """top < m/4: Lanczos (deterministic: same numbers twice); otherwise the dense solver; top > m: all m."""
+    """top < m/4: Lanczos (deterministic: same numbers twice); otherwise the dense solver;
+    top > m: all m."""
     W = cp.sample_weights(5, 200, rng=6)
     J = cp.fisher_exact(W)
     full = np.sort(np.linalg.eigvalsh(J))[::-1]  # independent solver

@@ -47,7 +47,7 @@ def test_table1_rows_are_those_computed_alone():
     rows = [(7, 3000), (4, 500), (7, 3000)]
     for dtype in ("float32", "float64"):
         table = cp.table1(rows, seeds=2, n_inputs=25, seed=9, dtype=dtype)
-        for (d, m), r in zip(rows, table):
+        for (d, m), r in zip(rows, table, strict=True):
             alone = cp.table1_row(d, m, seeds=2, n_inputs=25, seed=9, dtype=dtype)
             for g in cp.TABLE1_GROUPS:
                 np.testing.assert_array_equal(r.per_member[g], alone.per_member[g])
@@ -96,7 +96,8 @@ def test_table1_errors_reach_the_caller_and_leave_no_thread(monkeypatch):
 
 
 def test_table1_error_scale_matches_clt_prediction():
-    """The MAE of G2 is E|N(0, s^2)| = s sqrt(2/pi) with s^2 = E[relu(x.z)^2 z_l^2]/m - (x_l/2)^2/m."""
+    """The MAE of G2 is E|N(0, s^2)| = s sqrt(2/pi) with
+    s^2 = E[relu(x.z)^2 z_l^2]/m - (x_l/2)^2/m."""
     d, m, n = 8, 20000, 200
     r = cp.table1_row(d, m, seeds=4, n_inputs=n, seed=1)
     # for x ~ N(0, I_d), E_x E_z[relu(x.z)^2 z_l^2] = (d + 2)/2 and E[x_l^2/4] = 1/4
@@ -149,7 +150,8 @@ def test_table1_readings():
 
 
 def test_clt_mse_is_exact_at_small_width():
-    """E[(X^T v - F)^2] = n_g((d+2)/2 - lambda_g)/m holds at m = 40 already (Monte Carlo over draws)."""
+    """E[(X^T v - F)^2] = n_g((d+2)/2 - lambda_g)/m holds at m = 40 already
+    (Monte Carlo over draws)."""
     d, S = 5, 150
     st = cp.finite_width_study((d,), (40, 400), seeds=S, n_inputs=40, seed=3)
     for g in cp.FINITE_WIDTH_GROUPS:

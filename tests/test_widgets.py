@@ -37,7 +37,7 @@ def test_static_explorer_precomputes_the_grid_and_links_in_the_browser():
     pictures = [img.value for inner in outer.children for img in inner.children]
     assert len(set(pictures)) == 6  # one distinct picture per (d, m)
     # the browser-side links: d slider -> outer stack, m slider -> every inner stack
-    links = {(l.source[0].model_id, l.target[0].model_id) for l in _links()}
+    links = {(lk.source[0].model_id, lk.target[0].model_id) for lk in _links()}
     assert (d_slider.model_id, outer.model_id) in links
     for inner in outer.children:
         assert (m_slider.model_id, inner.model_id) in links
