@@ -143,7 +143,13 @@ check-chromium:
 	  fi; \
 	fi
 
+# Lint and format are checked first (a second each); then the book, the student edition
+# and the tests.
+LINTED := companion tests benchmarks book/_ext
+
 test: $(VENV_STAMP) $(VENDOR_STAMP) check-chromium
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 	$(MAKE) --no-print-directory book BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(MAKE) --no-print-directory student BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(PY) -m pytest -q tests

@@ -11,6 +11,18 @@ import numbers
 
 import numpy as np
 
+#: What an array of each refused dtype kind holds (for the message of :func:`check_array`).
+_KINDS = {
+    "c": "complex numbers (take .real if the imaginary part is meant to be 0)",
+    "b": "booleans",
+    "U": "strings",
+    "S": "bytes",
+    "O": "Python objects",
+    "M": "dates",
+    "m": "time differences",
+    "V": "structured records",
+}
+
 #: Largest dense m x m float64 matrix the package will build (bytes).
 MAX_DENSE_BYTES = 2 * 1024**3
 
@@ -83,13 +95,17 @@ def check_array(
 ) -> np.ndarray:
     """Return ``a`` as a finite float64 array with ``ndim`` dimensions (with ``float32=True``
     a float32 array is kept as it is, not copied to float64)."""
-    if not isinstance(a, (np.ndarray, list, tuple, numbers.Real)):
+    if isinstance(a, bool) or not isinstance(a, (np.ndarray, list, tuple, numbers.Real)):
         raise TypeError(f"{name} must be an array of real numbers, got {type(a).__name__}")
-    keep = float32 and isinstance(a, np.ndarray) and a.dtype == np.float32
     try:
-        arr = a if keep else np.asarray(a, dtype=np.float64)
+        raw = np.asarray(a)  # no copy of an array; a ragged list fails here
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of real numbers ({exc})") from None
+    if raw.dtype.kind not in "iuf":  # complex, bool, strings, objects: no silent conversion
+        got = _KINDS.get(raw.dtype.kind, f"dtype {raw.dtype}")
+        raise TypeError(f"{name} must be an array of real numbers, got an array of {got}")
+    keep = float32 and raw.dtype == np.float32
+    arr = raw if keep else raw.astype(np.float64, copy=False)
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in allowed:
         raise ValueError(

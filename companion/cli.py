@@ -38,10 +38,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._validate import MAX_DENSE_BYTES
+
 __all__ = ["main", "build_parser"]
 
 #: Exit status of a bad argument (that of argparse).
 EXIT_USAGE = 2
+#: A failure that is not the user's: an internal error, out of memory, output not written.
+EXIT_FAILURE = 1
+
+#: Dense m x m matrices that `spectrum` holds at once (J, and decomposition (5)'s J_hat, R and
+#: the eigensolver's copy and workspace): m <= MAX_SPECTRUM_M.
+_SPECTRUM_COPIES = 5
+MAX_SPECTRUM_M = int((MAX_DENSE_BYTES / (8 * _SPECTRUM_COPIES)) ** 0.5)
 
 
 class UsageError(Exception):
@@ -115,10 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="eigenvalues of the exact J for one W, against the group eigenvalues (§2.2)",
         description="Eigenvalues of the exact Fisher matrix J for W ~ N(0, 1/m) (d x m), the means "
         "of its three clusters against the predicted group eigenvalues, and the residual share "
-        "tr R / tr J of decomposition (5). J is dense (m x m): m <= 16384.",
+        f"tr R / tr J of decomposition (5). J is dense (m x m): m <= {MAX_SPECTRUM_M}.",
     )
     p.add_argument("--d", type=int, required=True, help="input dimension (> 2)")
-    p.add_argument("--m", type=int, required=True, help="hidden units (>= d(d+3)/2, <= 16384)")
+    p.add_argument(
+        "--m", type=int, required=True, help=f"hidden units (>= d(d+3)/2, <= {MAX_SPECTRUM_M})"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of W (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_spectrum)
@@ -218,7 +229,7 @@ def _spectrum(args) -> tuple[dict, str]:
             f"m must be >= d(d+3)/2 = {need} for d = {d} "
             f"(the three clusters need 1 + d + d(d+1)/2 - 1 eigenvalues), got {m}"
         )
-    check_dense(m)  # before drawing W: refuse a too-large m at once
+    check_dense(m, copies=_SPECTRUM_COPIES)  # before drawing W: a too-large m is refused at once
     W = cp.sample_weights(d, m, rng=args.seed)
     J = cp.fisher_exact(W)
     eig = cp.fisher_spectrum(J)
@@ -337,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``python -m companion`` with ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
     Exit status 0 on success, 2 for a bad argument (one line on stderr, nothing on stdout),
-    1 when out of memory, 130 when interrupted.
+    1 for a failure that is not the user's (out of memory, an internal error, the output not
+    written: a closed pipe, a full disk; one line on stderr), 130 when interrupted.
     """
     parser = build_parser()
     try:
@@ -356,20 +368,66 @@ def main(argv: Sequence[str] | None = None) -> int:
         data, text = args.func(args)
         out = _render(args, data, text)
     except (ValueError, TypeError, OverflowError) as exc:
+        message = str(exc)
+        if not _is_about_an_argument(args.command, message):  # not the user's: a bug of ours
+            print(
+                _one_line(f"{prefix} internal error: {type(exc).__name__}: {message}"),
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE
         # the package's messages name the parameter and its allowed range
-        print(_one_line(f"{prefix} {_name_flag(args.command, str(exc))}"), file=sys.stderr)
+        print(_one_line(f"{prefix} {_name_flag(args.command, message)}"), file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
         print(f"{prefix} out of memory (try a smaller m or d)", file=sys.stderr)
-        return 1
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         print(f"{parser.prog} {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        print(_one_line(f"{prefix} internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        return EXIT_FAILURE
     finally:
         if max_digits is not None:
             sys.set_int_max_str_digits(max_digits)
+    return _write(out, prefix)
+
+
+def _write(out: str, prefix: str) -> int:
+    """Print the result; a closed pipe (``| head``) or a full disk is one line on stderr."""
     try:
-        print(out)
-    except UnicodeEncodeError:  # a terminal that cannot show "±"
-        print(out.replace("±", "+-").encode("ascii", "replace").decode("ascii"))
+        try:
+            sys.stdout.write(out + "\n")
+        except UnicodeEncodeError:  # a terminal that cannot show "±"
+            sys.stdout.write(
+                out.replace("±", "+-").encode("ascii", "replace").decode("ascii") + "\n"
+            )
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away: nothing more to say on stdout, and none of Python's own
+        # complaints when it flushes stdout again at exit
+        _silence_stdout()
+        print(f"{prefix} output not written: the pipe was closed", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as exc:  # e.g. no space left on the device
+        _silence_stdout()
+        print(_one_line(f"{prefix} output not written: {exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_FAILURE
     return 0
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _is_about_an_argument(command: str, message: str) -> bool:
+    """Whether a package message is about one of the command's arguments (a usage error)."""
+    name = re.match(r"[A-Za-z_]+", message)
+    name = name.group(0) if name else ""
+    return name in _FLAGS or (command == "table1" and name in ("rows", "d", "m"))

@@ -224,3 +224,61 @@ def test_bad_argument_in_a_real_subprocess():
 def test_help_exits_zero(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "table1" in out and "spectrum" in out and "mercer" in out
+
+
+# --------------------------------------------------------------------------- #
+# failures that are not the user's: one line, exit status 1, never a traceback
+# --------------------------------------------------------------------------- #
+def test_too_large_spectrum_is_refused_before_drawing(capsys, monkeypatch):
+    """m = 8000 is refused at once (the five dense matrices do not fit), and --help says so."""
+
+    def no_draw(*args, **kw):
+        raise AssertionError("W was drawn before m was checked")
+
+    monkeypatch.setattr(cp, "sample_weights", no_draw)
+    code, out, err = run(capsys, "spectrum", "--d", "10", "--m", "8000")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "m <= 7327" in err
+    code, out, err = run(capsys, "spectrum", "--help")
+    assert code == 0 and "--m M" in out and "<= 7327)" in out
+
+
+@pytest.mark.parametrize("sink", ["closed pipe", "full disk"])
+def test_output_not_written_is_one_line(sink):
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    argv = [sys.executable, "-m", "companion", "mercer", "--d", "30", "--kmax", "200"]
+    if sink == "full disk":
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full on this system")
+        with open("/dev/full", "w") as full:
+            p = subprocess.run(argv, stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+        reason = "No space left on device"
+    else:
+        p = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        p.stdout.close()  # the reader has gone, as with `| true`
+        p.stderr_text = p.stderr.read()
+        p.wait()
+        p.stderr = p.stderr_text
+        reason = "the pipe was closed"
+    assert p.returncode == 1
+    assert len(p.stderr.splitlines()) == 1 and reason in p.stderr, p.stderr
+
+
+def test_internal_error_is_not_a_usage_error(capsys, monkeypatch):
+    """A failure inside the package (not about an argument) says "internal error", status 1."""
+
+    def broken(*args, **kw):
+        raise ValueError("operands could not be broadcast together")
+
+    monkeypatch.setattr(cp, "mercer_eigenvalues", broken)
+    code, out, err = run(capsys, "mercer", "--d", "5", "--kmax", "3")
+    assert code == 1 and out == "" and len(err.splitlines()) == 1
+    assert "internal error: ValueError: operands could not be broadcast" in err
+
+    def crash(*args, **kw):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cp, "mercer_eigenvalues", crash)
+    code, out, err = run(capsys, "mercer", "--d", "5", "--kmax", "3")
+    assert code == 1 and "internal error: ZeroDivisionError" in err and len(err.splitlines()) == 1

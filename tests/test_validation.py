@@ -86,3 +86,30 @@ def test_check_real_names_the_parameter_and_interval(value, exc, word):
     with pytest.raises(exc, match=word):
         check_real(value, "rho", lo=-1, hi=1, lo_open=True, hi_open=True)
     assert check_real(np.float32(0.25), "rho", lo=-1, hi=1) == 0.25
+
+
+@pytest.mark.parametrize(
+    "bad, what",
+    [
+        (W5 + 0j, "complex numbers"),
+        (W5 + 1e-3j, "complex numbers"),
+        (W5 > 0, "booleans"),
+        (W5.astype(str), "strings"),
+        (np.array(W5, dtype=object), "Python objects"),
+    ],
+    ids=["complex (zero imaginary part)", "complex", "bool", "numeric strings", "object"],
+)
+def test_arrays_that_are_not_real_numbers_are_refused(bad, what):
+    """No silent conversion: a complex W would lose its imaginary part, booleans and strings
+    would become numbers."""
+    for call in (lambda: cp.fisher_exact(bad), lambda: cp.features(np.ones(5), bad)):
+        with pytest.raises(
+            TypeError, match=f"W must be an array of real numbers, got an array of {what}"
+        ):
+            call()
+    with pytest.raises(
+        TypeError, match=f"x must be an array of real numbers, got an array of {what}"
+    ):
+        cp.features(bad[:, :5].T if bad.ndim == 2 else bad, W5)
+    # integer arrays are numbers: accepted (and the same as their float values)
+    np.testing.assert_array_equal(cp.features(np.arange(5), W5), cp.features(np.arange(5.0), W5))
