@@ -10,7 +10,7 @@ It times, in one run on the same machine:
 (a) ``companion.table1(seeds=1, dtype=DTYPE)``: the eight rows of the paper, every member of
     every group, N = 100 inputs, one seed; ``--dtype`` (default ``float32``, table1's default:
     float32 chunk products summed in float64, whose effect on every entry of the table is below
-    1e-5 relative, see ``tests/test_eigengroups.py`` and ``tests/test_simulate.py``); its
+    1e-5 relative, see ``tests/test_eigengroups.py`` and ``tests/test_simulations.py``); its
     large rows share their chunks among as many threads as BLAS may use, each with a one-thread
     BLAS (``--threads 1`` keeps it to one). Each repetition runs in a fresh subprocess, which
     times the call twice: the first call pays once for touching its memory (about 100 MB, slow
