@@ -191,3 +191,38 @@ def check_dtype(dtype: object) -> np.dtype:
     if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
     return dt
+
+
+#: Share of the memory available at the call that one computation may take.
+MEMORY_SHARE = 0.5
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (Linux ``MemAvailable``; elsewhere the physical memory
+    from ``os.sysconf``, or 8 GiB when neither can be read)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return 8 * 1024**3
+
+
+def check_memory(nbytes: float, name: str, value: int, largest: int) -> None:
+    """Refuse, before any work, a call whose estimate ``nbytes`` exceeds ``MEMORY_SHARE`` of the
+    available memory; the message names the argument ``name`` to reduce and ``largest``, the
+    largest value of it that fits (the estimate is linear in it)."""
+    budget = MEMORY_SHARE * available_memory()
+    if nbytes > budget:
+        raise ValueError(
+            f"{name} = {value} needs about {nbytes / 2**30:.1f} GiB, more than the "
+            f"{budget / 2**30:.1f} GiB this machine has free for it; {name} must be <= "
+            f"{max(int(largest), 0)} here"
+        )

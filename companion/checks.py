@@ -38,16 +38,53 @@ _FACTORS = {
 
 @dataclass
 class CheckResult:
-    """The verdict of a check: ``ok`` and one line per property checked."""
+    """The verdict of a check: ``ok`` and one line per property checked.
+
+    Returned by every ``check_*`` function of this module; ``bool(result)`` is ``ok``,
+    ``str(result)`` a heading ("correct" / "not yet correct") and the lines, and in Jupyter
+    it shows as coloured HTML. Beyond the paper: the exercises of the chapters.
+
+    Parameters
+    ----------
+    name : str
+        What was checked (the heading).
+    ok : bool, default True
+        The verdict so far; :meth:`bad` sets it to False.
+    lines : list of str, optional
+        The lines so far (by default none).
+
+    Attributes
+    ----------
+    name : str
+        What was checked.
+    ok : bool
+        True when every property checked holds.
+    lines : list of str
+        One line per property, starting with "✓" (holds) or "✗" (fails, with a diagnosis).
+    """
 
     name: str
     ok: bool = True
     lines: list[str] = field(default_factory=list)
 
     def good(self, text: str) -> None:
+        """Record a property that holds (a line starting with "✓").
+
+        Parameters
+        ----------
+        text : str
+            The property, in words.
+        """
         self.lines.append(f"✓ {text}")
 
     def bad(self, text: str) -> None:
+        """Record a property that fails (a line starting with "✗") and set ``ok`` to False.
+
+        Parameters
+        ----------
+        text : str
+            What is wrong, and what kind of mistake it looks like.
+        """
         self.ok = False
         self.lines.append(f"✗ {text}")
 
@@ -131,6 +168,39 @@ def check_fisher(J, W, *, rtol: float = 1e-6) -> CheckResult:
     Accepts the exact closed form (to ``rtol``); for a Monte Carlo estimate pass a looser
     ``rtol`` (e.g. 0.05). Diagnoses a transposed ``W``, a missing :math:`1/(2\pi)` or
     :math:`1/2`, asymmetry and the first wrong entry.
+
+    The reference is the Fisher information of model (1),
+    :math:`J = \mathbb E_{x \sim N(0, I_d)}[X(x) X(x)^\top]` (§2.2), in the closed form of
+    :func:`companion.fisher_exact`:
+
+    .. math::
+
+       J_{ij} = \frac{\|w_i\|\|w_j\|}{2\pi}\bigl(\sin\theta_{ij}
+           + (\pi-\theta_{ij})\cos\theta_{ij}\bigr), \qquad
+       \operatorname{tr} J = \tfrac12\|W\|_F^2.
+
+    Parameters
+    ----------
+    J : array_like of shape (m, m)
+        The student's matrix (anything else is reported in the result, not raised).
+    W : ndarray of shape (d, m)
+        The hidden weights it was computed for: finite, no zero column, ``m <= 16384``.
+    rtol : float, default 1e-6
+        Relative tolerance of the entry-wise comparison, positive.
+
+    Returns
+    -------
+    CheckResult
+        True when ``J`` has the right shape and every entry matches; its lines say which
+        properties hold and diagnose the mistakes.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not a finite 2-d array without a zero column, or ``J`` has the right shape
+        but ``m`` is too large for a dense reference.
     """
     from .fisher import fisher_exact
 
@@ -168,6 +238,36 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
     ``group`` as in :func:`companion.group_vectors`. Diagnoses members stored as rows
     instead of columns, a sign flip, a missing :math:`\sqrt{d+2}` or :math:`\sqrt 2`, and
     members in the wrong order.
+
+    The reference is the approximate eigenvectors of §2.2: :math:`v^{(0)}_i = \|w_i\|/\sqrt d`,
+    :math:`v^{(l)} = W_{l*}^\top`, :math:`v^{(\alpha,\beta)}_i = \sqrt{d+2}\,
+    W_{\alpha i}W_{\beta i}/\|w_i\|`, :math:`\tilde v^{(\gamma)}` of eq. (4) and
+    :math:`v^{(\gamma)}` of eq. (3).
+
+    Parameters
+    ----------
+    V : array_like of shape (m, K)
+        The student's vectors, one member per column, in the order of
+        :func:`companion.group_vectors` (shape (m,) accepted when :math:`K = 1`).
+    W : ndarray of shape (d, m)
+        The hidden weights: finite, ``d >= 3``, no zero column.
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+        The group of the vectors.
+    rtol : float, default 1e-8
+        Relative tolerance of the entry-wise comparison, positive.
+
+    Returns
+    -------
+    CheckResult
+        True when every member matches; its lines diagnose the mistakes.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not a finite 2-d array with ``d >= 3`` and no zero column, ``group`` is
+        unknown, or the reference vectors would need more than 4 GiB.
     """
     from .eigengroups import group_size, group_vectors
 
@@ -222,6 +322,34 @@ def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
 
     Diagnoses a missing :math:`1/(2\pi)`, :math:`\sqrt d` or :math:`\sqrt 2`, a Beta function
     with the wrong arguments, :math:`\|x\|^2` in place of :math:`\|x\|`.
+
+    The reference is :func:`companion.limit`: the limits of Theorems 3.1 (eq. (6)), 3.2
+    (eq. (7)), 3.4 and 3.5 (eq. (9)) and Lemma 3.3 (eq. (8)), e.g.
+    :math:`F_0(x) = \frac{\sqrt d}{2\pi}B(\frac d2, \frac12)\|x\|`.
+
+    Parameters
+    ----------
+    F : array_like of shape (N, K)
+        The student's values at the inputs, one column per member (any array with the
+        right number of entries is reshaped; anything else is reported, not raised).
+    x : ndarray of shape (N, d) or (d,)
+        The inputs, finite, ``d >= 3``.
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+        The group of the limit.
+    rtol : float, default 1e-8
+        Relative tolerance of the comparison, positive.
+
+    Returns
+    -------
+    CheckResult
+        True when every value matches; its lines diagnose the mistakes.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not an array of real numbers.
+    ValueError
+        If ``x`` is not a finite 1-d or 2-d array with ``d >= 3``, or ``group`` is unknown.
     """
     from scipy.special import betaln
 
@@ -269,6 +397,37 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
 
     Diagnoses the Funk–Hecke eigenvalue :math:`\mu_k` given instead of :math:`\lambda_k = d\mu_k`,
     and the paper's approximation given instead of the exact value.
+
+    The reference is :func:`companion.mercer_eigenvalues`; for :math:`k = 0, 1, 2` it is the
+    exact form of the paper's eigenvalues (§2.2, eq. (5), recovered in §3):
+    :math:`\lambda_0 = d^2B(\frac d2, \frac12)^2/(4\pi^2)`, :math:`\lambda_1 = \frac14`,
+    :math:`\lambda_2 = \lambda_0/(d+1)^2`, and :math:`\lambda_k = 0` for odd :math:`k \ge 3`.
+    Higher degrees are beyond the paper (chapter harmonics; the paper points to the Mercer
+    decomposition in §1).
+
+    Parameters
+    ----------
+    value : float
+        The student's eigenvalue (one number; anything else is reported, not raised).
+    d : int
+        Input dimension, ``d >= 3``.
+    k : int
+        Spherical-harmonic degree, ``k >= 0`` (within the range of
+        :func:`companion.mercer_eigenvalues`).
+    rtol : float, default 1e-6
+        Relative tolerance, positive.
+
+    Returns
+    -------
+    CheckResult
+        True when the value matches; its lines diagnose the mistakes.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``k`` is not an integer.
+    ValueError
+        If ``d < 3``, ``k < 0`` or ``k`` is too large for the quadrature.
     """
     from .eigengroups import group_eigenvalues
     from .harmonics import mercer_eigenvalues
@@ -318,6 +477,39 @@ def check_table1_row(
     within 4 standard deviations of one group-averaged draw, or within the range of single
     members. A value 10 or more times too large usually means :math:`W` was drawn with variance
     1 instead of :math:`1/m`.
+
+    The reference is :func:`companion.table1_row`, the MAE
+    :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` of the paper's Table 1 (§4.2). A value
+    :math:`e` passes when :math:`|e - \bar e| \le 4\,\mathrm{sd}` or
+    :math:`\min_{s,k} e_{s,k} \le e \le \max_{s,k} e_{s,k}`.
+
+    Parameters
+    ----------
+    row : dict
+        One number per group of ``TABLE1_GROUPS`` (an array is averaged: e.g. the
+        per-member errors); anything else is reported in the result, not raised.
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Width, ``m >= 1``.
+    n_inputs : int, default 100
+        Inputs per draw of the reference, ``>= 1``.
+    seeds : int, default 8
+        Draws of the reference, ``>= 1``.
+    seed : int, default 12345
+        Root seed of the reference, ``>= 0``.
+
+    Returns
+    -------
+    CheckResult
+        True when every group's value is plausible; its lines diagnose the implausible ones.
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``m``, ``n_inputs``, ``seeds`` or ``seed`` is not an integer.
+    ValueError
+        If one of them is out of its range.
     """
     from .simulations import TABLE1_GROUPS, table1_row
 

@@ -150,6 +150,8 @@ def input_covariance(dist: str, d: int, *, rho: float = 0.5, k: int | None = Non
     :math:`I_d` for ``gaussian``, ``uniform`` and ``laplace``; :math:`\rho^{|i-j|}` for ``ar1``;
     :math:`(1-\rho)I_d + \rho\mathbf 1\mathbf 1^\top` for ``equicorrelated``;
     :math:`\frac dk\operatorname{diag}(1,\dots,1,0,\dots,0)` (:math:`k` ones) for ``subspace``.
+    Beyond the paper (which has :math:`\Sigma_p = I_d` only; §6 names other input distributions
+    as open): chapter ``distributions``.
 
     Parameters
     ----------
@@ -157,15 +159,27 @@ def input_covariance(dist: str, d: int, *, rho: float = 0.5, k: int | None = Non
         One of ``companion.INPUT_DISTRIBUTIONS``.
     d : int
         Input dimension, ``d >= 1``.
-    rho : float
+    rho : float, default 0.5
         Correlation: in :math:`(-1, 1)` for ``ar1``, in :math:`(-\frac1{d-1}, 1)` for
-        ``equicorrelated`` (where :math:`\Sigma` is positive definite); ignored otherwise.
+        ``equicorrelated`` (where :math:`\Sigma` is positive definite; any :math:`\rho < 1` at
+        :math:`d = 1`); ignored otherwise (but it must still be a finite real number).
     k : int, optional
-        Dimension of the subspace, ``1 <= k <= d`` (default ``max(1, d // 2)``).
+        Dimension of the subspace, ``1 <= k <= d`` (default ``max(1, d // 2)``); used by
+        ``subspace`` only (but checked for every ``dist``).
 
     Returns
     -------
     Sigma : ndarray of shape (d, d)
+        The symmetric positive semi-definite matrix :math:`\Sigma_p`, of trace :math:`d`
+        (positive definite except for ``subspace``, of rank :math:`k`).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``k`` is not an integer or ``rho`` not a real number.
+    ValueError
+        If ``dist`` is not one of ``companion.INPUT_DISTRIBUTIONS``, ``d < 1``, ``k`` is outside
+        ``[1, d]``, or ``rho`` is not finite or outside the range of ``dist``.
     """
     dist, d, rho, k = _check_params(dist, d, rho, k)
     if dist == "ar1":
@@ -182,9 +196,36 @@ def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -
     r"""The factor :math:`A` (``d x r``) with :math:`x = A z`, :math:`z \sim N(0, I_r)`, of a
     Gaussian ``dist``.
 
-    :math:`A A^\top = \Sigma_p` (:func:`input_covariance`): the identity for ``gaussian``,
-    the Cholesky factor for ``ar1`` and ``equicorrelated``, and :math:`\sqrt{d/k}\,[I_k; 0]`
-    (``d x k``) for ``subspace``. ``uniform`` and ``laplace`` have none (``ValueError``).
+    :math:`A A^\top = \Sigma_p` (:func:`companion.input_covariance`): the identity for
+    ``gaussian``, the (lower) Cholesky factor for ``ar1`` and ``equicorrelated``, and
+    :math:`\sqrt{d/k}\,[I_k; 0]` (``d x k``) for ``subspace``. ``uniform`` and ``laplace`` have
+    none (``ValueError``). With it :math:`x^\top W = z^\top (A^\top W)`, so the Fisher matrix
+    under ``dist`` is the paper's closed form (§2.2) at the weights :math:`A^\top W`. Beyond the
+    paper: chapter ``distributions``.
+
+    Parameters
+    ----------
+    dist : {"gaussian", "ar1", "equicorrelated", "subspace"}
+        A Gaussian member of ``companion.INPUT_DISTRIBUTIONS``.
+    d : int
+        Input dimension, ``d >= 1``.
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance`.
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance`.
+
+    Returns
+    -------
+    A : ndarray of shape (d, r)
+        :math:`r = k` for ``subspace`` and :math:`r = d` otherwise; :math:`AA^\top = \Sigma_p`.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``k`` is not an integer or ``rho`` not a real number.
+    ValueError
+        If ``dist`` is not a Gaussian member of ``companion.INPUT_DISTRIBUTIONS``, or ``d``,
+        ``rho`` or ``k`` is out of range (as in :func:`companion.input_covariance`).
     """
     dist, d, rho, k = _check_params(dist, d, rho, k)
     if dist not in _GAUSSIAN_FAMILY:
@@ -216,6 +257,8 @@ def sample_distribution(
     :math:`\prod_i \frac{1}{\sqrt2} e^{-\sqrt2 |x_i|}`; ``ar1``, ``equicorrelated``, ``subspace``
     as :math:`x = A z` (:func:`input_factor`).
 
+    Beyond the paper (which samples :math:`N(0, I_d)` only): chapter ``distributions``.
+
     Parameters
     ----------
     dist : str
@@ -223,8 +266,25 @@ def sample_distribution(
     d, n : int
         Input dimension and number of samples, both ``>= 1``.
     rng : numpy.random.Generator or int
-    rho, k
-        As in :func:`input_covariance`.
+        Source of randomness, or a non-negative seed: the same seed gives the same inputs.
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance`.
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance`.
+
+    Returns
+    -------
+    x : ndarray of shape (n, d)
+        One input per row, iid from ``dist``.
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``n`` or ``k`` is not an integer, ``rho`` not a real number, or ``rng`` neither
+        a Generator nor an integer.
+    ValueError
+        If ``dist`` is unknown, ``n < 1``, the seed is negative, or ``d``, ``rho`` or ``k`` is
+        out of range (as in :func:`companion.input_covariance`).
     """
     dist, d, rho, k = _check_params(dist, d, rho, k)
     n = check_int(n, "n")
@@ -254,9 +314,24 @@ def _sigma_factor(dist: str, d: int, rho: float, k: int | None) -> np.ndarray:
 class InputFisher:
     r"""The Fisher matrix :math:`J_p` of one input distribution.
 
+    :math:`J_p = \mathbb E_{x\sim p}[X(x)X(x)^\top]`, the paper's Fisher information (§2.2)
+    with :math:`N(0, I_d)` replaced by ``p``; beyond the paper: chapter ``distributions``.
+    Made by :func:`companion.fisher_under`; the constructor's parameters are the attributes.
+
+    Parameters
+    ----------
+    J, se : ndarray of shape (m, m)
+        The matrix and the standard errors of its entries.
+    exact : bool
+        Whether the closed form was used.
+    n : int
+        Monte Carlo sample size, ``>= 2`` (0 when exact).
+
     Attributes
     ----------
     J : ndarray of shape (m, m)
+        :math:`J_p`: exact (:math:`J(A^\top W)`) or the Monte Carlo estimate
+        :math:`\frac1n\sum_s X(x_s)X(x_s)^\top`.
     se : ndarray of shape (m, m)
         Standard error of every entry (zeros when exact).
     exact : bool
@@ -291,18 +366,44 @@ def fisher_under(
     (:func:`companion.fisher_empirical` on the ``n x d`` samples, drawn at once; the ``n x m``
     features are made in chunks).
 
+    The paper's Fisher information (§2.2) under another input distribution (§6 leaves this
+    open); beyond the paper: chapter ``distributions``.
+
     Parameters
     ----------
     W : ndarray of shape (d, m)
+        Hidden weights: finite, ``d >= 1``, no zero column; the dense ``m x m`` result must fit
+        in 2 GiB (``m <= 16384``).
     dist : str
         One of ``companion.INPUT_DISTRIBUTIONS``.
-    rho, k
-        As in :func:`input_covariance`.
-    method : {"auto", "exact", "mc"}
-    n : int
-        Monte Carlo samples.
-    rng : numpy.random.Generator or int
-        Needed for Monte Carlo.
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance`.
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance`.
+    method : {"auto", "exact", "mc"}, default "auto"
+        ``"auto"``: exact for the Gaussian family, Monte Carlo otherwise; ``"exact"`` needs a
+        Gaussian ``dist``; ``"mc"`` works for every ``dist``.
+    n : int, default 20000
+        Monte Carlo samples, ``n >= 2`` (not used when exact).
+    rng : numpy.random.Generator or int, optional
+        Source of randomness or a non-negative seed; required for Monte Carlo, ignored when
+        exact.
+
+    Returns
+    -------
+    InputFisher
+        The matrix :math:`J_p`, the standard errors of its entries (zeros when exact), whether it
+        is exact and the sample size (0 when exact).
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers, ``k`` or ``n`` not an integer, ``rho`` not a
+        real number, or ``rng`` neither a Generator nor an integer.
+    ValueError
+        If ``W`` is not a finite 2-D array without zero columns or too large, ``dist`` or
+        ``method`` is unknown, ``method="exact"`` with a non-Gaussian ``dist``, ``rho`` or ``k`` is
+        out of range, or, for Monte Carlo, ``n < 2`` or ``rng`` is None.
     """
     W = check_W(W)
     d = W.shape[0]
@@ -329,7 +430,34 @@ def fisher_under(
 def spectrum_under(W: np.ndarray, dist: str, *, top: int | None = None, **kwargs) -> np.ndarray:
     r"""Eigenvalues of :math:`J_p` (:func:`fisher_under`, same keywords), descending.
 
-    All of them, or the ``top`` largest (:func:`companion.fisher_spectrum`).
+    All of them, or the ``top`` largest (:func:`companion.fisher_spectrum`), of
+    :math:`J_p = \mathbb E_{x\sim p}[X(x)X(x)^\top]`. The paper's clustered spectrum (§2.2)
+    under another input distribution; beyond the paper: chapter ``distributions``.
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+        Hidden weights, as in :func:`companion.fisher_under`.
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    top : int, optional
+        Number of largest eigenvalues, ``top >= 1`` (values above ``m`` give all ``m``); default
+        all.
+    **kwargs
+        ``rho``, ``k``, ``method``, ``n``, ``rng``: as in :func:`companion.fisher_under`.
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (m,) or (min(top, m),)
+        The eigenvalues of :math:`J_p`, in descending order.
+
+    Raises
+    ------
+    TypeError
+        If ``top`` is not an integer, a keyword is unknown, or an argument is of the wrong type
+        (as in :func:`companion.fisher_under`).
+    ValueError
+        If ``top < 1``, or an argument is out of range (as in :func:`companion.fisher_under`).
     """
     return fisher_spectrum(fisher_under(W, dist, **kwargs).J, top=top)
 
@@ -366,17 +494,24 @@ def spectrum_parity(
     the ``top`` largest eigenvalues of :math:`J_{even}`, both descending, and ``"even_over_odd"``
     the ratio of the two top levels (above 1: the top eigenvalue is even, as in the paper).
 
+    The paper's order of the groups (eq. (5): the even :math:`F_0` above the odd :math:`F_l`
+    above the even third group) under another input distribution, which §6 says may change;
+    beyond the paper: chapter ``distributions``.
+
     Parameters
     ----------
     W : ndarray of shape (d, m)
+        Hidden weights, as in :func:`companion.fisher_under`.
     dist : str
         One of ``companion.INPUT_DISTRIBUTIONS``.
     top : int, optional
-        Number of eigenpairs (default all ``m``).
-    rho, k
-        As in :func:`input_covariance`.
+        Number of eigenpairs, ``1 <= top <= m`` (default all ``m``).
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance`.
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance`.
     **kwargs
-        ``method``, ``n``, ``rng``: as in :func:`fisher_under`.
+        ``method``, ``n``, ``rng``: as in :func:`companion.fisher_under`.
 
     Returns
     -------
@@ -384,7 +519,17 @@ def spectrum_parity(
         ``"eigenvalues"`` (descending, length ``top``), ``"odd_share"`` (same length),
         ``"odd_positions"``: the 1-based positions of the :math:`\operatorname{rank}\Sigma_p`
         eigenvectors with the largest odd share (``2, ..., d+1`` when the order G1 > G2 > G3
-        holds), and ``"odd_levels"``, ``"even_levels"``, ``"even_over_odd"`` as above.
+        holds), and ``"odd_levels"``, ``"even_levels"``, ``"even_over_odd"`` as above. Arrays
+        except ``"even_over_odd"``, a float.
+
+    Raises
+    ------
+    TypeError
+        If ``top`` is not an integer, or an argument is of the wrong type (as in
+        :func:`companion.fisher_under`).
+    ValueError
+        If ``top`` is outside ``[1, m]``, or an argument is out of range (as in
+        :func:`companion.fisher_under`).
     """
     W = check_W(W)
     d, m = W.shape
@@ -418,6 +563,24 @@ def spectrum_parity(
 class BasisGram:
     r"""Inner products of the basis functions of decomposition (5) under one distribution.
 
+    The paper's function-space inner product (§2.3),
+    :math:`\langle f_v, f_u\rangle = v^\top J u \approx \lambda_i\delta_{ij}` for its basis,
+    with :math:`N(0, I_d)` replaced by ``p`` (§6: the orthogonality and the norms depend on
+    :math:`p_X`); beyond the paper: chapter ``distributions``. Made by
+    :func:`companion.basis_gram` (finite width) and :func:`companion.limit_gram` (the limits);
+    read by :func:`companion.gram_summary`. The constructor's parameters are the attributes.
+
+    Parameters
+    ----------
+    G, se, VtV : ndarray of shape (K, K)
+        The Gram matrix, its standard errors and the Gram matrix of the basis vectors.
+    trace : float
+        The trace of :math:`J_p`, ``> 0``.
+    labels : list of str
+        Group of each basis vector.
+    d, n : int
+        Input dimension (``d >= 3``) and Monte Carlo sample size (0 when exact).
+
     Attributes
     ----------
     G : ndarray of shape (K, K)
@@ -430,9 +593,12 @@ class BasisGram:
     trace : float
         :math:`\operatorname{tr} J_p` (:math:`\operatorname{tr}\Sigma_p / 2` in the limit).
     labels : list of str
-        Group of each basis vector, as :func:`companion.basis`.
-    d, n : int
-        Input dimension; Monte Carlo samples (0 when exact).
+        Group of each basis vector (``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``), as
+        :func:`companion.basis`.
+    d : int
+        Input dimension.
+    n : int
+        Monte Carlo samples (0 when exact).
     """
 
     G: np.ndarray = field(repr=False)
@@ -461,6 +627,46 @@ def basis_gram(
     forming :math:`J_p`: :math:`\frac1n\sum_s \Phi_s^\top\Phi_s` with
     :math:`\Phi_s = X(x_s)^\top V` (:math:`V` from :func:`companion.basis`), in chunks of samples,
     with standard errors. Arguments as :func:`fisher_under`; ``d >= 3``.
+
+    The entries are the paper's :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j` (§2.3)
+    for the basis of decomposition (5) (§2.2), under ``dist`` instead of :math:`N(0, I_d)`;
+    beyond the paper: chapter ``distributions``.
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+        Hidden weights, ``d >= 3``, as in :func:`companion.fisher_under`.
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance`.
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance`.
+    method : {"auto", "exact", "mc"}, default "auto"
+        As in :func:`companion.fisher_under`.
+    n : int, default 20000
+        Monte Carlo samples, ``n >= 2`` (not used when exact).
+    rng : numpy.random.Generator or int, optional
+        Source of randomness or a non-negative seed; required for Monte Carlo, ignored when
+        exact.
+
+    Returns
+    -------
+    BasisGram
+        ``G`` :math:`= V^\top J_p V`, its standard errors (zeros when exact), ``VtV``
+        :math:`= V^\top V`, ``trace`` :math:`= \operatorname{tr}J_p` (Monte Carlo: the sample mean
+        of :math:`\|X(x)\|^2`), the labels of :func:`companion.basis`, ``d`` and ``n`` (0 when
+        exact).
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers, ``k`` or ``n`` not an integer, ``rho`` not a
+        real number, or ``rng`` neither a Generator nor an integer.
+    ValueError
+        If ``W`` is not a finite 2-D array with ``d >= 3`` rows and no zero column, ``dist`` or
+        ``method`` is unknown, ``method="exact"`` with a non-Gaussian ``dist``, ``rho`` or ``k``
+        is out of range, or, for Monte Carlo, ``n < 2`` or ``rng`` is None.
     """
     W = check_W(W, min_d=3)
     d, m = W.shape
@@ -526,8 +732,42 @@ def limit_gram(
     the limit of :func:`basis_gram`; no weights are drawn. Monte Carlo over ``n`` inputs, with
     standard errors; ``VtV`` is the identity and ``trace`` is :math:`\operatorname{tr}\Sigma_p/2`
     (the limit of :math:`\operatorname{tr}J_p = \frac12\operatorname{tr}(W^\top\Sigma_pW)`).
-    For ``gaussian`` the diagonal is :func:`companion.group_eigenvalues` ``(d, exact=True)``.
-    ``rng`` (a Generator or a seed) is required: same seed, same numbers.
+    For ``gaussian`` the diagonal is :func:`companion.group_eigenvalues` ``(d, exact=True)``
+    (up to the Monte Carlo error).
+    ``rng`` (a Generator or a seed) is required: same seed, same numbers. Beyond the paper
+    (which has the norms under :math:`N(0, I_d)` only, §3 and eq. (5)): chapter
+    ``distributions``.
+
+    Parameters
+    ----------
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    d : int
+        Input dimension, ``d >= 3`` (the theorems need :math:`d > 2`).
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance`.
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance`.
+    n : int, default 200000
+        Monte Carlo inputs, ``n >= 2``.
+    rng : numpy.random.Generator or int
+        Source of randomness or a non-negative seed (keyword, required).
+
+    Returns
+    -------
+    BasisGram
+        ``G`` :math:`= \mathbb E_p[F_iF_j]` (Monte Carlo), its standard errors, ``VtV`` the
+        identity, ``trace`` :math:`= \operatorname{tr}\Sigma_p/2`, the labels of
+        :func:`companion.basis_labels`, ``d`` and ``n``.
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``k`` or ``n`` is not an integer, ``rho`` not a real number, or ``rng``
+        neither a Generator nor an integer.
+    ValueError
+        If ``dist`` is unknown, ``d < 3``, ``n < 2``, the seed is negative, or ``rho`` or ``k`` is
+        out of range.
     """
     dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
     n = check_int(n, "n", minimum=2)
@@ -546,6 +786,16 @@ def limit_gram(
 
 def gram_summary(gram: BasisGram) -> dict:
     r"""What a :class:`BasisGram` says about the eigen-groups: levels, order, orthogonality, share.
+
+    Reads the paper's claims about its basis (§2.2–2.3: :math:`v_i^\top J v_j \approx
+    \lambda_i\delta_{ij}`, the order of the levels of eq. (5), the residual's share of the trace
+    below 0.023) off a Gram matrix under any input distribution (§6: these depend on
+    :math:`p_X`); beyond the paper: chapter ``distributions``.
+
+    Parameters
+    ----------
+    gram : BasisGram
+        From :func:`companion.basis_gram` or :func:`companion.limit_gram`.
 
     Returns
     -------
@@ -567,8 +817,9 @@ def gram_summary(gram: BasisGram) -> dict:
         block is decoupled from the others when :math:`p` is symmetric, in the limit). These
         levels are Rayleigh–Ritz values, lower bounds for the eigenvalues of :math:`J_p`, and
         the top even level can be far below the top even eigenvalue when the data are nearly
-        low-dimensional (for data on a line, 2.40 against the exact :math:`d/4 = 2.5` at
-        :math:`d = 10`); use :func:`spectrum_parity` for the order of the spectrum itself;
+        low-dimensional (for data on a line at :math:`d = 10`: 2.42, which the chapter's Monte
+        Carlo estimate puts at 2.40, against the exact :math:`d/4 = 2.5`); use
+        :func:`spectrum_parity` for the order of the spectrum itself;
         ``within``, ``between``: the largest :math:`|G_{ij}|/\sqrt{G_{ii}G_{jj}}` for
         :math:`i\neq j` in the same group / in different groups (G3 one group), among functions
         whose norm is not zero;
@@ -645,6 +896,43 @@ def limit_mae_under(
     :math:`m^{-1/2}`) whatever the input distribution. Returns the mean over members of
     :func:`companion.member_mae`, per group, for one draw of :math:`W` and ``n_inputs`` inputs,
     both from ``rng`` (a Generator or a seed; required: same seed, same numbers).
+
+    The error is :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` of Table 1 (§4), averaged over
+    the members :math:`v` of each group, for the limits of Theorems 3.1–3.5; §6 notes that these
+    limits do not depend on :math:`p_X`. The inputs from ``dist`` are beyond the paper: chapter
+    ``distributions``.
+
+    Parameters
+    ----------
+    dist : str
+        One of ``companion.INPUT_DISTRIBUTIONS``.
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Number of hidden units, ``m >= 1``.
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance`.
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance`.
+    n_inputs : int, default 100
+        Number of inputs :math:`N`, ``>= 1`` (the paper: 100).
+    rng : numpy.random.Generator or int
+        Source of randomness or a non-negative seed (keyword, required).
+
+    Returns
+    -------
+    dict of str to float
+        ``{"G1": ..., "G2": ..., "G3_gamma": ..., "G3_ab": ...}``: the mean MAE of the members
+        of each group (the columns of Table 1).
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``m``, ``k`` or ``n_inputs`` is not an integer, ``rho`` not a real number, or
+        ``rng`` neither a Generator nor an integer.
+    ValueError
+        If ``dist`` is unknown, ``d < 3``, ``m < 1``, ``n_inputs < 1``, the seed is negative, or
+        ``rho`` or ``k`` is out of range.
     """
     dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
     m = check_int(m, "m")
@@ -683,12 +971,51 @@ def distribution_table(
 
     Every distribution's random numbers are seeded by ``seed`` and its position in
     ``companion.INPUT_DISTRIBUTIONS``, so a row does not change when ``dists`` is reordered or
-    subset.
+    subset. The weights are one draw of :math:`W` (iid :math:`N(0, 1/m)`, seeded by ``seed``,
+    ``d`` and ``m``) shared by every row.
+
+    The paper's levels (eq. (5)), their order, the orthogonality of §2.3 and the errors of Table 1
+    (§4), under the input distributions that §6 leaves open; beyond the paper: chapter
+    ``distributions``.
+
+    Parameters
+    ----------
+    d : int, default 10
+        Input dimension, ``d >= 3``.
+    m : int, default 500
+        Width of the finite-width columns, ``m >= 1``.
+    dists : tuple of str, default ``companion.INPUT_DISTRIBUTIONS``
+        The distributions (rows), each one of ``companion.INPUT_DISTRIBUTIONS``.
+    rho : float, default 0.5
+        Correlation, as in :func:`companion.input_covariance` (for ``ar1`` and
+        ``equicorrelated``).
+    k : int, optional
+        Dimension of the subspace, as in :func:`companion.input_covariance` (for ``subspace``).
+    n : int, default 20000
+        Monte Carlo samples of :func:`companion.basis_gram` (non-Gaussian rows), ``n >= 2``.
+    n_limit : int, default 100000
+        Monte Carlo inputs of :func:`companion.limit_gram`, ``n_limit >= 2``.
+    mae_m : int, default 10000
+        Width of the Table-1 errors, ``mae_m >= 1``.
+    seed : int, default 0
+        Non-negative seed of all the random numbers.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by distribution name.
+        Indexed by distribution name, one column per quantity above (``G1``, ``G2``, ``G3``,
+        ``lim_G1``, ``lim_G2``, ``lim_G3``, ``lim_G3_gamma``, ``lim_G3_ab``, ``G2_max``,
+        ``G2_min``, ``G3_max``, ``G3_min``, ``top_even``, ``hierarchy``, ``between``,
+        ``within``, ``share``, ``MAE_G1``, ``MAE_G2``, ``MAE_G3_gamma``, ``MAE_G3_ab``).
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``m``, ``k``, ``n``, ``n_limit``, ``mae_m`` or ``seed`` is not an integer, or
+        ``rho`` not a real number.
+    ValueError
+        If a name in ``dists`` is unknown, ``d < 3``, ``seed < 0``, ``rho`` or ``k`` is out of
+        range, or a size is below its minimum.
     """
     import pandas as pd
 
@@ -735,14 +1062,44 @@ class EmpiricalFisherStudy:
     r"""The empirical Fisher matrix :math:`\hat J_N` against :math:`J` over many draws (paper §6).
 
     Each draw takes new weights :math:`W` (unless ``m`` is None: infinite width) and, for every
-    sample size :math:`N`, new inputs :math:`x_1..x_N \sim N(0, I_d)`. With
+    sample size :math:`N`, new inputs :math:`x_1..x_N \sim N(0, I_d)`, with
+    :math:`\hat J_N = \frac1N\sum_n X(x_n)X(x_n)^\top`: the experiment of the paper's §6
+    (:math:`d = 10`, :math:`N = 100` and :math:`1000`), repeated. With
     :math:`n_{top} = 1 + d + d(d+1)/2 - 1` (the three clusters), the arrays, keyed by :math:`N`,
-    are:
+    are listed below. Made by :func:`companion.empirical_fisher_study`; the constructor's
+    parameters are the attributes.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int or None
+        Width, or None for infinite width.
+    draws : int
+        Number of draws, ``>= 1``.
+    sizes : tuple of int
+        The sample sizes :math:`N`.
+    eig_J : ndarray of shape (draws, n_top)
+        Top eigenvalues of :math:`J`.
+    eig_hat : dict
+        Top eigenvalues of :math:`\hat J_N`, keyed by :math:`N`.
+    q_J : ndarray of shape (draws, K)
+        Rayleigh quotients under :math:`J`.
+    q_hat : dict
+        Rayleigh quotients under :math:`\hat J_N`, keyed by :math:`N`.
+    labels : list of str
+        Group of each basis vector.
 
     Attributes
     ----------
-    d, m, draws : int
+    d : int
+        Input dimension.
+    m : int or None
+        Width (None: :math:`m = \infty`).
+    draws : int
+        Number of independent draws.
     sizes : tuple of int
+        The sample sizes :math:`N`.
     eig_J : ndarray of shape (draws, n_top)
         Top eigenvalues of the exact :math:`J` (descending).
     eig_hat : dict of ndarray (draws, n_top)
@@ -751,11 +1108,13 @@ class EmpiricalFisherStudy:
         clustered eigenvalues, and the positions beyond :math:`N` are NaN (left out of
         :func:`empirical_readings`), not zeros that would read as deviations of -100%.
     q_J : ndarray of shape (draws, K)
-        Rayleigh quotients :math:`v^\top J v / v^\top v` of the :math:`K = d(d+3)/2` basis vectors.
+        Rayleigh quotients :math:`v^\top J v / v^\top v` of the :math:`K = d(d+3)/2` basis vectors
+        (at infinite width :math:`\mathbb E[F^2]`, the exact group eigenvalues).
     q_hat : dict of ndarray (draws, K)
-        The same under :math:`\hat J_N`.
+        The same under :math:`\hat J_N` (at infinite width :math:`\frac1N\sum_n F(x_n)^2`).
     labels : list of str
-        Group of each basis vector.
+        Group of each basis vector (``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``), as
+        :func:`companion.basis_labels`.
     """
 
     d: int
@@ -771,7 +1130,7 @@ class EmpiricalFisherStudy:
     @property
     def cluster(self) -> np.ndarray:
         """Cluster of every one of the top eigenvalues: "G1", "G2" or "G3"
-        (:func:`companion.cluster_labels`)."""
+        (:func:`companion.cluster_labels`), an array of shape (n_top,)."""
         return cluster_labels(self.d)
 
     def _check_N(self, N: object) -> int:
@@ -788,8 +1147,28 @@ class EmpiricalFisherStudy:
 
         ``reference="J"``: against the sorted eigenvalues of the exact :math:`J` (same :math:`W`);
         ``"theory"``: against the exact :math:`m\to\infty` group eigenvalue of the cluster of
-        :math:`i`; ``"paper"``: against the paper's group eigenvalue. Shape (draws, n_top); NaN
-        at the positions beyond :math:`N` (see ``eig_hat``). ``N`` must be one of ``sizes``.
+        :math:`i`; ``"paper"``: against the paper's group eigenvalue (eq. (5)). Shape
+        (draws, n_top); NaN at the positions beyond :math:`N` (see ``eig_hat``). ``N`` must be one
+        of ``sizes``.
+
+        Parameters
+        ----------
+        N : int
+            Sample size, one of ``sizes``.
+        reference : {"J", "theory", "paper"}, default "J"
+            What :math:`\hat\lambda_i` is compared with.
+
+        Returns
+        -------
+        ndarray of shape (draws, n_top)
+            :math:`\hat\lambda_i/\lambda_i - 1` for every draw and position :math:`i`.
+
+        Raises
+        ------
+        TypeError
+            If ``N`` is not an integer.
+        ValueError
+            If ``N`` is not one of ``sizes`` or ``reference`` is unknown.
         """
         hat = self.eig_hat[self._check_N(N)]
         if reference == "J":
@@ -802,7 +1181,25 @@ class EmpiricalFisherStudy:
 
     def quotient_deviation(self, N: int) -> np.ndarray:
         r"""Relative deviations :math:`v^\top\hat J_N v / v^\top J v - 1` of the basis vectors,
-        (draws, K)."""
+        (draws, K).
+
+        Parameters
+        ----------
+        N : int
+            Sample size, one of ``sizes``.
+
+        Returns
+        -------
+        ndarray of shape (draws, K)
+            One deviation per draw and basis vector (in the order of ``labels``).
+
+        Raises
+        ------
+        TypeError
+            If ``N`` is not an integer.
+        ValueError
+            If ``N`` is not one of ``sizes``.
+        """
         return self.q_hat[self._check_N(N)] / self.q_J - 1.0
 
     def reversals(self, N: int) -> dict[str, float]:
@@ -812,7 +1209,26 @@ class EmpiricalFisherStudy:
         min G2 quotient; also ``"gap12"``, ``"gap23"``: the smallest ratio over draws of
         :math:`\hat\lambda_1/\hat\lambda_2` and :math:`\hat\lambda_{d+1}/\hat\lambda_{d+2}` (a
         ratio above 1 keeps the clusters apart in the spectrum; NaN when the sample does not carry
-        both eigenvalues). ``N`` must be one of ``sizes``.
+        both eigenvalues). ``N`` must be one of ``sizes``. The paper (§6) reports "no reversal
+        of eigenvalue ordering".
+
+        Parameters
+        ----------
+        N : int
+            Sample size, one of ``sizes``.
+
+        Returns
+        -------
+        dict of str to float
+            ``"G2>G1"`` and ``"G3>G2"`` (shares of draws, in :math:`[0, 1]`), ``"gap12"`` and
+            ``"gap23"`` (smallest ratios over draws).
+
+        Raises
+        ------
+        TypeError
+            If ``N`` is not an integer.
+        ValueError
+            If ``N`` is not one of ``sizes``.
         """
         lab = np.asarray(self.labels)
         g3 = np.char.startswith(lab.astype(str), "G3")
@@ -866,8 +1282,24 @@ def empirical_fisher_study(
         Sample sizes :math:`N`, each ``>= 1`` (the paper: 100 and 1000). A sample of
         :math:`N < n_{top}` carries only :math:`N` eigenvalues; the others are NaN.
     draws : int
-        Independent draws.
+        Independent draws, ``>= 1``.
     seed : int
+        Non-negative seed: the draws come from ``numpy.random.SeedSequence([seed, d, m or 0])``.
+
+    Returns
+    -------
+    EmpiricalFisherStudy
+        The top eigenvalues and the Rayleigh quotients of :math:`J` and of every
+        :math:`\hat J_N`, for every draw.
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``m``, ``draws``, ``seed`` or a size is not an integer, or ``sizes`` is not a
+        sequence.
+    ValueError
+        If ``d < 3``, ``m < d(d+3)/2``, ``sizes`` is empty, a size is below 1, ``draws < 1`` or
+        ``seed < 0``.
     """
     d = check_d(d)
     cluster = cluster_labels(d)
@@ -945,12 +1377,30 @@ def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
     ``typical`` (median of :math:`|\text{dev}|`) and ``max_median`` (the median over draws of the
     largest :math:`|\text{dev}|` in the cluster: "the error" one would read off one draw).
     Eigenvalues that a sample of size :math:`N < n_{top}` does not carry (NaN in the study) are
-    left out; a cluster with none left gets NaN.
+    left out; a cluster with none left gets NaN. The paper (§6) reports "within :math:`\pm 20\%`"
+    at :math:`N = 1000` and "about :math:`\pm 50\%`" at :math:`N = 100` without saying which
+    reading; beyond the paper: chapter ``distributions``.
+
+    Parameters
+    ----------
+    study : EmpiricalFisherStudy
+        From :func:`companion.empirical_fisher_study`.
+    level : float, default 0.95
+        Coverage of the central interval ``lo``/``hi``, in :math:`(0, 1)`.
 
     Returns
     -------
     pandas.DataFrame
-        Index (N, reading, cluster).
+        Index (N, reading, cluster); columns ``lo``, ``hi``, ``typical``, ``max_median``
+        (relative deviations, floats).
+
+    Raises
+    ------
+    TypeError
+        If ``study`` is not an :class:`companion.EmpiricalFisherStudy` or ``level`` not a real
+        number.
+    ValueError
+        If ``level`` is not in :math:`(0, 1)`.
     """
     import pandas as pd
 

@@ -199,22 +199,37 @@ def target_coefficients(
     :math:`\|\sum_{k\in g} c_k F_k\|^2 = \lambda_g \|c\|^2 = 1`, since the :math:`F_k` of one
     group are orthogonal with squared norm the exact eigenvalue :math:`\lambda_g`
     (:func:`companion.group_eigenvalues` with ``exact=True``). Parts of different groups are
-    orthogonal too, so ``"mixed"`` has :math:`\mathbb E[y^2] = 3`.
+    orthogonal too, so ``"mixed"`` has :math:`\mathbb E[y^2] = 3`. The :math:`F_k` are the limits
+    of Theorems 3.1, 3.2 and 3.5 (eqs. (6), (7), (9)); the targets themselves are beyond the
+    paper: chapter dynamics.
 
     Parameters
     ----------
     d : int
         Input dimension, ``d >= 3``.
-    target : {"mixed", "G1", "G2", "G3_ab"} or sequence of groups
+    target : {"mixed", "G1", "G2", "G3_ab"} or sequence of str, default "mixed"
         ``"mixed"`` is ``("G1", "G2", "G3_ab")``: :math:`F_0`, the :math:`F_l` and the
-        :math:`F_{\alpha\beta}` together. Only the groups of ``DYNAMICS_GROUPS`` are
-        allowed (they are the ones :func:`learning_curves` measures).
-    rng : numpy.random.Generator or int
+        :math:`F_{\alpha\beta}` together. A sequence names distinct groups. Only the groups of
+        :data:`companion.dynamics.DYNAMICS_GROUPS` are allowed (they are the ones
+        :func:`companion.learning_curves` measures; ``"G3_gamma"`` is refused).
+    rng : numpy.random.Generator or int, default 0
+        Source of randomness, or a seed ``>= 0``: the same seed gives the same coefficients.
 
     Returns
     -------
     dict
-        ``{group: c}`` with ``c`` of shape ``(group_size(d, group),)``.
+        ``{group: c}`` for each chosen group, in the order of ``target``, with ``c`` an ndarray of
+        shape ``(group_size(d, group),)`` (1, :math:`d` or :math:`d(d-1)/2` entries) and
+        :math:`\lambda_g\|c\|^2 = 1`.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer, ``target`` not a string or a sequence of strings, or ``rng``
+        neither a generator nor an integer.
+    ValueError
+        If ``d < 3``, ``target`` names an unknown, unsupported or repeated group, or the seed is
+        negative.
     """
     d = check_d(d)
     groups = _check_target(target)
@@ -230,7 +245,31 @@ def target_coefficients(
 def target_function(x: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndarray:
     r"""The target :math:`y(x) = \sum_g \sum_{k \in g} c_k F_k(x)` at the inputs ``x``, shape (N,).
 
-    :math:`F_k` are the limits of Theorems 3.1–3.5 (:func:`companion.limit`).
+    :math:`F_k` are the limits of Theorems 3.1–3.5 (:func:`companion.limit`): :math:`F_0`
+    (eq. (6)), :math:`F_l` (eq. (7)) and :math:`F_{\alpha\beta}` (eq. (9)). The target is beyond
+    the paper: chapter dynamics.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, d)
+        Inputs, one per row, finite, with ``d >= 3``.
+    coefficients : dict
+        ``{group: c}`` with keys among :data:`companion.dynamics.DYNAMICS_GROUPS` and ``c`` a
+        finite 1-D array of ``group_size(d, group)`` entries, as returned by
+        :func:`companion.target_coefficients`.
+
+    Returns
+    -------
+    y : ndarray of shape (N,)
+        :math:`y(x_n)` for each input.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not an array of real numbers or ``coefficients`` not a non-empty dict.
+    ValueError
+        If ``x`` is not 2-D, empty or not finite, ``d < 3``, or ``coefficients`` has an unknown
+        or repeated group or an array of the wrong size.
     """
     x = check_array(x, "x", ndim=2)
     coefficients = _check_coefficients(coefficients, x.shape[1])
@@ -254,11 +293,31 @@ def target_moment(W: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndar
     expectation :math:`\mathbb E[\sigma(x^\top w_i)F_k(x)]` that the computations of Appendices
     A–C evaluate with the roles of :math:`x` and :math:`Z` exchanged. So the population loss of
     the target :math:`y` is :math:`\frac12 v^\top Jv - b^\top v + \frac12\mathbb E[y^2]`
-    with no Monte Carlo.
+    with no Monte Carlo. Here :math:`V_g` is the :math:`m \times |g|` matrix of the group's
+    vectors :math:`v^{(k)}` (:func:`companion.group_vectors`) and :math:`c_g` its coefficients.
+    Beyond the paper: chapter dynamics (the proposition "The population term of a target built
+    from the limits").
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m)
+        Hidden weights, finite, ``d >= 3``, no zero column.
+    coefficients : dict
+        ``{group: c}`` with keys among :data:`companion.dynamics.DYNAMICS_GROUPS` and ``c`` of
+        ``group_size(d, group)`` entries (:func:`companion.target_coefficients`).
 
     Returns
     -------
     b : ndarray of shape (m,)
+        :math:`\mathbb E_x[X(x)\,y(x)] = \sum_g \lambda_g V_g c_g`.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers or ``coefficients`` not a non-empty dict.
+    ValueError
+        If ``W`` is not a finite 2-D array with ``d >= 3`` rows and no zero column, or
+        ``coefficients`` has an unknown or repeated group or an array of the wrong size.
     """
     W = check_W(W, min_d=3)
     coefficients = _check_coefficients(coefficients, W.shape[0])
@@ -272,21 +331,43 @@ def training_problem(
     r"""Hessian and linear term of the training loss: :math:`\hat J_N = X^\top X/N`,
     :math:`b_N = X^\top y/N`.
 
-    The features are built :math:`4096` inputs at a time (memory :math:`O(m^2 + 4096\,m)`).
+    With :math:`X` the :math:`N \times m` feature matrix (row :math:`n` is
+    :math:`X(x_n)^\top`, :func:`companion.features`), the training loss is
+    :math:`L_N(v) = \frac{1}{2N}\sum_n (X(x_n)^\top v - y_n)^2
+    = \frac12 v^\top \hat J_N v - b_N^\top v + \frac{1}{2N}\sum_n y_n^2`; its Hessian is the
+    empirical Fisher information :math:`\hat J_N` at every :math:`v`, the matrix the paper's §1
+    compares with :math:`J` ("when the number of data is large enough"). Beyond the paper: chapter
+    dynamics. The features are built :math:`4096` inputs at a time (memory
+    :math:`O(m^2 + 4096\,m)`).
 
     Parameters
     ----------
     W : ndarray of shape (d, m)
+        Hidden weights, finite, no zero column, ``m <= 16384`` (an ``m x m`` float64 matrix of at
+        most 2 GiB).
     x : ndarray of shape (N, d)
+        Training inputs, one per row (a single input of shape ``(d,)`` is one row).
     y : ndarray of shape (N,)
-        The targets.
+        The targets, one per input.
     sizes : sequence of int, optional
         Return the problems of the first ``N'`` inputs for every ``N'`` in ``sizes``
-        (increasing, at most ``N``), at the cost of the largest one only.
+        (strictly increasing, each in ``[1, N]``), at the cost of the largest one only.
 
     Returns
     -------
-    (J_hat, b) or a list of them (one per size)
+    tuple of ndarray, or list of tuple
+        ``(J_hat, b)``: ``J_hat`` of shape (m, m), the symmetric :math:`\hat J_N`, and ``b`` of
+        shape (m,), :math:`b_N`. With ``sizes``, a list of these pairs, one per entry of
+        ``sizes``.
+
+    Raises
+    ------
+    TypeError
+        If an array is not made of real numbers or an entry of ``sizes`` is not an integer.
+    ValueError
+        If the shapes do not match (``x`` with ``d`` columns, ``y`` with one entry per input), an
+        array is empty or not finite, ``W`` has a zero column, ``m`` is too large, or ``sizes``
+        is empty, not increasing or outside ``[1, N]``.
     """
     W = check_W(W)
     check_dense(W.shape[1])
@@ -326,7 +407,27 @@ def largest_eigenvalue(H: np.ndarray) -> float:
 
     ``fisher_spectrum(H, top=1)[0]`` (:func:`companion.fisher_spectrum`: Lanczos,
     :func:`scipy.sparse.linalg.eigsh`, dense for tiny ``H``) after the checks of a Hessian
-    (square, finite, symmetric; a :class:`ValueError` naming ``H`` otherwise).
+    (square, finite, symmetric; a :class:`ValueError` naming ``H`` otherwise). It sets the
+    stability limit :math:`\eta < 2/\lambda_{\max}` of :func:`companion.gradient_descent`; for
+    :math:`H = J` it is the G1 eigenvalue, about :math:`\frac{2d+1}{4\pi}` (eq. (5)). Beyond the
+    paper: chapter dynamics.
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, m)
+        A finite symmetric matrix (symmetric to a relative tolerance of :math:`10^{-10}`).
+
+    Returns
+    -------
+    float
+        The largest (algebraic) eigenvalue of ``H``.
+
+    Raises
+    ------
+    TypeError
+        If ``H`` is not an array of real numbers.
+    ValueError
+        If ``H`` is not a finite, non-empty, square, symmetric 2-D array.
     """
     H = _check_H(H)
     return float(fisher_spectrum(H, top=1, from_weights=False)[0])
@@ -336,18 +437,25 @@ def largest_eigenvalue(H: np.ndarray) -> float:
 
 
 @dataclass
-class Descent:
-    r"""The result of :func:`gradient_descent`.
+class Descent:  # numpydoc ignore=PR01
+    r"""The result of :func:`companion.gradient_descent`.
+
+    The iterates of :math:`v_{t+1} = v_t - \eta(Hv_t - b)` and the loss
+    :math:`L(v) = \frac12 v^\top Hv - b^\top v` along them (paper §1: the rates of gradient descent
+    are set by the eigenvalues of the Hessian). Beyond the paper: chapter dynamics.
 
     Attributes
     ----------
     trajectory : ndarray of shape (steps + 1, ...)
-        The iterates :math:`v_0, \dots, v_T` (``record`` None), or ``record @ v_t``.
+        The iterates :math:`v_0, \dots, v_T` (``record`` None: shape ``(steps + 1, m)``, or
+        ``(steps + 1, m, k)`` for ``k`` right-hand sides), or ``record @ v_t`` (shape
+        ``(steps + 1, K)`` or ``(steps + 1, K, k)``).
     loss : ndarray of shape (steps + 1,) (or (steps + 1, k) for k right-hand sides)
         :math:`\tfrac12 v_t^\top H v_t - b^\top v_t`, the loss up to its constant.
     final : ndarray
-        The last iterate :math:`v_T`.
+        The last iterate :math:`v_T`, shaped like ``b``.
     eta : float
+        The learning rate :math:`\eta` that was used.
     """
 
     trajectory: np.ndarray
@@ -370,26 +478,49 @@ def gradient_descent(
     :math:`v_{t+1} = v_t - \eta(Hv_t - b)`.
 
     One matrix product per step (``b`` may hold several right-hand sides as columns, run
-    together with one BLAS-3 product).
+    together with one BLAS-3 product). The paper's §1 argues that the rate along each
+    eigenvector of the Hessian :math:`H` is set by its eigenvalue (each coordinate of the error is
+    multiplied by :math:`1-\eta\mu_i` per step, :func:`companion.gd_closed_form`). Beyond the
+    paper: chapter dynamics (the proposition "Gradient descent on a quadratic loss").
 
     Parameters
     ----------
     H : ndarray of shape (m, m)
         The Hessian (:math:`\hat J_N` or :math:`J`), symmetric positive semi-definite.
     b : ndarray of shape (m,) or (m, k)
+        The linear term (:math:`b_N` or :math:`\mathbb E_x[y(x)X(x)]`), or ``k`` of them as
+        columns.
     eta : float
-        Learning rate, :math:`0 < \eta < 2/\lambda_{\max}(H)` (checked unless ``check_stable`` is
-        False).
+        Learning rate, :math:`0 < \eta < 2/\lambda_{\max}(H)` (the upper bound is checked unless
+        ``check_stable`` is False).
     steps : int
         Number of steps :math:`T \ge 0`.
     v0 : ndarray like ``b``, optional
         Starting point (default 0).
     record : ndarray of shape (K, m), optional
         Store ``record @ v_t`` instead of :math:`v_t` (e.g. ``(H S)^T`` for residual components).
+        Without it every iterate is stored, at most 512 MiB.
+    check_stable : bool, default True
+        Compute :math:`\lambda_{\max}(H)` (:func:`companion.largest_eigenvalue`) and refuse
+        :math:`\eta \ge 2/\lambda_{\max}(H)`; False skips this (one Lanczos run) when the caller
+        knows ``eta`` is stable.
 
     Returns
     -------
     Descent
+        The stored iterates (or their products with ``record``), the loss at each step, the last
+        iterate and ``eta``.
+
+    Raises
+    ------
+    TypeError
+        If an array is not made of real numbers, ``steps`` is not an integer or ``eta`` not a
+        real number.
+    ValueError
+        If ``H`` is not a finite symmetric square matrix, ``b`` or ``v0`` does not have ``m``
+        rows (``v0`` not the shape of ``b``), ``record`` does not have ``m`` columns,
+        ``steps < 0``, ``eta`` is not in :math:`(0, \infty)` (or, with ``check_stable``,
+        :math:`\eta\lambda_{\max}(H) \ge 2`), or the full trajectory would exceed 512 MiB.
     """
     H = _check_H(H)
     m = H.shape[0]
@@ -431,7 +562,7 @@ def gd_closed_form(
     *,
     v0: np.ndarray | None = None,
 ) -> np.ndarray:
-    r"""The iterate :math:`v_t` of :func:`gradient_descent` in closed form, from
+    r"""The iterate :math:`v_t` of :func:`companion.gradient_descent` in closed form, from
     :math:`H = U\,\mathrm{diag}(\mu)\,U^\top`.
 
     .. math::
@@ -440,11 +571,11 @@ def gd_closed_form(
              + \frac{1-(1-\eta\mu)^t}{\mu}\odot U^\top b\Bigr],
 
     where :math:`\frac{1-(1-\eta\mu)^t}{\mu}` is read as :math:`\eta t` at :math:`\mu = 0`
-    (the proposition of the book's chapter "Learning dynamics"). The formula holds for every
-    :math:`\eta` and every :math:`b` (also outside the range of :math:`H`). Numerically, a
-    rank-deficient :math:`H` has eigenvalues that are zero only up to rounding
-    (:math:`|\mu| \sim 10^{-17}`, of either sign); the fraction is therefore evaluated as
-    :math:`-\mathrm{expm1}\bigl(t\,\mathrm{log1p}(-\eta\mu)\bigr)/\mu` when
+    (the proposition of the book's chapter "Learning dynamics"; beyond the paper: chapter
+    dynamics). The formula holds for every :math:`\eta` and every :math:`b` (also outside the
+    range of :math:`H`). Numerically, a rank-deficient :math:`H` has eigenvalues that are zero
+    only up to rounding (:math:`|\mu| \sim 10^{-17}`, of either sign); the fraction is therefore
+    evaluated as :math:`-\mathrm{expm1}\bigl(t\,\mathrm{log1p}(-\eta\mu)\bigr)/\mu` when
     :math:`|\eta\mu| < \frac12`, which is accurate for small :math:`\mu` and tends to
     :math:`\eta t` continuously as :math:`\mu \to 0`, so those directions grow like
     :math:`\eta t\,u^\top b` exactly as the iteration does.
@@ -452,14 +583,29 @@ def gd_closed_form(
     Parameters
     ----------
     H : ndarray of shape (m, m)
+        The Hessian, a finite symmetric matrix.
     b : ndarray of shape (m,)
+        The linear term (a single right-hand side).
     eta : float
+        Learning rate, finite and :math:`> 0` (no stability bound: the formula holds for any).
     t : int or sequence of int
+        Step number(s), each :math:`\ge 0`.
     v0 : ndarray of shape (m,), optional
+        Starting point (default 0).
 
     Returns
     -------
     ndarray of shape (m,) or (len(t), m)
+        :math:`v_t` for an integer ``t``, or one row :math:`v_t` per entry of ``t``.
+
+    Raises
+    ------
+    TypeError
+        If an array is not made of real numbers, ``eta`` is not a real number or an entry of
+        ``t`` not an integer.
+    ValueError
+        If ``H`` is not a finite symmetric square matrix, ``b`` is not a vector of ``m`` entries,
+        ``v0`` does not have ``m`` rows, ``eta <= 0`` or not finite, or a step is negative.
     """
     H = _check_H(H)
     m = H.shape[0]
@@ -499,12 +645,37 @@ def group_subspaces(
     which is the inner product :math:`\langle f_u, f_w\rangle` of the functions in the loss's
     metric (§2.3). A basis :math:`S` returned satisfies :math:`S^\top H S = I`. When :math:`H` is
     rank-deficient (few data) a span may lose dimensions: directions with
-    :math:`\langle f, f\rangle_H` below ``rtol`` times the largest are dropped.
+    :math:`\langle f, f\rangle_H` below ``rtol`` times the largest are dropped. The vectors
+    :math:`v^{(k)}` are those of §2.2 (:func:`companion.group_vectors`); the nested spans are
+    beyond the paper: chapter dynamics.
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, m)
+        The Hessian (:math:`\hat J_N` or :math:`J`), finite, symmetric positive semi-definite.
+    W : ndarray of shape (d, m)
+        The hidden weights that define the group vectors; ``d >= 3``, the ``m`` of ``H``.
+    groups : sequence of str, default ``DYNAMICS_GROUPS``
+        Distinct groups among ``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``, in the order of
+        the hierarchy (a single string is one group).
+    rtol : float, default 1e-9
+        Relative threshold in :math:`[0, 1)` below which an eigenvalue of the Gram matrix
+        :math:`V^\top H V` counts as zero (not checked).
 
     Returns
     -------
     dict
-        ``{group: S}`` with ``S`` of shape ``(m, r)``, ``r`` at most the group's size.
+        ``{group: S}`` with ``S`` of shape ``(m, r)``, ``r`` at most the group's size,
+        :math:`S^\top H S = I_r` and :math:`S_g^\top H S_h = 0` for two different groups.
+
+    Raises
+    ------
+    TypeError
+        If ``H`` or ``W`` is not an array of real numbers.
+    ValueError
+        If ``H`` is not a finite symmetric square matrix, ``W`` has fewer than 3 rows, a zero
+        column or not ``m`` columns, or ``groups`` is empty or names an unknown or repeated
+        group.
     """
     H = _check_H(H)
     W = check_W(W, min_d=3)
@@ -548,7 +719,30 @@ def ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
     :math:`K f_v = f_{Hv}`; on :math:`\mathrm{span}\{f_s\}` its Rayleigh quotients are
     :math:`\langle f_s, K f_s\rangle = s^\top H^2 s`, so this returns the eigenvalues of
     :math:`S^\top H^2 S` (ascending). They equal :math:`\lambda` for every column if the span is an
-    eigenspace of :math:`H` with eigenvalue :math:`\lambda`.
+    eigenspace of :math:`H` with eigenvalue :math:`\lambda`. With :math:`H = J` they are the
+    "Fisher prediction" of a group's rate (paper §1's argument, in the metric of §2.3); beyond the
+    paper: chapter dynamics.
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, m)
+        The Hessian, a finite symmetric matrix.
+    S : ndarray of shape (m, r)
+        A basis with :math:`S^\top H S = I_r` (e.g. a value of
+        :func:`companion.group_subspaces`); ``r = 0`` (an empty array) is allowed.
+
+    Returns
+    -------
+    ndarray of shape (r,)
+        The eigenvalues of :math:`S^\top H^2 S`, ascending.
+
+    Raises
+    ------
+    TypeError
+        If ``H`` or ``S`` is not an array of real numbers.
+    ValueError
+        If ``H`` is not a finite symmetric square matrix, or ``S`` (when not empty) is not a
+        finite 2-D array with ``m`` rows.
     """
     H = _check_H(H)
     S = check_array(S, "S", ndim=2) if np.size(S) else np.zeros((H.shape[0], 0))
@@ -589,25 +783,41 @@ def hessian_error(
       :math:`u = v^{(0)}/\|v^{(0)}\|` (the error with the top direction removed);
     * one entry per group :math:`g`: :math:`\|Q_g^\top E\,Q_g\|_2`, with :math:`Q_g` a
       (Euclidean) orthonormal basis of the nested span :math:`S_g` of :math:`J`
-      (:func:`group_subspaces` with :math:`H = J`).
+      (:func:`companion.group_subspaces` with :math:`H = J`).
 
     The last is what a group's rate sees to first order: the Ritz values of :math:`H` and
     :math:`J` on :math:`S_g` (eigenvalues of :math:`Q_g^\top H Q_g` and :math:`Q_g^\top J Q_g`)
     differ by at most :math:`\|Q_g^\top E\,Q_g\|_2` (Weyl), however large :math:`\|E\|_2` is.
+    It measures the paper's condition (§1) that the Hessian be close to the Fisher information;
+    beyond the paper: chapter dynamics.
 
     Parameters
     ----------
     H, J : ndarray of shape (m, m)
         Symmetric (e.g. :math:`\hat J_N` and :func:`companion.fisher_exact`).
     W : ndarray of shape (d, m)
-    groups : sequence of str
+        The hidden weights of :math:`J` (they define :math:`v^{(0)}` and the group spans);
+        ``d >= 3``.
+    groups : sequence of str, default ``DYNAMICS_GROUPS``
+        Distinct groups among ``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``, in the order of
+        the hierarchy.
     subspaces : dict, optional
-        ``group_subspaces(J, W, groups)`` if already computed.
+        ``group_subspaces(J, W, groups)`` if already computed (it must hold every group of
+        ``groups``).
 
     Returns
     -------
     dict
         ``{"total": ..., "orthogonal_to_G1": ..., group: ...}``, Python floats.
+
+    Raises
+    ------
+    TypeError
+        If ``H``, ``J`` or ``W`` is not an array of real numbers.
+    ValueError
+        If ``H`` or ``J`` is not a finite symmetric square matrix, their shapes differ, ``W`` has
+        fewer than 3 rows, a zero column or not ``m`` columns, or ``groups`` is empty or names
+        an unknown or repeated group.
     """
     H = _check_H(H)
     J = _check_H(J, "J")
@@ -647,7 +857,27 @@ def minimum_loss(H: np.ndarray, b: np.ndarray) -> float:
     loss, the smallest any :math:`v` reaches. :math:`H^+` is the pseudo-inverse from
     :func:`numpy.linalg.eigh`, eigenvalues below :math:`10^{-12}\lambda_{\max}` treated as zero;
     ``b`` must lie in the range of :math:`H` (as :math:`b_N = X^\top y/N` does), else the
-    loss is unbounded below.
+    loss is unbounded below. Beyond the paper: chapter dynamics.
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, m)
+        A finite symmetric positive semi-definite matrix with a positive eigenvalue.
+    b : ndarray of shape (m,)
+        The linear term, in the range of ``H`` (to a relative tolerance of :math:`10^{-8}`).
+
+    Returns
+    -------
+    float
+        :math:`-\frac12 b^\top H^+ b \le 0`.
+
+    Raises
+    ------
+    TypeError
+        If ``H`` or ``b`` is not an array of real numbers.
+    ValueError
+        If ``H`` is not a finite symmetric square matrix, ``b`` is not a vector of ``m`` entries,
+        or ``b`` is not in the range of ``H`` (also when ``H`` has no positive eigenvalue).
     """
     H = _check_H(H)
     b = _check_b(b, H.shape[0])
@@ -666,17 +896,33 @@ def fit_rate(amplitude: np.ndarray, eta: float, *, lo: float = 0.1) -> float:
     :math:`A(t)`.
 
     :math:`\log\hat\rho` is the least-squares slope of :math:`\log A(t)` against :math:`t` over the
-    first steps, while :math:`A(t)/A(0) \ge` ``lo`` (at least the first two). For
-    :math:`A(t) = (1-\eta\lambda)^t A(0)` it returns :math:`\lambda` exactly.
+    first steps, while :math:`A(t)/A(0) \ge` ``lo`` (at least the first two), with the line
+    through :math:`\log A(0)`: :math:`\log\hat\rho = \sum_t t\log(A(t)/A(0))/\sum_t t^2`. For
+    :math:`A(t) = (1-\eta\lambda)^t A(0)` (with :math:`\eta\lambda < 1`, a positive factor per
+    step) it returns :math:`\lambda` exactly. It turns the paper's §1 statement that the rates
+    follow the eigenvalues into a measurement; beyond the paper: chapter dynamics.
 
     Parameters
     ----------
     amplitude : ndarray of shape (T + 1,)
-        :math:`A(0), \dots, A(T)`, positive at the start.
+        :math:`A(0), \dots, A(T)`, finite, :math:`T \ge 1`, positive at the start.
     eta : float
-        The learning rate that produced it.
-    lo : float in (0, 1)
+        The learning rate that produced it, finite and :math:`> 0`.
+    lo : float in (0, 1), default 0.1
         End of the fitting window, as a fraction of :math:`A(0)`.
+
+    Returns
+    -------
+    float
+        The effective eigenvalue :math:`\hat\lambda = (1 - \hat\rho)/\eta`.
+
+    Raises
+    ------
+    TypeError
+        If ``amplitude`` is not an array of real numbers or ``eta``, ``lo`` not real numbers.
+    ValueError
+        If ``amplitude`` is not a finite 1-D array of at least 2 values with ``A(0) > 0`` and
+        ``A(1) > 0``, ``eta <= 0`` or not finite, or ``lo`` is not in (0, 1).
     """
     A = check_array(amplitude, "amplitude", ndim=1)
     eta = _check_eta(eta)
@@ -701,12 +947,19 @@ def fit_rate(amplitude: np.ndarray, eta: float, *, lo: float = 0.1) -> float:
 
 
 @dataclass
-class LearningCurves:
-    r"""One gradient-descent run and its measured rates (:func:`learning_curves`).
+class LearningCurves:  # numpydoc ignore=PR01
+    r"""One gradient-descent run and its measured rates (:func:`companion.learning_curves`).
+
+    The residual components :math:`A_g(t)` and the effective eigenvalues :math:`\hat\lambda_g`
+    beside the predictions: the Ritz values of the Hessian and of :math:`J`, and the group
+    eigenvalues (exact, and the paper's eq. (5)). The experiment behind the paper's §1 claim that
+    gradient descent learns the groups at rates :math:`\frac{2d+1}{4\pi} : \frac14 :
+    \frac{1}{2\pi(d+2)}`; beyond the paper: chapter dynamics.
 
     Attributes
     ----------
     d, m : int
+        Input dimension and number of hidden units.
     n_train : int or None
         Number of training inputs (None: the population loss, Hessian :math:`J`).
     eta : float
@@ -714,12 +967,15 @@ class LearningCurves:
     lambda_max : float
         :math:`\lambda_{\max}(H)`.
     steps : ndarray of shape (T + 1,)
+        The step numbers :math:`0, 1, \dots, T`.
     components : dict
-        ``{group: A_g(t)}``, the norm of the residual's projection on the group's (nested) span.
+        ``{group: A_g(t)}``, the norm of the residual's projection on the group's (nested) span,
+        an ndarray of shape (T + 1,).
     loss : ndarray of shape (T + 1,)
         The loss :math:`L(v_t)` (training loss, or population loss for ``n_train`` None).
     measured : dict
-        ``{group: effective eigenvalue}`` from :func:`fit_rate`.
+        ``{group: effective eigenvalue}`` from :func:`companion.fit_rate` (NaN when the group's
+        component starts at zero, below :math:`10^{-8}` of the largest).
     hessian : dict
         ``{group: mean Ritz value of H}``: the rate the *actual* Hessian predicts.
     fisher : dict
@@ -739,13 +995,13 @@ class LearningCurves:
     dims : dict
         ``{group: dimension of the span}`` (smaller than the group's size when data are few).
     loss_min : float
-        The smallest value of the loss over all :math:`v` (:func:`minimum_loss` plus the
-        constant), where gradient descent ends after infinitely many steps. Computed on first
+        The smallest value of the loss over all :math:`v` (:func:`companion.minimum_loss` plus
+        the constant), where gradient descent ends after infinitely many steps. Computed on first
         access (one eigendecomposition of :math:`H`).
     problem : tuple
         ``(H, b, c)``: the loss that was minimised, :math:`\frac12 v^\top Hv - b^\top v + c`.
     coefficients : dict
-        The target's coefficients (:func:`target_coefficients`).
+        The target's coefficients (:func:`companion.target_coefficients`).
     """
 
     d: int
@@ -773,8 +1029,18 @@ class LearningCurves:
         return c + minimum_loss(H, b)
 
     def ratios(self, which: str = "measured") -> dict[str, float]:
-        r"""The rates of ``which`` (``"measured"``, ``"hessian"``, ``"fisher"``, ``"exact"``,
-        ``"paper"``) divided by that of G2."""
+        r"""The rates of ``which`` divided by that of G2.
+
+        Parameters
+        ----------
+        which : {"measured", "hessian", "fisher", "weighted", "exact", "paper"}, default "measured"
+            The attribute whose rates are compared.
+
+        Returns
+        -------
+        dict
+            ``{group: rate / rate of "G2"}`` for every measured group (G2 gives 1).
+        """
         vals = getattr(self, which)
         return {g: vals[g] / vals["G2"] for g in self.measured}
 
@@ -901,37 +1167,57 @@ def learning_curves(
 
     Draws :math:`W` (``d x m``) and the target's coefficients from ``seed``; builds the population
     loss (``n_train`` None: Hessian :math:`J`, :func:`companion.fisher_exact`, linear term
-    :func:`target_moment`) or the training loss on ``n_train`` Gaussian inputs with targets
-    :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n` (:func:`training_problem`); runs
-    :func:`gradient_descent` from :math:`v_0 = 0` with :math:`\eta = 1/(2\lambda_{\max}(H))` (or
-    the given ``eta``); and measures each group's residual component :math:`A_g(t)` in the
-    loss's own inner product (:func:`group_subspaces`) and its effective eigenvalue
-    (:func:`fit_rate`). Groups absent from the target are still measured when their component
-    is not zero (with few data, other groups' residual leaks into them).
+    :func:`companion.target_moment`) or the training loss on ``n_train`` Gaussian inputs with
+    targets :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n` (:func:`companion.training_problem`);
+    runs :func:`companion.gradient_descent` from :math:`v_0 = 0` with
+    :math:`\eta = 1/(2\lambda_{\max}(H))` (or the given ``eta``); and measures each group's
+    residual component :math:`A_g(t) = \|\Pi_{S_g} r_t\|` in the loss's own inner product
+    (:func:`companion.group_subspaces`) and its effective eigenvalue :math:`\hat\lambda_g`
+    (:func:`companion.fit_rate`). Groups absent from the target are still measured when their
+    component is not zero (with few data, other groups' residual leaks into them). This is the
+    experiment behind the paper's §1 claim (rates in the ratio
+    :math:`\frac{2d+1}{4\pi} : \frac14 : \frac{1}{2\pi(d+2)}`); beyond the paper: chapter dynamics.
 
     Parameters
     ----------
-    d, m : int
-        Input dimension (``>= 3``) and width.
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Number of hidden units, ``2 <= m <= 16384`` (one dense ``m x m`` matrix).
     n_train : int, optional
-        Number of training inputs; None for the population loss.
-    target : str or sequence of str
-        See :func:`target_coefficients` (ignored if ``coefficients`` is given).
+        Number of training inputs, ``>= 1``; None for the population loss.
+    target : {"mixed", "G1", "G2", "G3_ab"} or sequence of str, default "mixed"
+        See :func:`companion.target_coefficients` (not used, but still checked, if
+        ``coefficients`` is given).
     coefficients : dict, optional
-        Explicit target coefficients ``{group: c}``.
+        Explicit target coefficients ``{group: c}`` (keys among
+        :data:`companion.dynamics.DYNAMICS_GROUPS`, ``c`` of ``group_size(d, group)`` entries).
     eta : float, optional
-        Learning rate, ``0 < eta < 2 / lambda_max``.
-    steps : int
-        Number of gradient steps.
-    noise : float
-        Standard deviation of Gaussian label noise (training loss only).
-    seed : int
-    lo : float
-        Window of :func:`fit_rate`.
+        Learning rate, ``0 < eta < 2 / lambda_max(H)``; default ``1 / (2 lambda_max(H))``.
+    steps : int, default 800
+        Number of gradient steps, ``>= 2``.
+    noise : float, default 0.0
+        Standard deviation of Gaussian label noise, finite and ``>= 0`` (training loss only).
+    seed : int, default 0
+        Seed ``>= 0`` of :math:`W`, of the target's coefficients and of the training data (one
+        generator each, spawned from ``(seed, d, m)``).
+    lo : float in (0, 1), default 0.1
+        Window of :func:`companion.fit_rate`.
 
     Returns
     -------
     LearningCurves
+        The curves :math:`A_g(t)`, the loss, the measured rates and the predictions.
+
+    Raises
+    ------
+    TypeError
+        If an integer parameter is not an integer, a real one not a real number, ``target`` not
+        a string or sequence of strings, or ``coefficients`` not a non-empty dict.
+    ValueError
+        If a parameter is outside its range above, ``target`` or ``coefficients`` names an
+        unknown, unsupported or repeated group, an array of ``coefficients`` has the wrong size,
+        or ``eta`` is not below :math:`2/\lambda_{\max}(H)`.
     """
     steps = check_int(steps, "steps", minimum=2)
     if n_train is not None:
@@ -972,9 +1258,31 @@ def rates_vs_samples(
 
     One :math:`W`, one target and one sample of ``max(sizes)`` inputs (seeded); the training
     problem of the first :math:`N` inputs for each :math:`N` in ``sizes`` (nested samples,
-    :func:`training_problem`), each trained as in :func:`learning_curves`, plus the population
-    loss (:math:`N = \infty`). The Fisher prediction is the mean Ritz value of :math:`J` on each
-    group (the same for every row; the spans of :math:`J` are computed once).
+    :func:`companion.training_problem`), each trained as in :func:`companion.learning_curves`
+    (with its own :math:`\eta = 1/(2\lambda_{\max}(\hat J_N))`), plus the population loss
+    (:math:`N = \infty`). The Fisher prediction is the mean Ritz value of :math:`J` on each group
+    (the same for every row; the spans of :math:`J` are computed once). It tests the paper's §1
+    condition that the Hessian be close to :math:`J` ("the number of data is large enough compared
+    to the number of parameters"); beyond the paper: chapter dynamics.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Number of hidden units, ``2 <= m <= 16384`` (one dense ``m x m`` matrix).
+    sizes : sequence of int
+        Distinct sample sizes :math:`N \ge 1`, in any order (the rows are sorted).
+    target : {"mixed", "G1", "G2", "G3_ab"} or sequence of str, default "mixed"
+        See :func:`companion.target_coefficients`.
+    steps : int, default 800
+        Number of gradient steps of each run, ``>= 2``.
+    noise : float, default 0.0
+        Standard deviation of Gaussian label noise, finite and ``>= 0`` (training losses only).
+    seed : int, default 0
+        Seed ``>= 0`` of :math:`W`, of the target and of the inputs.
+    lo : float in (0, 1), default 0.1
+        Window of :func:`companion.fit_rate`.
 
     Returns
     -------
@@ -987,9 +1295,18 @@ def rates_vs_samples(
         with the direction :math:`v^{(0)}` projected out, :math:`\|P(\hat J_N - J)P\|_2/\|J\|_2`),
         ``span_gap`` (the error compressed onto the group's span of :math:`J`,
         :math:`\|Q_g^\top(\hat J_N - J)Q_g\|_2`, divided by the group's exact eigenvalue;
-        :func:`hessian_error`) and ``vs_population`` (``measured`` over the population row's
-        ``measured``, minus 1). ``attrs`` holds ``d``, ``m``, ``steps`` and ``lambda_max``
+        :func:`companion.hessian_error`) and ``vs_population`` (``measured`` over the population
+        row's ``measured``, minus 1). ``attrs`` holds ``d``, ``m``, ``steps`` and ``lambda_max``
         (:math:`\|J\|_2`).
+
+    Raises
+    ------
+    TypeError
+        If an integer parameter (or an entry of ``sizes``) is not an integer, ``noise`` or ``lo``
+        not a real number, or ``target`` not a string or sequence of strings.
+    ValueError
+        If a parameter is outside its range above, ``sizes`` is empty or repeats a size, or
+        ``target`` names an unknown, unsupported or repeated group.
     """
     import pandas as pd
 

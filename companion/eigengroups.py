@@ -79,7 +79,33 @@ _PANEL_BYTES = 4 * 1024**2
 
 
 def group_size(d: int, group: str) -> int:
-    """Number of members of ``group`` at input dimension ``d``: 1, d, d-1, d(d-1)/2 or d."""
+    r"""Number of members of ``group`` at input dimension ``d``: 1, d, d-1, d(d-1)/2 or d.
+
+    The sizes of the groups of §2.2: :math:`K = 1` (:math:`v^{(0)}`), :math:`d`
+    (:math:`v^{(l)}`), :math:`d - 1` (:math:`v^{(\gamma)}`, eq. (3)), :math:`d(d-1)/2`
+    (:math:`v^{(\alpha,\beta)}`, :math:`\alpha < \beta`) and :math:`d`
+    (:math:`\tilde v^{(\gamma)}`, eq. (4)). The first four add up to
+    :math:`d(d+3)/2 = d + d(d+1)/2`, the number of terms of decomposition (5).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+        The group (see ``companion.GROUPS``).
+
+    Returns
+    -------
+    int
+        The number :math:`K` of members (vectors) of the group.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3`` or ``group`` is not one of ``companion.GROUPS``.
+    """
     d = check_d(d)
     return {"G1": 1, "G2": d, "G3_gamma": d - 1, "G3_ab": d * (d - 1) // 2, "G3_tilde": d}[
         check_choice(group, "group", GROUPS)
@@ -112,10 +138,23 @@ def _block(group: str, Wc: np.ndarray, norms: np.ndarray) -> np.ndarray:
 def group_vectors(W: np.ndarray, group: str) -> np.ndarray:
     r"""All members of one eigen-group, as the columns of an ``(m, K)`` array (§2.2).
 
+    Entry :math:`i` of each vector depends on the column :math:`w_i` of :math:`W` alone
+    (paper §1, §2.2, eqs. (3) and (4)):
+
+    .. math::
+
+       v^{(0)}_i &= \|w_i\| / \sqrt d, \qquad v^{(l)}_i = W_{li}, \qquad
+       v^{(\alpha,\beta)}_i = \sqrt{d+2}\, W_{\alpha i} W_{\beta i} / \|w_i\|,\\
+       \tilde v^{(\gamma)} &= \tfrac{1}{\sqrt2}\Bigl(v^{(\gamma,\gamma)}
+       - \sqrt{\tfrac{d+2}{d}}\, v^{(0)}\Bigr), \qquad
+       v^{(\gamma)} = \tilde v^{(\gamma)} - \tfrac{1}{\sqrt d + 1}\tilde v^{(d)}.
+
     Parameters
     ----------
     W : ndarray of shape (d, m), d > 2
+        Hidden weights (e.g. :func:`companion.sample_weights`); finite, no zero column.
     group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+        The group (see ``companion.GROUPS``).
 
     Returns
     -------
@@ -123,6 +162,16 @@ def group_vectors(W: np.ndarray, group: str) -> np.ndarray:
         ``V[:, k]`` is the k-th member: :math:`v^{(0)}`; :math:`v^{(l)}`, l = 1..d;
         :math:`v^{(\gamma)}`, :math:`\gamma` = 1..d-1; :math:`v^{(\alpha,\beta)}` in the order
         of :func:`companion.pairs`; or :math:`\tilde v^{(\gamma)}`, :math:`\gamma` = 1..d.
+        ``K`` is :func:`companion.group_size`; float64.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column,
+        ``group`` is not one of ``companion.GROUPS``, or the array would exceed 4 GiB (use
+        :func:`companion.group_outputs`).
     """
     W = check_W(W, min_d=3)
     check_choice(group, "group", GROUPS)
@@ -138,27 +187,95 @@ def group_vectors(W: np.ndarray, group: str) -> np.ndarray:
 
 
 def eigenvectors(W: np.ndarray) -> dict[str, np.ndarray]:
-    """Every group of :func:`group_vectors` at once, as a dict keyed by group name."""
+    r"""Every group of :func:`companion.group_vectors` at once, as a dict keyed by group name.
+
+    The approximate eigenvectors :math:`v^{(0)}`, :math:`v^{(l)}`, :math:`v^{(\gamma)}`,
+    :math:`v^{(\alpha,\beta)}` and :math:`\tilde v^{(\gamma)}` of §2.2 (eqs. (3), (4)), the
+    formulas of :func:`companion.group_vectors`.
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m), d > 2
+        Hidden weights (e.g. :func:`companion.sample_weights`); finite, no zero column.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``out[group]`` is ``group_vectors(W, group)``, of shape ``(m, K)``, for every group of
+        ``companion.GROUPS``.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column, or a
+        group's array would exceed 4 GiB.
+    """
     return {g: group_vectors(W, g) for g in GROUPS}
 
 
 def basis(W: np.ndarray) -> tuple[np.ndarray, list[str]]:
     r"""The :math:`d + d(d+1)/2` basis vectors of decomposition (5), side by side.
 
+    .. math::
+
+       V = \bigl[v^{(0)},\ v^{(1)}, \dots, v^{(d)},\ v^{(1)}, \dots, v^{(d-1)},\
+       v^{(1,2)}, \dots, v^{(d-1,d)}\bigr],
+
+    the vectors of the three groups of §2.2 in the order of the terms of eq. (5) and of the
+    coefficients :math:`u_1, u_{l+1}, u_{d+1+\gamma}, u_{k(\alpha,\beta)}` of eq. (2) (the
+    pairs in the order of :func:`companion.pairs`).
+
+    Parameters
+    ----------
+    W : ndarray of shape (d, m), d > 2
+        Hidden weights (e.g. :func:`companion.sample_weights`); finite, no zero column.
+
     Returns
     -------
     V : ndarray of shape (m, d(d+3)/2)
         Columns :math:`v^{(0)}, v^{(1..d)}, v^{(\gamma=1..d-1)}, v^{(\alpha<\beta)}`.
     labels : list of str
-        The group of each column (``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``).
+        The group of each column (``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``), as
+        :func:`companion.basis_labels`.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column, or a
+        group's array would exceed 4 GiB.
     """
     d = check_W(W, min_d=3).shape[0]
     return np.hstack([group_vectors(W, g) for g in GROUPS[:4]]), basis_labels(d)
 
 
 def basis_labels(d: int) -> list[str]:
-    """The group of each column of :func:`basis` at input dimension ``d``
-    (1, d, d-1, d(d-1)/2 labels)."""
+    r"""The group of each column of :func:`companion.basis` at input dimension ``d``.
+
+    ``"G1"`` once, ``"G2"`` :math:`d` times, ``"G3_gamma"`` :math:`d-1` times and ``"G3_ab"``
+    :math:`d(d-1)/2` times: the terms of decomposition (5) (§2.2), :math:`d(d+3)/2` in all.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+
+    Returns
+    -------
+    list of str
+        Length :math:`d(d+3)/2`; entry :math:`k` names the group of column :math:`k` of
+        :func:`companion.basis`.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
+    """
     d = check_d(d)
     return [g for g in GROUPS[:4] for _ in range(group_size(d, g))]
 
@@ -179,6 +296,13 @@ def group_outputs(
 ) -> dict[str, np.ndarray]:
     r"""The basis functions :math:`f_v(x) = X(x)^\top v` for every member of each group.
 
+    .. math::
+
+       f_v(x) = X(x)^\top v = \sum_{i=1}^m v_i\, \sigma(x^\top w_i),
+
+    for the approximate eigenvectors :math:`v` of §2.2: the quantities whose limits
+    :math:`F(x)` Theorems 3.1 to 3.5 give and whose distance to them Table 1 (§4) measures.
+
     Computed as :math:`\sum_{\text{chunks } c} V_c\, \sigma(W_c^\top x)` over chunks :math:`c`
     of hidden units. Within a chunk, the rows of the group vectors :math:`V_c` (all the groups
     asked for, in order) are built a panel of about ``_PANEL_ROWS`` rows at a time and each
@@ -190,12 +314,15 @@ def group_outputs(
     Parameters
     ----------
     x : ndarray of shape (N, d) or (d,)
+        Inputs, one per row, finite; a single input of shape ``(d,)`` counts as ``N = 1``.
     W : ndarray of shape (d, m), d > 2
-        float64, or float32 (used as it is: with ``dtype="float32"`` the same results as the
-        float64 ``W`` it was rounded from, see :func:`companion.sample_weights`).
-    groups : sequence of str
-        Any of ``companion.GROUPS``; by default the four groups of Table 1.
-    dtype : {"float64", "float32"}
+        Hidden weights, finite, no zero column; float64, or float32 (used as it is: with
+        ``dtype="float32"`` the same results as the float64 ``W`` it was rounded from, see
+        :func:`companion.sample_weights`).
+    groups : sequence of str or str
+        Distinct names out of ``companion.GROUPS``, at least one (a single string is one
+        group); by default the four groups of Table 1.
+    dtype : {"float64", "float32"}, default "float64"
         Precision of the chunk products (the features, the group vectors and their product);
         the sum over chunks is always accumulated in float64. ``"float32"`` halves the memory
         traffic and about doubles the speed of the products; its relative error in
@@ -203,7 +330,8 @@ def group_outputs(
         the :math:`m^{-1/2}` distance to the limits that Table 1 measures (the tests and
         ``benchmarks/bench_table1.py`` show it on the paper's rows).
     workers : int, optional
-        Threads sharing the chunks, each taking every ``workers``-th chunk with BLAS on one
+        Threads sharing the chunks, ``workers >= 1`` (more than the number of chunks is taken
+        as that number), each taking every ``workers``-th chunk with BLAS on one
         thread, so that one core builds a panel while another multiplies. By default as many
         as BLAS may use (at most 8) when the products exceed about :math:`10^9` flops, else 1
         (one stream of chunks, BLAS with its own threads). The partial sums are added in a
@@ -217,8 +345,21 @@ def group_outputs(
 
     Returns
     -------
-    dict
-        ``out[group]`` has shape (N, K): row n, column k is :math:`X(x_n)^\top v_k`, float64.
+    dict of str to ndarray
+        ``out[group]`` has shape (N, K) (also ``(1, K)`` for a single input): row n, column k
+        is :math:`X(x_n)^\top v_k`, float64, ``v_k`` the k-th column of
+        :func:`companion.group_vectors`.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``W`` is not an array of real numbers, ``dtype`` is not a dtype or
+        ``workers`` is not an integer.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column,
+        ``x`` does not have ``d`` entries per input, is empty or not finite, ``groups`` is
+        empty, repeats a name or names no group of ``companion.GROUPS``, ``dtype`` is neither
+        float64 nor float32, or ``workers < 1``.
     """
     W = check_W(W, min_d=3, float32=True)
     x = check_x(x, W.shape[0])
@@ -314,8 +455,15 @@ def group_eigenvalues(d: int, *, exact: bool = False) -> dict[str, float]:
 
     Returns
     -------
-    dict
+    dict of str to float
         ``{"G1": l0, "G2": l1, "G3_gamma": l2, "G3_ab": l2, "G3_tilde": l2}``, Python floats.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
     """
     d = check_d(d)
     l0, l1, l2 = (float(v) for v in (closed_form_eigenvalues(d) if exact else paper_eigenvalues(d)))
@@ -336,13 +484,46 @@ def _check_J_V(J: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rayleigh_quotients(J: np.ndarray, V: np.ndarray) -> np.ndarray:
-    r"""Rayleigh quotients :math:`v^\top J v / v^\top v` of the columns of ``V``, shape (K,)."""
+    r"""Rayleigh quotients :math:`v^\top J v / v^\top v` of the columns of ``V``, shape (K,).
+
+    .. math::
+
+       \rho(v) = \frac{v^\top J v}{v^\top v} = \frac{\langle f_v, f_v\rangle}{\|v\|^2},
+
+    which for an approximate eigenvector :math:`v` of §2.2 is close to its eigenvalue (§2.3:
+    :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j \approx \lambda_i\delta_{ij}`).
+
+    Parameters
+    ----------
+    J : ndarray of shape (m, m)
+        A symmetric matrix, normally the Fisher information (:func:`companion.fisher_exact` or
+        :func:`companion.fisher_empirical`); finite.
+    V : ndarray of shape (m, K) or (m,)
+        The vectors, one per column (a 1-D array is one vector); finite.
+        None may be zero.
+
+    Returns
+    -------
+    ndarray of shape (K,)
+        :math:`\rho(v_k)` for each column :math:`v_k` of ``V``, float64.
+
+    Raises
+    ------
+    TypeError
+        If ``J`` or ``V`` is not an array of real numbers.
+    ValueError
+        If ``J`` is not a square 2-D array, ``V`` is not 1-D or 2-D with ``m`` rows, or either
+        is empty or not finite.
+    """
     J, V = _check_J_V(J, V)
     return np.einsum("ik,ik->k", V, J @ V) / np.einsum("ik,ik->k", V, V)
 
 
 def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict[str, np.ndarray]:
     r"""Split the Rayleigh-quotient bias of a group into leakage towards G1 and towards G2.
+
+    Beyond the paper: chapter eigengroups (the paper's §2.3 only states
+    :math:`v^\top J v \approx \lambda`).
 
     For a unit vector :math:`u = v/\lVert v\rVert` of the group, with unit
     :math:`u^{(0)} \propto v^{(0)}` and :math:`u^{(l)} \propto v^{(l)}`, and the exact
@@ -363,9 +544,10 @@ def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict
     Parameters
     ----------
     J : ndarray of shape (m, m)
-        The Fisher information of ``W`` (e.g. :func:`companion.fisher_exact`).
+        The Fisher information of ``W`` (e.g. :func:`companion.fisher_exact`); finite.
     W : ndarray of shape (d, m), d > 2
-    group : {"G3_ab", "G3_gamma", "G3_tilde", "G2", "G1"}
+        Hidden weights (e.g. :func:`companion.sample_weights`); finite, no zero column.
+    group : {"G3_ab", "G3_gamma", "G3_tilde", "G2", "G1"}, default "G3_ab"
         The group whose members are split (for G2 the G2 term and for G1 both terms are left out).
 
     Returns
@@ -373,7 +555,17 @@ def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict
     dict of ndarray, each of shape (K,)
         ``"rq"`` the Rayleigh quotients :math:`u^\top J u`; ``"bias"`` ``rq`` minus the group's
         exact eigenvalue; ``"G1"`` :math:`\lambda_0 (u^{(0)\top}u)^2`; ``"G2"``
-        :math:`\lambda_1\sum_l (u^{(l)\top}u)^2`; ``"rest"`` ``bias - G1 - G2``.
+        :math:`\lambda_1\sum_l (u^{(l)\top}u)^2`; ``"rest"`` ``bias - G1 - G2``. ``K`` is
+        :func:`companion.group_size`.
+
+    Raises
+    ------
+    TypeError
+        If ``J`` or ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column,
+        ``J`` is not finite or not of shape ``(m, m)``, or ``group`` is not one of
+        ``companion.GROUPS``.
     """
     W = check_W(W, min_d=3)
     check_choice(group, "group", GROUPS)
@@ -403,7 +595,34 @@ def gram_matrix(J: np.ndarray, V: np.ndarray) -> np.ndarray:
     r"""Gram matrix of the basis functions,
     :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j` (§2.3).
 
+    .. math::
+
+       G_{ij} = \langle f_{v_i}, f_{v_j}\rangle
+       = \mathbb E_{x \sim N(0, I_d)}\bigl[f_{v_i}(x) f_{v_j}(x)\bigr] = v_i^\top J v_j,
+       \qquad G = V^\top J V.
+
     Approximately :math:`\lambda_i \delta_{ij}` for the approximate eigenvectors.
+
+    Parameters
+    ----------
+    J : ndarray of shape (m, m)
+        A symmetric matrix, normally the Fisher information (:func:`companion.fisher_exact` or
+        :func:`companion.fisher_empirical`); finite.
+    V : ndarray of shape (m, K) or (m,)
+        The vectors, one per column (a 1-D array is one vector); finite.
+
+    Returns
+    -------
+    ndarray of shape (K, K)
+        The Gram matrix :math:`G = V^\top J V`, float64 (symmetric when ``J`` is).
+
+    Raises
+    ------
+    TypeError
+        If ``J`` or ``V`` is not an array of real numbers.
+    ValueError
+        If ``J`` is not a square 2-D array, ``V`` is not 1-D or 2-D with ``m`` rows, or either
+        is empty or not finite.
     """
     J, V = _check_J_V(J, V)
     return V.T @ (J @ V)
@@ -413,12 +632,42 @@ def gram_matrix(J: np.ndarray, V: np.ndarray) -> np.ndarray:
 class Decomposition:
     r"""Decomposition (5), :math:`J = \hat J + R`, and how good it is.
 
+    .. math::
+
+       \hat J = \lambda_0 v^{(0)}v^{(0)\top} + \lambda_1\sum_{l=1}^d v^{(l)}v^{(l)\top}
+       + \lambda_2\Bigl(\sum_{\gamma=1}^{d-1} v^{(\gamma)}v^{(\gamma)\top}
+       + \sum_{\alpha<\beta} v^{(\alpha,\beta)}v^{(\alpha,\beta)\top}\Bigr),
+       \qquad R = J - \hat J,
+
+    with the paper's :math:`\lambda_0 = \frac{2d+1}{4\pi}`, :math:`\lambda_1 = \frac14`,
+    :math:`\lambda_2 = \frac{1}{2\pi(d+2)}` (§2.2) or the exact values. Made by
+    :func:`companion.decomposition`.
+
+    Parameters
+    ----------
+    J : ndarray of shape (m, m)
+        The exact Fisher matrix.
+    J_hat : ndarray of shape (m, m)
+        The three-group part :math:`\hat J` of (5).
+    R : ndarray of shape (m, m)
+        The residual :math:`R = J - \hat J`.
+    eigenvalues : dict of str to float
+        The group eigenvalues used in :math:`\hat J`, keyed by group name.
+    residual_share : float
+        :math:`\operatorname{tr} R / \operatorname{tr} J`.
+    min_eigenvalue : float
+        Smallest eigenvalue of :math:`R`.
+
     Attributes
     ----------
-    J, J_hat, R : ndarray of shape (m, m)
-        The exact Fisher matrix, the three-group part of (5) and the residual.
-    eigenvalues : dict
-        The group eigenvalues used in :math:`\hat J`.
+    J : ndarray of shape (m, m)
+        The exact Fisher matrix (:func:`companion.fisher_exact`).
+    J_hat : ndarray of shape (m, m)
+        The three-group part of (5), :math:`\hat J`, of rank :math:`d(d+3)/2` at most.
+    R : ndarray of shape (m, m)
+        The residual :math:`R = J - \hat J`.
+    eigenvalues : dict of str to float
+        The group eigenvalues used in :math:`\hat J` (:func:`companion.group_eigenvalues`).
     residual_share : float
         :math:`\operatorname{tr} R / \operatorname{tr} J` (the paper: below 0.023).
     min_eigenvalue : float
@@ -438,13 +687,41 @@ def decomposition(
 ) -> Decomposition:
     r"""Decomposition (5) of the exact :math:`J` for these weights.
 
+    .. math::
+
+       J = \sum_{k=1}^{d(d+3)/2} \lambda_{g(k)}\, V_{*k} V_{*k}^\top + R,
+
+    :math:`V` the basis of :func:`companion.basis`, :math:`g(k)` the group of column :math:`k`
+    and :math:`\lambda_g` its eigenvalue (§2.2, eq. (5); the paper states that :math:`R` is
+    positive semi-definite with :math:`\operatorname{tr} R < 0.023\operatorname{tr} J` with
+    high probability).
+
     Parameters
     ----------
     W : ndarray of shape (d, m), d > 2
-    exact : bool
-        Use the exact group eigenvalues (:func:`group_eigenvalues`) instead of the paper's.
+        Hidden weights (e.g. :func:`companion.sample_weights`); finite, no zero column.
+        ``m <= 7327`` (five dense ``m x m`` matrices must fit in 2 GiB).
+    exact : bool, default False
+        Use the exact group eigenvalues (:func:`companion.group_eigenvalues` with
+        ``exact=True``) instead of the paper's.
     J : ndarray of shape (m, m), optional
-        The exact Fisher matrix if already computed (:func:`companion.fisher_exact`).
+        The exact Fisher matrix if already computed (:func:`companion.fisher_exact`); by
+        default it is computed from ``W``.
+
+    Returns
+    -------
+    companion.Decomposition
+        :math:`J`, :math:`\hat J`, :math:`R`, the eigenvalues used, the residual share
+        :math:`\operatorname{tr} R / \operatorname{tr} J` and the smallest eigenvalue of
+        :math:`R`.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` or ``J`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column,
+        ``m > 7327``, or ``J`` is not finite or not of shape ``(m, m)``.
     """
     import scipy.linalg
 
@@ -474,7 +751,40 @@ def cluster_means(eigenvalues: np.ndarray, d: int) -> dict[str, float]:
 
     The clusters are the top eigenvalue (G1), the next :math:`d` (G2) and the next
     :math:`N(d,2) = d(d+1)/2 - 1` (G3); ``"tail_share"`` is the share of the trace carried
-    by all the other eigenvalues.
+    by all the other eigenvalues. With :math:`\lambda_1 \ge \lambda_2 \ge \dots` and
+    :math:`n_3 = N(d, 2)`:
+
+    .. math::
+
+       \bar\lambda_{G1} = \lambda_1, \quad
+       \bar\lambda_{G2} = \frac1d\sum_{k=2}^{d+1}\lambda_k, \quad
+       \bar\lambda_{G3} = \frac{1}{n_3}\sum_{k=d+2}^{d+1+n_3}\lambda_k, \quad
+       \text{tail share} = \frac{\sum_{k > d+1+n_3}\lambda_k}{\sum_k \lambda_k},
+
+    to compare with the paper's :math:`\frac{2d+1}{4\pi}`, :math:`\frac14`,
+    :math:`\frac{1}{2\pi(d+2)}` and with the 2.3 % of the trace left out (§1, §2.2).
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (n,)
+        A spectrum, e.g. :func:`companion.fisher_spectrum`; finite, with
+        ``n >= 1 + d + d(d+1)/2 - 1``; sorted here, so any order will do.
+    d : int
+        Input dimension, ``d >= 3``.
+
+    Returns
+    -------
+    dict of str to float
+        ``"G1"``, ``"G2"``, ``"G3"``: the cluster means; ``"tail_share"``: the share of the
+        trace (the sum of all ``eigenvalues``) outside the three clusters.
+
+    Raises
+    ------
+    TypeError
+        If ``eigenvalues`` is not an array of real numbers or ``d`` is not an integer.
+    ValueError
+        If ``eigenvalues`` is not 1-D, is not finite or has fewer than
+        ``1 + d + d(d+1)/2 - 1`` entries, or ``d < 3``.
     """
     eig = check_array(eigenvalues, "eigenvalues", ndim=1)
     d = check_d(d)
@@ -498,8 +808,28 @@ def cluster_labels(d: int) -> np.ndarray:
     :math:`J` (descending).
 
     ``"G1"`` once, ``"G2"`` :math:`d` times, ``"G3"`` :math:`N(d,2) = d(d+1)/2 - 1` times: the
-    split used by :func:`cluster_means`. Its length is the number of eigenvalues the three
-    groups account for.
+    split used by :func:`companion.cluster_means`. Its length is the number of eigenvalues the
+    three groups account for, the multiplicities :math:`1, d, d(d+1)/2 - 1` of §1 (the
+    dimensions :math:`N(d, k)` of the spherical harmonics of degree :math:`k \le 2`,
+    :func:`companion.multiplicity`).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+
+    Returns
+    -------
+    ndarray of str, shape (d(d+3)/2,)
+        Entry :math:`k` is the cluster (``"G1"``, ``"G2"`` or ``"G3"``) of the
+        :math:`(k+1)`-th largest eigenvalue.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
     """
     d = check_d(d)
     return np.array(["G1"] + ["G2"] * d + ["G3"] * multiplicity(d, 2))

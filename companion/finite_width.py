@@ -78,6 +78,30 @@ def limit_norm2(d: int, group: str) -> float:
     :math:`\tilde F_\gamma`, whose vectors :math:`\tilde v^{(\gamma)}` have squared norm
     :math:`1 - 1/d` instead of 1 (:math:`\operatorname{Var}(u_\gamma^2) = 2(d-1)/(d^2(d+2))`
     for :math:`u` uniform on the sphere).
+
+    These are the squared norms the paper computes after Theorem 3.5 (§3) to recover the
+    eigenvalues of (5), here exact (no approximation of :math:`B(d/2, 1/2)`); the value for
+    :math:`\tilde F_\gamma` is beyond the paper (chapter finite_width).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+        The group of the member (every member of a group has the same value).
+
+    Returns
+    -------
+    float
+        :math:`\mathbb E_{x \sim N(0, I_d)}[F(x)^2] = n_g\lambda_g`, with :math:`n_g = 1`,
+        or :math:`1 - 1/d` for ``"G3_tilde"``.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3`` or ``group`` is unknown.
     """
     d = check_d(d)
     lam = group_eigenvalues(d, exact=True)[check_choice(group, "group", GROUPS)]
@@ -109,18 +133,30 @@ def clt_mse(d: int, m, group: str = "G2"):
     for **every** :math:`m \ge 1`, not only asymptotically (:math:`\lambda_g` the exact group
     eigenvalue, :func:`companion.group_eigenvalues` with ``exact=True``).
 
+    Beyond the paper (chapter finite_width): the paper proves the convergence in probability
+    (Theorems 3.1–3.5, Lemma 3.3); this is its exact rate in mean square.
+
     Parameters
     ----------
     d : int
         Input dimension, ``d >= 3``.
     m : int or sequence of int
-        Width(s), each ``>= 1``.
+        Width(s), each ``>= 1`` (a non-empty 1-d sequence).
     group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+        The group of the member (every member of a group has the same value).
 
     Returns
     -------
     float or ndarray
         :math:`C_g(d)/m`, shaped like ``m``.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or a width is not an integer.
+    ValueError
+        If ``d < 3``, a width is below 1 or ``m`` is an empty or nested sequence, or
+        ``group`` is unknown.
     """
     d = check_d(d)
     group = check_choice(group, "group", GROUPS)
@@ -148,18 +184,30 @@ def clt_mae(d: int, m, group: str = "G2"):
     term, :func:`companion.clt_term_cumulants`) and Jensen's step over the inputs (an
     overestimate, of relative size about :math:`1/(4d)` when :math:`s_x \propto \|x\|`).
 
+    A prediction of the paper's Table 1 (§4.2), beyond the paper (chapters simulations and
+    finite_width).
+
     Parameters
     ----------
     d : int
         Input dimension, ``d >= 3``.
     m : int or sequence of int
-        Width(s), each ``>= 1``.
+        Width(s), each ``>= 1`` (a non-empty 1-d sequence).
     group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
+        The group of the member (every member of a group has the same value).
 
     Returns
     -------
     float or ndarray
         The predicted MAE, shaped like ``m``.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or a width is not an integer.
+    ValueError
+        If ``d < 3``, a width is below 1 or ``m`` is an empty or nested sequence, or
+        ``group`` is unknown.
     """
     out = np.sqrt(2 / np.pi * np.asarray(clt_mse(d, m, group)))
     return float(out) if out.ndim == 0 else out
@@ -182,13 +230,29 @@ def clt_crossing_width(d: int, group: str, threshold: float = 0.1) -> float:
     :math:`\varepsilon = 0.1`), :math:`\tfrac{4}{\pi\varepsilon^2}(d + \tfrac32)` for G2 and
     :math:`\tfrac{2}{\varepsilon^2}(d+2)^2` for the third group.
 
+    Beyond the paper: chapter finite_width.
+
     Parameters
     ----------
     d : int
         Input dimension, ``d >= 3``.
     group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
-    threshold : float
+        The group of the member (every member of a group has the same value).
+    threshold : float, default 0.1
         The relative error :math:`\varepsilon`, in (0, 10].
+
+    Returns
+    -------
+    float
+        The predicted width :math:`m^*(d)` (a real number, not rounded; below 1 when the
+        error is below :math:`\varepsilon` at every width).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer or ``threshold`` not a real number.
+    ValueError
+        If ``d < 3``, ``group`` is unknown or ``threshold`` is outside (0, 10].
     """
     d = check_d(d)
     group = check_choice(group, "group", GROUPS)
@@ -224,15 +288,23 @@ def clt_term_cumulants(group: str) -> dict[str, float]:
     :math:`\kappa_4 \approx 10.3` at :math:`d = 5`, so :math:`\kappa_4 - \kappa_3^2` stays a few
     units at most (a correction of order :math:`10^{-3}` at :math:`m = 100`).
 
+    Beyond the paper: chapter finite_width (the accuracy of :func:`companion.clt_mae`).
+
     Parameters
     ----------
     group : {"G1", "G2", "G3_ab"}
+        The group of the term (only these three are covered).
 
     Returns
     -------
     dict
         ``"skewness"`` (:math:`\kappa_3`), ``"excess_kurtosis"`` (:math:`\kappa_4`) and
         ``"edgeworth"`` (:math:`\kappa_4 - \kappa_3^2`, the coefficient of :math:`-1/(24m)`).
+
+    Raises
+    ------
+    ValueError
+        If ``group`` is not one of the three above.
     """
     from scipy.special import gamma
 
@@ -254,22 +326,40 @@ def crossing_width(ms, errors, threshold: float) -> float:
     r"""The width at which a decreasing error curve first falls to ``threshold``.
 
     Linear interpolation of :math:`\log(\text{error})` in :math:`\log m` between the last grid
-    point above the threshold and the next one (exact for a power law between the two).
+    point above the threshold and the next one (exact for a power law between the two): with
+    :math:`k` the first grid point where :math:`e_k \le \varepsilon`,
+
+    .. math::
+
+       \log m^* = \log m_{k-1} + (\log\varepsilon - \log e_{k-1})
+       \frac{\log m_k - \log m_{k-1}}{\log e_k - \log e_{k-1}}.
+
+    Beyond the paper: chapter finite_width.
 
     Parameters
     ----------
-    ms : array of shape (n,)
+    ms : array_like of shape (n,)
         Increasing positive widths, ``n >= 2``.
-    errors : array of shape (n,)
-        Positive errors at those widths.
+    errors : array_like of shape (n,)
+        Positive errors at those widths (finite).
     threshold : float
-        In (0, 10].
+        The level :math:`\varepsilon`, in (0, 10].
 
     Returns
     -------
     float
         :math:`m^*`; ``nan`` when the curve is below the threshold already at ``ms[0]`` or
         never reaches it on the grid (no extrapolation).
+
+    Raises
+    ------
+    TypeError
+        If ``ms`` or ``errors`` is not an array of real numbers, or ``threshold`` not a real
+        number.
+    ValueError
+        If ``ms`` and ``errors`` are not finite 1-d arrays of the same length ``>= 2``, ``ms``
+        is not positive and increasing, an error is not positive, or ``threshold`` is outside
+        (0, 10].
     """
     ms = check_array(ms, "ms", ndim=1)
     errors = check_array(errors, "errors", ndim=1)
@@ -302,9 +392,32 @@ def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
        \operatorname{se}(\hat p) = \frac{\bigl(\sum_k (u_k - \bar u)^2\,\sigma_k^2\bigr)^{1/2}}
        {\sum_k (u_k - \bar u)^2}.
 
+    Beyond the paper: chapter finite_width.
+
+    Parameters
+    ----------
+    ms : array_like of shape (n,)
+        Widths, positive, at least two different ones (``n >= 2``).
+    errors : array_like of shape (n,)
+        Errors at those widths, positive.
+    log_se : array_like of shape (n,)
+        Standard errors :math:`\sigma_k` of :math:`\log(\text{error}_k)`, non-negative.
+
     Returns
     -------
-    (slope, se) : tuple of float
+    slope : float
+        The fitted exponent :math:`\hat p` (:func:`companion.fit_slope`).
+    se : float
+        Its standard error :math:`\operatorname{se}(\hat p)`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an array of real numbers.
+    ValueError
+        If the arrays are not finite, 1-d and of the same length ``>= 2``, ``ms`` or
+        ``errors`` has a non-positive entry, ``log_se`` a negative one, or all the widths
+        are equal.
     """
     ms = check_array(ms, "ms", ndim=1)
     errors = check_array(errors, "errors", ndim=1)
@@ -325,6 +438,30 @@ def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
 class FiniteWidthStudy:
     r"""Errors of every group on a grid of input dimensions and widths (:func:`finite_width_study`).
 
+    For each group :math:`g`, input dimension :math:`d_i`, width :math:`m_j` and draw
+    :math:`s`, the MAE and the mean squared error of §4.2 averaged over the :math:`K` members,
+    :math:`\frac1K\sum_k \frac1N\sum_n |F_k(x_n) - X(x_n)^\top v_k|` and the same with the
+    square. Beyond the paper: chapter finite_width.
+
+    Parameters
+    ----------
+    ds : ndarray of int
+        Input dimensions, each ``>= 3``.
+    ms : ndarray of int
+        Increasing widths, each ``>= 1``.
+    seeds : ndarray of int
+        Draws at each width, each ``>= 1``, shape like ``ms``.
+    n_inputs : int
+        Inputs per draw, ``>= 1``.
+    groups : tuple of str
+        The groups measured, among ``companion.GROUPS``.
+    mae : dict of str to ndarray
+        Per group, shape (len(ds), len(ms), max(seeds)).
+    mse : dict of str to ndarray
+        Per group, the same shape.
+    seconds : ndarray
+        Shape (len(ds), len(ms)).
+
     Attributes
     ----------
     ds, ms : ndarray of int
@@ -332,7 +469,9 @@ class FiniteWidthStudy:
     seeds : ndarray of int
         Number of draws at each width (shape like ``ms``).
     n_inputs : int
+        Inputs per draw.
     groups : tuple of str
+        The groups measured.
     mae, mse : dict
         ``mae[group]`` has shape (len(ds), len(ms), max(seeds)): the member-averaged MAE of each
         draw (``nan`` beyond ``seeds[j]`` draws); ``mse`` the member-averaged mean squared error.
@@ -356,11 +495,47 @@ class FiniteWidthStudy:
         return self.mae[group] if kind == "mae" else self.mse[group]
 
     def mean(self, group: str, kind: str = "mae") -> np.ndarray:
-        """Mean over the draws, shape (len(ds), len(ms))."""
+        """Mean over the draws, shape (len(ds), len(ms)).
+
+        Parameters
+        ----------
+        group : str
+            One of the study's ``groups``.
+        kind : {"mae", "mse"}, default "mae"
+            The MAE or the mean squared error.
+
+        Returns
+        -------
+        ndarray of shape (len(ds), len(ms))
+            The mean over the draws of each cell (``nan`` draws beyond ``seeds`` left out).
+
+        Raises
+        ------
+        ValueError
+            If ``group`` is not in the study or ``kind`` is unknown.
+        """
         return np.nanmean(self._data(group, kind), axis=2)
 
     def sd(self, group: str, kind: str = "mae") -> np.ndarray:
-        """Standard deviation across the draws (ddof = 1; 0 for a single draw)."""
+        """Standard deviation across the draws (ddof = 1; 0 for a single draw).
+
+        Parameters
+        ----------
+        group : str
+            One of the study's ``groups``.
+        kind : {"mae", "mse"}, default "mae"
+            The MAE or the mean squared error.
+
+        Returns
+        -------
+        ndarray of shape (len(ds), len(ms))
+            The spread of each cell's draws; 0 at widths with a single draw.
+
+        Raises
+        ------
+        ValueError
+            If ``group`` is not in the study or ``kind`` is unknown.
+        """
         a = self._data(group, kind)
         if a.shape[2] < 2:
             return np.zeros(a.shape[:2])
@@ -372,22 +547,89 @@ class FiniteWidthStudy:
         return np.where(self.seeds[None, :] > 1, sd, 0.0)
 
     def log_se(self, group: str, kind: str = "mae") -> np.ndarray:
-        """Standard error of the log of ``mean`` (delta method), sd / (mean sqrt(seeds))."""
+        r"""Standard error of the log of ``mean`` (delta method), sd / (mean sqrt(seeds)).
+
+        Parameters
+        ----------
+        group : str
+            One of the study's ``groups``.
+        kind : {"mae", "mse"}, default "mae"
+            The MAE or the mean squared error.
+
+        Returns
+        -------
+        ndarray of shape (len(ds), len(ms))
+            :math:`\mathrm{sd}/(\mathrm{mean}\sqrt{S_j})`, the ``log_se`` of
+            :func:`companion.fit_exponent`.
+
+        Raises
+        ------
+        ValueError
+            If ``group`` is not in the study or ``kind`` is unknown.
+        """
         return self.sd(group, kind) / (self.mean(group, kind) * np.sqrt(self.seeds)[None, :])
 
     def clt_ratio(self, group: str) -> np.ndarray:
-        """Measured mean MAE divided by :func:`clt_mae` at each (d, m)."""
+        """Measured mean MAE divided by :func:`clt_mae` at each (d, m).
+
+        Parameters
+        ----------
+        group : str
+            One of the study's ``groups``.
+
+        Returns
+        -------
+        ndarray of shape (len(ds), len(ms))
+            Near 1 where the central-limit prediction holds.
+
+        Raises
+        ------
+        ValueError
+            If ``group`` is not in the study.
+        """
         pred = np.array([clt_mae(int(d), self.ms, group) for d in self.ds])
         return self.mean(group) / pred
 
     def mse_ratio(self, group: str) -> np.ndarray:
-        """Measured mean squared error divided by the exact :func:`clt_mse` (1 up to noise)."""
+        """Measured mean squared error divided by the exact :func:`clt_mse` (1 up to noise).
+
+        Parameters
+        ----------
+        group : str
+            One of the study's ``groups``.
+
+        Returns
+        -------
+        ndarray of shape (len(ds), len(ms))
+            The ratio at each (d, m).
+
+        Raises
+        ------
+        ValueError
+            If ``group`` is not in the study.
+        """
         pred = np.array([clt_mse(int(d), self.ms, group) for d in self.ds])
         return self.mean(group, "mse") / pred
 
     def relative(self, group: str) -> np.ndarray:
         r"""The relative error: mean MAE divided by :math:`\mathrm{RMS}(F)`
-        (:func:`limit_norm2`)."""
+        (:func:`limit_norm2`).
+
+        Parameters
+        ----------
+        group : str
+            One of the study's ``groups``.
+
+        Returns
+        -------
+        ndarray of shape (len(ds), len(ms))
+            :math:`\overline{\mathrm{MAE}} / (\mathbb E F^2)^{1/2}` at each (d, m).
+
+        Raises
+        ------
+        ValueError
+            If ``group`` is not in the study.
+        """
         norms = np.array([np.sqrt(limit_norm2(int(d), group)) for d in self.ds])
         return self.mean(group) / norms[:, None]
 
@@ -407,26 +649,38 @@ def finite_width_study(
     (one generator per draw, spawned from ``(seed, d, m)``): :math:`W` with iid
     :math:`N(0, 1/m)` entries and ``n_inputs`` inputs :math:`x \sim N(0, I_d)`; for each draw
     and group the MAE and the squared error are averaged over the inputs and the members.
+    The MAE of the paper's Table 1 (§4.2) on a finer grid; beyond the paper: chapter
+    finite_width.
 
     Parameters
     ----------
     ds : sequence of int
-        Input dimensions, each ``>= 3``.
+        Input dimensions, each ``>= 3`` (non-empty).
     ms : sequence of int
-        Increasing widths, each ``>= 1``.
-    seeds : int or sequence of int
+        Increasing widths, each ``>= 1`` (non-empty).
+    seeds : int or sequence of int, default 4
         Draws per cell, or one number per width (fewer at the largest widths keeps a
         full-scale grid cheap: the cost of a draw grows like :math:`m\,d^2 N`).
-    n_inputs : int
-        Inputs per draw (the paper: 100).
-    seed : int
-        Root seed.
-    groups : tuple of str
-        Any of ``FINITE_WIDTH_GROUPS``.
+    n_inputs : int, default 100
+        Inputs per draw, ``>= 1`` (the paper: 100).
+    seed : int, default 0
+        Root seed, ``>= 0``.
+    groups : tuple of str, default ``FINITE_WIDTH_GROUPS``
+        Any of ``FINITE_WIDTH_GROUPS``, distinct.
 
     Returns
     -------
     FiniteWidthStudy
+        The member-averaged MAE and mean squared error of every draw, and the time of each
+        cell.
+
+    Raises
+    ------
+    TypeError
+        If a dimension, width, number of draws, ``n_inputs`` or ``seed`` is not an integer.
+    ValueError
+        If ``ds`` or ``ms`` is empty or not 1-d, a value is out of its range, ``ms`` is not
+        increasing, ``seeds`` has not one entry per width, or a group is unknown or repeated.
     """
     import time
 
@@ -482,12 +736,33 @@ def width_exponents(
     :func:`fit_exponent` of the study's mean errors over the widths in ``[m_min, m_max]``; for
     ``kind="mse"`` the exponent of the root mean squared error (half that of the mean squared
     error), whose exact value is :math:`-1/2` at every width (:func:`clt_mse`).
+    Beyond the paper: chapter finite_width.
+
+    Parameters
+    ----------
+    study : FiniteWidthStudy
+        From :func:`companion.finite_width_study`; every width in the fit with ``seeds >= 2``.
+    kind : {"mae", "mse"}, default "mae"
+        Fit the MAE, or the root of the mean squared error.
+    m_min : int, default 1
+        Smallest width in the fit, ``>= 1``.
+    m_max : int, optional
+        Largest width in the fit, ``>= 1``; by default the study's largest.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by (d, group), columns ``slope``, ``se`` and ``z`` (= (slope + 1/2)/se, the
         distance from the theory's :math:`-1/2` in standard errors), ``n_widths``.
+
+    Raises
+    ------
+    TypeError
+        If ``study`` is not a :class:`companion.FiniteWidthStudy`, or ``m_min`` or ``m_max``
+        not an integer.
+    ValueError
+        If ``kind`` is unknown, ``m_min`` or ``m_max`` is below 1, fewer than two of the
+        study's widths lie in ``[m_min, m_max]``, or one of them has a single draw.
     """
     import pandas as pd
 
@@ -530,12 +805,28 @@ def crossing_widths(study: FiniteWidthStudy, threshold: float = 0.1):
     ``threshold``.
 
     ``measured`` is :func:`crossing_width` of ``FiniteWidthStudy.relative`` on the study's
-    grid (``nan`` outside it), ``predicted`` :func:`clt_crossing_width`.
+    grid (``nan`` outside it), ``predicted`` :func:`clt_crossing_width`. Beyond the paper:
+    chapter finite_width.
+
+    Parameters
+    ----------
+    study : FiniteWidthStudy
+        From :func:`companion.finite_width_study`.
+    threshold : float, default 0.1
+        The relative error :math:`\varepsilon`, in (0, 10].
 
     Returns
     -------
     pandas.DataFrame
         Indexed by (d, group), columns ``measured``, ``predicted``, ``ratio`` (measured/predicted).
+
+    Raises
+    ------
+    TypeError
+        If ``study`` is not a :class:`companion.FiniteWidthStudy`, or ``threshold`` not a real
+        number.
+    ValueError
+        If ``threshold`` is outside (0, 10].
     """
     import pandas as pd
 
@@ -554,7 +845,8 @@ def crossing_widths(study: FiniteWidthStudy, threshold: float = 0.1):
     return pd.DataFrame(records).set_index(["d", "group"]).sort_index(level=0, sort_remaining=False)
 
 
-#: Largest width :func:`spectral_resolution` diagonalises (a dense m x m eigenproblem).
+#: Largest width :func:`companion.spectral_resolution` diagonalises (a dense m x m
+#: eigenproblem).
 SPECTRAL_MAX_M = 8000
 
 
@@ -583,20 +875,34 @@ def spectral_resolution(d: int, ms, *, seed: int = 0):
       which grows like :math:`d` (G2) or :math:`d^2` (G3), only at large :math:`d`; at small
       :math:`d` (and for G1, whose :math:`C/\lambda_0` stays bounded) the two are comparable.
 
+    The three clusters are those of the approximate spectral decomposition the paper recalls
+    in §2.2 (eigenvalues :math:`(2d+1)/(4\pi)`, :math:`1/4` with multiplicity :math:`d`,
+    :math:`1/(2\pi(d+2))` with multiplicity :math:`d(d+1)/2 - 1`); how they emerge with
+    :math:`m` is beyond the paper (chapter finite_width).
+
     Parameters
     ----------
     d : int
         Input dimension, ``d >= 3``.
-    ms : sequence of int
+    ms : int or sequence of int
         Widths, each at least :math:`d(d+3)/2 + 1` (all three clusters and one more eigenvalue)
         and at most ``SPECTRAL_MAX_M``.
-    seed : int
-        Root seed.
+    seed : int, default 0
+        Root seed, ``>= 0``.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``m``.
+        Indexed by ``m``; for each cluster ``c`` in ``G1``, ``G2``, ``G3`` the columns
+        ``dev_c``, ``mean_c``, ``gap_c``, ``rq_c`` and ``rq_pred_c`` described above.
+
+    Raises
+    ------
+    TypeError
+        If ``d``, a width or ``seed`` is not an integer.
+    ValueError
+        If ``d < 3``, ``ms`` is empty or nested, a width is outside
+        :math:`[d(d+3)/2 + 1, \mathrm{SPECTRAL\_MAX\_M}]`, or ``seed < 0``.
     """
     import pandas as pd
 
@@ -643,12 +949,31 @@ def first_width(values, ms, tol: float, *, above: bool = False) -> float:
 
     The criterion is ``|values| <= tol`` (or ``values >= tol`` with ``above=True``), for a
     measured quantity on a grid of widths: a column of :func:`spectral_resolution`, a relative
-    error of ``FiniteWidthStudy.relative``.
+    error of ``FiniteWidthStudy.relative``. Beyond the paper: chapter finite_width.
+
+    Parameters
+    ----------
+    values : array_like of shape (n,)
+        The measured quantity at each width, finite.
+    ms : array_like of shape (n,)
+        The widths, increasing.
+    tol : float
+        The level of the criterion, in (0, 10].
+    above : bool, default False
+        Require ``values >= tol`` instead of ``|values| <= tol``.
 
     Returns
     -------
     float
         The width; ``nan`` when the criterion fails at the largest width.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` or ``ms`` is not an array of real numbers, or ``tol`` not a real number.
+    ValueError
+        If ``values`` or ``ms`` is not a finite 1-d array, their lengths differ, or ``tol``
+        is outside (0, 10].
     """
     values = check_array(values, "values", ndim=1)
     ms = check_array(ms, "ms", ndim=1)

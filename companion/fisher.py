@@ -51,6 +51,14 @@ def sample_weights(
 ) -> np.ndarray:
     r"""Draw the hidden weights :math:`W` with iid :math:`N(0, 1/m)` entries (paper §1).
 
+    .. math::
+
+       W_{ij} = Z_{ij} / \sqrt m, \qquad Z_{ij} \overset{\text{iid}}{\sim} N(0, 1),
+       \qquad i = 1..d,\ j = 1..m,
+
+    the assumption of §1 and §2.2 under which the eigenvalues of :math:`J` cluster (and of §3,
+    §4.1 for the limits and Table 1).
+
     Parameters
     ----------
     d : int
@@ -58,7 +66,7 @@ def sample_weights(
     m : int
         Number of hidden units, ``m >= 1``.
     rng : numpy.random.Generator or int
-        Source of randomness (or a seed): the same seed gives the same ``W``.
+        Source of randomness, or a seed ``>= 0``: the same seed gives the same ``W``.
     out : ndarray of shape (d, m), float64 or float32, C-contiguous, optional
         Draw into this array instead of a new one: a caller drawing many large ``W`` in turn
         (Table 1) reuses one block of memory. The numbers are the same; a float32 ``out``
@@ -71,6 +79,15 @@ def sample_weights(
     W : ndarray of shape (d, m)
         Column :math:`j` is the weight vector :math:`w_j = W_{*j}` of hidden unit :math:`j`
         (``out`` itself when given).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``m`` is not an integer, ``rng`` is neither a generator nor an integer
+        seed, or ``out`` is not a NumPy array.
+    ValueError
+        If ``d < 1``, ``m < 1``, the seed is negative, or ``out`` is not a writable,
+        C-contiguous float64 or float32 array of shape ``(d, m)``.
     """
     d = check_int(d, "d")
     m = check_int(m, "m")
@@ -107,7 +124,33 @@ def sample_weights(
 
 
 def sample_inputs(d: int, n: int, rng: np.random.Generator | int) -> np.ndarray:
-    r"""Draw ``n`` inputs :math:`x \sim N(0, I_d)` as the rows of an ``(n, d)`` array."""
+    r"""Draw ``n`` inputs :math:`x \sim N(0, I_d)` as the rows of an ``(n, d)`` array.
+
+    The input distribution of the model (1) (paper §1, §2.2); §4.1 draws :math:`N = 100` of
+    them for Table 1 and §6 uses :math:`N = 100` and :math:`1000` for :func:`fisher_empirical`.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 1``.
+    n : int
+        Number of inputs, ``n >= 1``.
+    rng : numpy.random.Generator or int
+        Source of randomness, or a seed ``>= 0``: the same seed gives the same inputs.
+
+    Returns
+    -------
+    x : ndarray of shape (n, d)
+        Row :math:`k` is the input :math:`x_k`, float64, entries iid :math:`N(0, 1)`.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``n`` is not an integer, or ``rng`` is neither a generator nor an
+        integer seed.
+    ValueError
+        If ``d < 1``, ``n < 1`` or the seed is negative.
+    """
     d = check_int(d, "d")
     n = check_int(n, "n")
     rng = check_rng(rng)
@@ -117,17 +160,32 @@ def sample_inputs(d: int, n: int, rng: np.random.Generator | int) -> np.ndarray:
 def features(x: np.ndarray, W: np.ndarray) -> np.ndarray:
     r"""Hidden features :math:`X(x) = \sigma(x^\top W)` for a batch of inputs (equation (1)).
 
+    .. math::
+
+       X_j(x) = \sigma(x^\top w_j) = \max(0, x^\top w_j), \qquad j = 1..m,
+
+    the output of the hidden layer in the model :math:`y = X(x)^\top v + \epsilon` (paper §1,
+    eq. (1)), so that :math:`f_v(x) = X(x)^\top v`.
+
     Parameters
     ----------
     x : ndarray of shape (N, d) or (d,)
-        Inputs, one per row.
+        Inputs, one per row; finite real numbers, ``N >= 1``.
     W : ndarray of shape (d, m)
-        Hidden weights.
+        Hidden weights; finite, no zero column.
 
     Returns
     -------
     X : ndarray of shape (N, m) (or (m,) for a single input)
-        :math:`X_{nj} = \max(0, x_n^\top w_j)`.
+        :math:`X_{nj} = \max(0, x_n^\top w_j)`, float64.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite or has a zero column, or ``x`` is not 1-D or
+        2-D with ``d`` entries per input, is empty or not finite.
     """
     W = check_W(W)
     single = np.ndim(x) == 1
@@ -169,15 +227,27 @@ def fisher_exact(W: np.ndarray) -> np.ndarray:
     Computed in blocks of rows; the sine comes from
     :math:`\sqrt{\|w_i\|^2\|w_j\|^2 - (w_i^\top w_j)^2}` and the angle from ``arctan2``.
 
+    This is the definition :math:`J = \mathbb E_{x \sim N(0, I_d)}[X(x) X(x)^\top]` of §2.2
+    evaluated in closed form (the Gaussian integral of :math:`\sigma(x^\top w_i)
+    \sigma(x^\top w_j)`, the order-1 arc-cosine kernel of Cho and Saul, halved).
+
     Parameters
     ----------
     W : ndarray of shape (d, m)
-        Hidden weights; the dense ``m x m`` result must fit in 2 GiB (``m <= 16384``).
+        Hidden weights; finite, no zero column; the dense ``m x m`` result must fit in 2 GiB
+        (``m <= 16384``).
 
     Returns
     -------
     J : ndarray of shape (m, m)
         Symmetric positive semi-definite; :math:`\operatorname{tr} J = \|W\|_F^2 / 2`.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite or has a zero column, or ``m > 16384``.
     """
     W = check_W(W)
     m = W.shape[1]
@@ -196,28 +266,40 @@ def fisher_empirical(
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     r"""The empirical Fisher information :math:`\hat J = \frac1N \sum_{n=1}^N X(x_n) X(x_n)^\top`.
 
-    The paper's §6 uses it with :math:`N = 100` and :math:`N = 1000` Gaussian inputs. With
-    ``return_se``, also the standard error of each entry as an estimate of :math:`J`,
-    :math:`\sqrt{(\overline{X_i^2X_j^2} - \hat J_{ij}^2)/(N-1)}` (the bar an average over the
-    inputs; the sample standard deviation of :math:`X_iX_j` over :math:`\sqrt N`; NaN for
-    :math:`N = 1`). The features are made in chunks of inputs, so memory beyond the ``m x m``
-    results stays bounded (32 MiB of features per chunk).
+    The expectation in :math:`J = \mathbb E_x[X(x) X(x)^\top]` (§2.2) replaced by an average
+    over given inputs. The paper's §6 uses it with :math:`N = 100` and :math:`N = 1000`
+    Gaussian inputs. With ``return_se``, also the standard error of each entry as an estimate
+    of :math:`J`, :math:`\sqrt{(\overline{X_i^2X_j^2} - \hat J_{ij}^2)/(N-1)}` (the bar an
+    average over the inputs; the sample standard deviation of :math:`X_iX_j` over
+    :math:`\sqrt N`; NaN for :math:`N = 1`). The features are made in chunks of inputs, so
+    memory beyond the ``m x m`` results stays bounded (32 MiB of features per chunk).
 
     Parameters
     ----------
     W : ndarray of shape (d, m)
         Hidden weights (the dense ``m x m`` result must fit in 2 GiB).
-    x : ndarray of shape (N, d)
-        The inputs (any distribution; :func:`sample_inputs` draws Gaussian ones).
-
+    x : ndarray of shape (N, d) or (d,)
+        The inputs, ``N >= 1``, finite (any distribution; :func:`companion.sample_inputs` draws
+        Gaussian ones); a single input of shape ``(d,)`` counts as ``N = 1``.
     return_se : bool, default False
         Also return the standard errors.
 
     Returns
     -------
     J_hat : ndarray of shape (m, m)
+        The empirical Fisher matrix :math:`\hat J`, symmetric positive semi-definite.
     se : ndarray of shape (m, m)
-        Only with ``return_se``.
+        Standard error of each entry of ``J_hat`` as an estimate of :math:`J` (NaN everywhere
+        when ``N = 1``). Only with ``return_se``: the result is then the pair
+        ``(J_hat, se)``.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` or ``x`` is not an array of real numbers.
+    ValueError
+        If ``W`` is not 2-D, is empty, not finite or has a zero column, ``m > 16384``, or ``x``
+        does not have ``d`` entries per input, is empty or not finite.
     """
     W = check_W(W)
     m = W.shape[1]
@@ -233,23 +315,41 @@ def fisher_spectrum(
 ) -> np.ndarray:
     r"""Eigenvalues of :math:`J`, in descending order.
 
+    The spectrum :math:`\lambda_1 \ge \lambda_2 \ge \dots \ge \lambda_m` of :math:`J`, whose
+    clusters near :math:`\frac{2d+1}{4\pi}` (once), :math:`\frac14` (:math:`d` times) and
+    :math:`\frac{1}{2\pi(d+2)}` (:math:`d(d+1)/2 - 1` times) are described in §1 and §2.2
+    (decomposition (5)).
+
     Parameters
     ----------
     J_or_W : ndarray
-        Either the ``m x m`` matrix :math:`J` itself (any symmetric matrix) or the weights ``W``
-        (``d x m`` with ``d < m``), from which the exact :math:`J` is built with
-        :func:`fisher_exact`.
+        Either the ``m x m`` matrix :math:`J` itself (any finite symmetric matrix) or the
+        weights ``W`` (``d x m`` with ``d < m``; finite, no zero column, ``m <= 16384``), from
+        which the exact :math:`J` is built with :func:`companion.fisher_exact`.
     top : int, optional
-        Return only the ``top`` largest eigenvalues (at most ``m``). When ``m > 4 top`` they come
+        Return only the ``top`` largest eigenvalues, ``top >= 1`` (more than ``m`` is taken
+        as ``m``). When ``m > 4 top`` they come
         from Lanczos (:func:`scipy.sparse.linalg.eigsh`, started from the all-ones vector so that
         the result is deterministic), much faster than the dense solver when ``m`` is large;
         otherwise from the dense solver restricted to the top indices.
     from_weights : bool, optional
-        Force the interpretation of ``J_or_W``; by default a square array is ``J``.
+        Force the interpretation of ``J_or_W`` (True: weights, False: :math:`J`); by default a
+        square array is ``J`` and any other 2-D array is ``W``.
 
     Returns
     -------
     eigenvalues : ndarray of shape (m,) or (min(top, m),)
+        The eigenvalues of :math:`J` (all of them, or the ``top`` largest), float64, largest
+        first.
+
+    Raises
+    ------
+    TypeError
+        If ``J_or_W`` is not an array of real numbers or ``top`` is not an integer.
+    ValueError
+        If ``J_or_W`` is not 2-D, is empty or not finite, ``top < 1``, an argument taken as
+        :math:`J` is not square and symmetric (to ``rtol=1e-10``), or one taken as ``W`` has a
+        zero column or ``m > 16384``.
     """
     A = check_array(J_or_W, "J_or_W", ndim=2)
     if top is not None:

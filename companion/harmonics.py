@@ -86,14 +86,17 @@ _LOG_GEGENBAUER_MAX = 700.0
 # multiplicities
 # --------------------------------------------------------------------------- #
 def multiplicity(d: int, k: int) -> int:
-    """Dimension ``N(d, k)`` of the degree-``k`` spherical harmonics on ``S^{d-1}``.
+    r"""Dimension :math:`N(d, k)` of the degree-:math:`k` spherical harmonics on :math:`S^{d-1}`.
 
-    ``N(d, 0) = 1`` and, for ``k >= 1``,
+    :math:`N(d, 0) = 1` and, for :math:`k \ge 1`,
 
-        N(d, k) = (2k + d - 2) / k * binom(k + d - 3, k - 1),
+    .. math::
 
-    e.g. ``N(d, 1) = d`` and ``N(d, 2) = d (d + 1) / 2 - 1``: the multiplicities
-    ``1, d, d(d+1)/2 - 1`` of the three eigenvalue groups in Section 1 of the paper.
+       N(d, k) = \frac{2k + d - 2}{k}\binom{k + d - 3}{k - 1},
+
+    e.g. :math:`N(d, 1) = d` and :math:`N(d, 2) = d(d + 1)/2 - 1`: the multiplicities
+    :math:`1, d, d(d+1)/2 - 1` of the three eigenvalue groups in Section 1 of the paper
+    (degrees :math:`k > 2`: beyond the paper, chapter harmonics).
 
     Parameters
     ----------
@@ -106,6 +109,13 @@ def multiplicity(d: int, k: int) -> int:
     -------
     int
         The exact (arbitrary-precision) integer ``N(d, k)``.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``k`` is not an integer.
+    ValueError
+        If ``d < 3`` or ``k < 0``.
     """
     d = check_d(d)
     k = check_int(k, "k", minimum=0)
@@ -154,18 +164,23 @@ def _g_from_psi(psi: np.ndarray) -> np.ndarray:
 
 
 def zonal_kernel(t: ArrayLike) -> np.ndarray:
-    """Zonal kernel ``g`` of the Fisher information (Section 1 of the paper).
+    r"""Zonal kernel :math:`g` of the Fisher information (Section 1 of the paper).
 
-        g(t) = (sqrt(1 - t^2) + (pi - arccos t) t) / (2 pi),   t in [-1, 1],
+    .. math::
 
-    so that ``J_ij = ||w_i|| ||w_j|| g(cos theta_ij)``; ``g(t)`` equals
-    ``E[relu(x.a) relu(x.b)]`` for unit vectors ``a, b`` with ``a.b = t`` and
-    ``x ~ N(0, I)`` (half the order-1 arc-cosine kernel).  ``g(1) = 1/2``,
-    ``g(0) = 1 / (2 pi)``, ``g(-1) = 0`` and ``g(t) - g(-t) = t / 2``.
+       g(t) = \frac{\sqrt{1 - t^2} + (\pi - \arccos t)\, t}{2\pi}, \qquad t \in [-1, 1],
 
-    It is evaluated as ``(sin psi - psi cos psi) / (2 pi)`` with
-    ``psi = arccos(-t)``, using a series for small ``psi``, so that it stays
-    accurate to a few ulps relative near ``t = -1`` where ``g ~ psi^3 / (6 pi)``.
+    so that :math:`J_{ij} = \|w_i\|\,\|w_j\|\, g(\cos\theta_{ij})` (the closed form of
+    :math:`J = \mathbb E_x[X X^\top]` of §2.2, :func:`companion.fisher_exact`); :math:`g(t)`
+    equals :math:`\mathbb E[\sigma(x^\top a)\,\sigma(x^\top b)]` for unit vectors :math:`a, b`
+    with :math:`a^\top b = t` and :math:`x \sim N(0, I)` (half the order-1 arc-cosine kernel).
+    :math:`g(1) = 1/2`, :math:`g(0) = 1/(2\pi)`, :math:`g(-1) = 0` and
+    :math:`g(t) - g(-t) = t/2`. The paper (Section 1) relates :math:`J` to the Mercer
+    decomposition of this kernel without writing it out: beyond the paper, chapter harmonics.
+
+    It is evaluated as :math:`(\sin\psi - \psi\cos\psi)/(2\pi)` with
+    :math:`\psi = \arccos(-t)`, using a series for small :math:`\psi`, so that it stays
+    accurate to a few ulps relative near :math:`t = -1` where :math:`g \sim \psi^3/(6\pi)`.
 
     Parameters
     ----------
@@ -236,17 +251,22 @@ def _legendre_rows(d: int, kmax: int, t: np.ndarray) -> np.ndarray:
 
 
 def legendre_d(d: int, kmax: int, t: ArrayLike) -> np.ndarray:
-    """Legendre polynomials of dimension ``d``, ``P_k = C_k^{(d-2)/2} / C_k^{(d-2)/2}(1)``.
+    r"""Legendre polynomials of dimension ``d``, :math:`P_k = C_k^{(d-2)/2} / C_k^{(d-2)/2}(1)`.
 
-    ``P_k(1) = 1`` and ``P_k(u . v)`` is the reproducing kernel of degree-``k``
-    harmonics on ``S^{d-1}`` divided by ``N(d, k)``.  Computed as
+    :math:`P_k(1) = 1` and :math:`P_k(u^\top v)` is the reproducing kernel of degree-:math:`k`
+    harmonics on :math:`S^{d-1}` divided by :math:`N(d, k)` (the Funk--Hecke kernels of the
+    Mercer decomposition the paper mentions in Section 1: beyond the paper, chapter
+    harmonics).  Computed as
 
-        P_k(t) = C_k^{alpha}(t) / C_k^{alpha}(1),   alpha = (d - 2) / 2,
-        C_k^{alpha}(1) = Gamma(k + 2 alpha) / (Gamma(k + 1) Gamma(2 alpha)) = binom(k + d - 3, k),
+    .. math::
+
+       P_k(t) = \frac{C_k^{\alpha}(t)}{C_k^{\alpha}(1)}, \qquad \alpha = \frac{d - 2}{2},
+       \qquad C_k^{\alpha}(1) = \frac{\Gamma(k + 2\alpha)}{\Gamma(k + 1)\,\Gamma(2\alpha)}
+       = \binom{k + d - 3}{k},
 
     with ``scipy.special.eval_gegenbauer`` (integer degrees) broadcast over
     ``k = 0..kmax`` and the points, and ``scipy.special.binom`` for
-    ``C_k^{alpha}(1)``.  For ``|t| >= 1e-5`` scipy's ``eval_gegenbauer`` runs the
+    :math:`C_k^{\alpha}(1)`.  For ``|t| >= 1e-5`` scipy's ``eval_gegenbauer`` runs the
     recurrence of the normalised polynomial and multiplies it by this same
     ``binom``, so the quotient is the normalised value to round-off; the log form
     ``exp(gammaln(k + 2 alpha) - gammaln(k + 1) - gammaln(2 alpha))`` differs from
@@ -259,7 +279,7 @@ def legendre_d(d: int, kmax: int, t: ArrayLike) -> np.ndarray:
     ``P_k ~ d^{-k/2}`` is small, the error is ``~ eps`` times the ``O(|t|)`` terms of
     scipy's recurrence rather than ``eps |P_k|``.
 
-    Range: the numerator ``C_k^{alpha}(t)`` is as large as ``C_k^{alpha}(1)``, which
+    Range: the numerator :math:`C_k^{\alpha}(t)` is as large as :math:`C_k^{\alpha}(1)`, which
     overflows float64 when ``log C_kmax^{alpha}(1) > 709.78``.  Degrees with
     ``log C_kmax^{alpha}(1) > 700`` are refused with a ``ValueError``: every
     ``kmax <= 100`` is accepted for ``d <= 10^4`` (``log C_100(1) = 558`` at
@@ -275,7 +295,7 @@ def legendre_d(d: int, kmax: int, t: ArrayLike) -> np.ndarray:
     kmax : int
         Highest degree, ``0 <= kmax <= 10^4`` and ``log C_kmax^{(d-2)/2}(1) <= 700``.
     t : array_like
-        Points, normally in ``[-1, 1]``.
+        Points, normally in ``[-1, 1]``; finite.
 
     Returns
     -------
@@ -315,19 +335,42 @@ def _window(d: int) -> float:
 
 
 def default_n_nodes(d: int, kmax: int) -> int:
-    """Default number of Gauss--Legendre nodes used by :func:`mercer_eigenvalues`.
+    r"""Default number of Gauss--Legendre nodes used by :func:`companion.mercer_eigenvalues`.
 
-    On the window ``|phi - pi/2| <= a`` (see ``_window``) the integrand is an
-    analytic function made of a Gaussian-like envelope ``sin^{d-2} phi`` and
-    ``P_k(cos phi)``, which oscillates with angular frequency ``~ k``.  The rule
+    On the window :math:`|\phi - \pi/2| \le a` (see ``_window``) the integrand is an
+    analytic function made of a Gaussian-like envelope :math:`\sin^{d-2}\phi` and
+    :math:`P_k(\cos\phi)`, which oscillates with angular frequency :math:`\sim k`.  The rule
 
-        n = ceil(1.1 * kmax * a) + 60
+    .. math::
 
-    (``~ 1.1`` nodes per radian per unit of frequency, plus 60 for the
-    envelope and for ``g``) keeps a margin of at least 1.4 over the fewest
+       n = \lceil 1.1\, k_{\max}\, a \rceil + 60, \qquad
+       a = \min\bigl(\pi/2,\ \arccos e^{-50/(d-2)}\bigr)
+
+    (:math:`\sim 1.1` nodes per radian per unit of frequency, plus 60 for the
+    envelope and for :math:`g`) keeps a margin of at least 1.4 over the fewest
     nodes that reach ``1e-14 lambda_0`` in a scan of ``3 <= d <= 10^4``,
     ``kmax <= 100`` (those were ``~kmax + 5`` for small ``d`` and ``~41`` for
     large ``d``); see the convergence test in ``tests/test_harmonics.py``.
+    Beyond the paper: chapter harmonics.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    kmax : int
+        Highest degree, ``0 <= kmax <= 10^4``.
+
+    Returns
+    -------
+    int
+        The number of nodes :math:`n` (at least 60).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``kmax`` is not an integer.
+    ValueError
+        If ``d < 3``, ``kmax < 0`` or ``kmax > 10^4``.
     """
     d = check_d(d)
     kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
@@ -335,14 +378,24 @@ def default_n_nodes(d: int, kmax: int) -> int:
 
 
 def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.ndarray:
-    """Eigenvalues ``lambda_0, ..., lambda_kmax`` of ``J`` as ``m -> oo``, one per degree.
+    r"""Eigenvalues :math:`\lambda_0, \dots, \lambda_{k_{\max}}` of :math:`J` as :math:`m\to\infty`.
 
-    ``lambda_k = d mu_k`` is the eigenvalue of the limit operator with
-    kernel ``||z|| ||z'|| g(z^ . z'^)`` on ``L^2(N(0, I_d))`` for the
-    eigenfunctions ``||z|| Y_k(z^)`` (Section 1 of the paper: ``k = 0, 1, 2`` give
-    ``||x||``, ``x_l`` and ``x_a x_b / ||x||``), with multiplicity ``N(d, k)``, and
+    One eigenvalue per degree :math:`k` of the spherical harmonics.
 
-        mu_k = (1 / B((d-1)/2, 1/2)) int_0^pi g(cos phi) P_k(cos phi) sin^{d-2}(phi) dphi.
+    :math:`\lambda_k = d\,\mu_k` is the eigenvalue of the limit operator with
+    kernel :math:`\|z\|\,\|z'\|\, g(\hat z^\top \hat z')` on :math:`L^2(N(0, I_d))` for the
+    eigenfunctions :math:`\|z\|\, Y_k(\hat z)` (Section 1 of the paper: :math:`k = 0, 1, 2`
+    give :math:`\|x\|`, :math:`x_l` and :math:`x_\alpha x_\beta / \|x\|`), with multiplicity
+    :math:`N(d, k)`, and
+
+    .. math::
+
+       \mu_k = \frac{1}{B(\frac{d-1}{2}, \frac12)} \int_0^\pi g(\cos\phi)\, P_k(\cos\phi)\,
+       \sin^{d-2}\phi \, d\phi.
+
+    The paper identifies degrees :math:`k \le 2` only approximately (and quotes
+    :math:`\lambda_k = O(k^{-d})` from the NTK literature); the whole spectrum is beyond the
+    paper: chapter harmonics.
 
     The integral is computed by Gauss--Legendre quadrature in ``phi`` (the
     integrand is analytic in ``phi``) on the window ``|phi - pi/2| <= a`` outside
@@ -351,7 +404,7 @@ def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.n
     ``x = phi - pi/2`` (finite and accurate for large ``d``), and divided by its
     own quadrature sum, which equals ``B((d-1)/2, 1/2)`` to round-off (more
     accurately than ``exp(betaln(...))``, off by up to ``~1e-11`` relative for
-    ``d <= 10^4``).  ``P_k`` comes from :func:`legendre_d` (``eval_gegenbauer``,
+    ``d <= 10^4``).  ``P_k`` comes from :func:`companion.legendre_d` (``eval_gegenbauer``,
     broadcast over all degrees and nodes at once), hence the same range of
     ``kmax``: any ``kmax <= 100`` for ``d <= 10^4``, in general
     ``log C_kmax^{(d-2)/2}(1) <= 700``, else a ``ValueError``.  The cost grows like
@@ -365,16 +418,17 @@ def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.n
     The same holds for small ``lambda_k`` at large ``d``: ``lambda_2 = lambda_0 / (d+1)^2``
     is accurate to ``~1e-14`` relative for ``d <= 100`` but only ``5e-12`` at
     ``d = 10^3`` and ``1e-8`` at ``d = 10^4`` (``lambda_4``: ``6e-8`` and ``2e-4``);
-    use :func:`mercer_eigenvalues_closed_form` for relative accuracy.
+    use :func:`companion.mercer_eigenvalues_closed_form` for relative accuracy.
 
     Parameters
     ----------
     d : int
         Input dimension, ``d >= 3``.
     kmax : int
-        Highest degree, ``kmax >= 0``.
+        Highest degree, ``0 <= kmax <= 10^4`` and ``log C_kmax^{(d-2)/2}(1) <= 700``.
     n_nodes : int, optional
-        Number of quadrature nodes (``>= 1``); default :func:`default_n_nodes`.
+        Number of quadrature nodes, ``1 <= n_nodes <= 200000``; default
+        :func:`companion.default_n_nodes`.
 
     Returns
     -------
@@ -385,7 +439,7 @@ def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.n
     ------
     ValueError
         If ``d < 3``, ``kmax`` or ``n_nodes`` is out of range (including
-        ``C_kmax^{(d-2)/2}(1)`` too large for float64, see :func:`legendre_d`).
+        ``C_kmax^{(d-2)/2}(1)`` too large for float64, see :func:`companion.legendre_d`).
     TypeError
         If an argument is not an integer.
     """
@@ -418,18 +472,22 @@ def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.n
 # comparison with the paper
 # --------------------------------------------------------------------------- #
 def closed_form_eigenvalues(d: int) -> np.ndarray:
-    """Closed forms of ``lambda_0, lambda_1, lambda_2`` from the paper's limit functions.
+    r"""Closed forms of :math:`\lambda_0, \lambda_1, \lambda_2` from the paper's limit functions.
 
-        lambda_0 = d c_0^2 = d^2 B(d/2, 1/2)^2 / (4 pi^2),   lambda_1 = 1/4,
-        lambda_2 = c_3^2 / (d + 2) = lambda_0 / (d + 1)^2,
+    .. math::
 
-    the squared ``L^2(N(0, I_d))`` norms of ``F_0 = c_0 ||x||`` (Theorem 3.1,
-    eq. (6); ``E||x||^2 = d``), ``F_l = x_l / 2`` (Theorem 3.2) and
-    ``F_{alpha beta} = c_3 x_alpha x_beta / ||x||`` (Theorem 3.5, eq. (9);
-    ``E[x_a^2 x_b^2 / ||x||^2] = 1 / (d + 2)``), with
-    ``c_0 = sqrt(d) B(d/2, 1/2) / (2 pi)`` and
-    ``c_3 = d sqrt(d + 2) B(d/2, 1/2) / (2 pi (d + 1))`` taken from
-    :func:`companion.limit_constants` (log form, ``scipy.special.betaln``).  This
+       \lambda_0 = d\,c_0^2 = \frac{d^2 B(\frac d2, \frac12)^2}{4\pi^2}, \qquad
+       \lambda_1 = \frac14, \qquad
+       \lambda_2 = \frac{c_3^2}{d + 2} = \frac{\lambda_0}{(d + 1)^2},
+
+    the squared :math:`L^2(N(0, I_d))` norms of :math:`F_0 = c_0\|x\|` (Theorem 3.1,
+    eq. (6); :math:`\mathbb E\|x\|^2 = d`), :math:`F_l = x_l / 2` (Theorem 3.2) and
+    :math:`F_{\alpha\beta} = c_3 x_\alpha x_\beta / \|x\|` (Theorem 3.5, eq. (9);
+    :math:`\mathbb E[x_\alpha^2 x_\beta^2 / \|x\|^2] = 1 / (d + 2)`), with
+    :math:`c_0 = \sqrt d\, B(\frac d2, \frac12) / (2\pi)` and
+    :math:`c_3 = d\sqrt{d + 2}\, B(\frac d2, \frac12) / (2\pi(d + 1))` taken from
+    :func:`companion.limit_constants` (log form, ``scipy.special.betaln``).  The paper's §3
+    computes the same norms before approximating :math:`B`.  This
     is the single source of the exact group eigenvalues
     (:func:`companion.group_eigenvalues` with ``exact=True``).
 
@@ -447,7 +505,14 @@ def closed_form_eigenvalues(d: int) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Shape ``(3,)``.
+        Shape ``(3,)``: :math:`\lambda_0, \lambda_1, \lambda_2`, float64.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
     """
     d = check_d(d)
     c = limit_constants(d)
@@ -455,25 +520,30 @@ def closed_form_eigenvalues(d: int) -> np.ndarray:
 
 
 def mercer_eigenvalues_closed_form(d: int, kmax: int) -> np.ndarray:
-    """``lambda_0, ..., lambda_kmax`` in closed form, accurate *relative* to each ``lambda_k``.
+    r""":math:`\lambda_0, \dots, \lambda_{k_{\max}}` in closed form, accurate *relative* to each.
 
-    Since ``g(u.v) = E[relu(x.u) relu(x.v)] = d E_s[relu(s.u) relu(s.v)]`` (``s``
-    uniform on ``S^{d-1}``), Funk--Hecke gives ``lambda_k = d^2 nu_k^2`` with
-    ``nu_k`` the Funk--Hecke eigenvalue of ``relu`` itself; Rodrigues' formula and
-    two integrations by parts give ``nu_1 = 1/(2d)``, ``nu_k = 0`` for odd
-    ``k >= 3`` and, for even ``k``, the recursion
+    Since :math:`g(u^\top v) = \mathbb E[\sigma(x^\top u)\sigma(x^\top v)]
+    = d\, \mathbb E_s[\sigma(s^\top u)\sigma(s^\top v)]` (:math:`s`
+    uniform on :math:`S^{d-1}`), Funk--Hecke gives :math:`\lambda_k = d^2 \nu_k^2` with
+    :math:`\nu_k` the Funk--Hecke eigenvalue of :math:`\sigma` itself; Rodrigues' formula and
+    two integrations by parts give :math:`\nu_1 = 1/(2d)`, :math:`\nu_k = 0` for odd
+    :math:`k \ge 3` and, for even :math:`k`, the recursion
 
-        lambda_{k+2} = lambda_k ((k - 1) / (k + d + 1))^2,   k = 0, 2, 4, ...,
+    .. math::
 
-    started from ``lambda_0 = d^2 B(d/2, 1/2)^2 / (4 pi^2)`` (Theorem 3.1), which
-    reproduces ``lambda_2 = lambda_0 / (d + 1)^2`` (Theorem 3.5) and shows
-    ``lambda_k ~ k^{-(d+2)}``.  The product is accumulated in logarithms (no
+       \lambda_{k+2} = \lambda_k \left(\frac{k - 1}{k + d + 1}\right)^2,
+       \qquad k = 0, 2, 4, \dots,
+
+    started from :math:`\lambda_0 = d^2 B(d/2, 1/2)^2 / (4\pi^2)` (Theorem 3.1), which
+    reproduces :math:`\lambda_2 = \lambda_0 / (d + 1)^2` (Theorem 3.5) and shows
+    :math:`\lambda_k \sim k^{-(d+2)}` (degrees :math:`k > 2`: beyond the paper, chapter
+    harmonics).  The product is accumulated in logarithms (no
     underflow before the true value leaves the float range).  Unlike the
-    quadrature :func:`mercer_eigenvalues`, whose error is absolute
+    quadrature :func:`companion.mercer_eigenvalues`, whose error is absolute
     (``~1e-15 lambda_0``), every entry here is accurate *relative* to itself,
-    which :func:`trace_share` needs for large ``kmax`` and ``d``: the product
+    which :func:`companion.trace_share` needs for large ``kmax`` and ``d``: the product
     adds ``<= 2e-13`` (measured, ``k <= 100``) to the relative error of
-    ``lambda_0`` from :func:`closed_form_eigenvalues` (round-off for
+    ``lambda_0`` from :func:`companion.closed_form_eigenvalues` (round-off for
     ``d <= 342``, ``<= 2.3e-11`` for ``d <= 10^4``, ``<= 3e-10`` for
     ``d <= 10^5``, all entries shifted by the same factor).  Odd ``k >= 3`` are
     exactly ``0.0``.
@@ -483,12 +553,19 @@ def mercer_eigenvalues_closed_form(d: int, kmax: int) -> np.ndarray:
     d : int
         Input dimension, ``d >= 3``.
     kmax : int
-        Highest degree, ``kmax >= 0``.
+        Highest degree, ``0 <= kmax <= 10^4``.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(kmax + 1,)``.
+        Shape ``(kmax + 1,)``; entry ``k`` is :math:`\lambda_k`, float64.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``kmax`` is not an integer.
+    ValueError
+        If ``d < 3``, ``kmax < 0`` or ``kmax > 10^4``.
     """
     d = check_d(d)
     kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
@@ -509,13 +586,16 @@ def _log_closed_form(d: int, kmax: int) -> np.ndarray:
 
 
 def paper_eigenvalues(d: int) -> np.ndarray:
-    """The paper's approximate eigenvalues for degrees 0, 1, 2 (Section 1, eq. (5)).
+    r"""The paper's approximate eigenvalues for degrees 0, 1, 2 (Section 1, eq. (5)).
 
-        (2d + 1) / (4 pi),   1/4,   1 / (2 pi (d + 2)),
+    .. math::
 
-    with multiplicities ``1, d, d (d + 1) / 2 - 1``.  They follow from
-    :func:`closed_form_eigenvalues` with ``B(d/2, 1/2) ~ sqrt(pi (2d + 1)) / d`` and,
-    for ``k = 2``, ``(2d + 1) / (2 (d + 1)^2) ~ 1 / (d + 2)``.  This is the single
+       \frac{2d + 1}{4\pi}, \qquad \frac14, \qquad \frac{1}{2\pi(d + 2)},
+
+    with multiplicities :math:`1, d, d(d + 1)/2 - 1`.  They follow from
+    :func:`companion.closed_form_eigenvalues` with
+    :math:`B(d/2, 1/2) \approx \sqrt{\pi(2d + 1)}/d` and, for :math:`k = 2`,
+    :math:`(2d + 1) / (2(d + 1)^2) \approx 1 / (d + 2)` (§3).  This is the single
     source of the paper's group eigenvalues (:func:`companion.group_eigenvalues`).
 
     Parameters
@@ -526,22 +606,31 @@ def paper_eigenvalues(d: int) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Shape ``(3,)``.
+        Shape ``(3,)``: the three values above, float64.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
     """
     d = check_d(d)
     return np.array([(2 * d + 1) / (4 * np.pi), 0.25, 1.0 / (2 * np.pi * (d + 2))])
 
 
 def paper_comparison(d: int) -> dict[str, np.ndarray]:
-    """Degrees 0, 1, 2: exact ``m -> oo`` eigenvalues against the paper's approximations.
+    r"""Degrees 0, 1, 2: exact :math:`m \to \infty` eigenvalues against the paper's approximations.
 
-    ``exact`` is :func:`mercer_eigenvalues` (quadrature); ``closed_form`` is
-    :func:`closed_form_eigenvalues` (``lambda_0 = d c_0^2 = d^2 B(d/2, 1/2)^2 / (4 pi^2)``,
-    ``1/4``, ``c_3^2 / (d + 2) = lambda_0 / (d + 1)^2``, from Theorems 3.1, 3.2, 3.5); ``paper``
-    is :func:`paper_eigenvalues`, which follows from the closed form with
-    ``B(d/2, 1/2) ~ sqrt(pi (2d + 1)) / d`` and, for ``k = 2``, also
-    ``(2d + 1) / (2 (d + 1)^2) ~ 1 / (d + 2)`` (Section 3).  The paper's values
-    are low by ``~1 / (8 d^2)`` (``k = 0``) and ``~1 / (2d)`` (``k = 2``), relative.
+    ``exact`` is :func:`companion.mercer_eigenvalues` (quadrature); ``closed_form`` is
+    :func:`companion.closed_form_eigenvalues`
+    (:math:`\lambda_0 = d c_0^2 = d^2 B(d/2, 1/2)^2 / (4\pi^2)`, :math:`1/4`,
+    :math:`c_3^2 / (d + 2) = \lambda_0 / (d + 1)^2`, from Theorems 3.1, 3.2, 3.5); ``paper``
+    is :func:`companion.paper_eigenvalues`, which follows from the closed form with
+    :math:`B(d/2, 1/2) \approx \sqrt{\pi(2d + 1)}/d` and, for :math:`k = 2`, also
+    :math:`(2d + 1) / (2(d + 1)^2) \approx 1 / (d + 2)` (Section 3).  The paper's values
+    are low by :math:`\sim 1/(8d^2)` (:math:`k = 0`) and :math:`\sim 1/(2d)` (:math:`k = 2`),
+    relative.
 
     Parameters
     ----------
@@ -550,10 +639,17 @@ def paper_comparison(d: int) -> dict[str, np.ndarray]:
 
     Returns
     -------
-    dict
+    dict of str to numpy.ndarray
         Keys ``"k"``, ``"multiplicity"`` (int arrays), ``"exact"``,
         ``"closed_form"``, ``"paper"`` and ``"rel_diff"`` =
         ``(paper - exact) / exact`` (float arrays), each of length 3.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
     """
     d = check_d(d)
     exact = mercer_eigenvalues(d, 2)
@@ -570,20 +666,22 @@ def paper_comparison(d: int) -> dict[str, np.ndarray]:
 
 
 def trace_share(d: int, kmax: int = 2) -> float:
-    """Share of ``trace J`` (as ``m -> oo``) carried by the degrees ``k <= kmax``.
+    r"""Share of :math:`\operatorname{tr} J` (as :math:`m\to\infty`) carried by degrees ``<= kmax``.
 
-        share = sum_{k <= kmax} N(d, k) lambda_k / (d / 2),
+    .. math::
 
-    since ``trace J -> sum_k N(d, k) lambda_k = d g(1) = d / 2``.  For
+       \text{share} = \frac{\sum_{k \le k_{\max}} N(d, k)\, \lambda_k}{d / 2},
+
+    since :math:`\operatorname{tr} J \to \sum_k N(d, k)\,\lambda_k = d\, g(1) = d / 2`.  For
     ``kmax = 2`` this is the exact counterpart of the paper's "97.7 %"
-    (Section 1): it decreases from ``127/128`` at ``d = 3`` to
-    ``1/2 + 3 / (2 pi) = 0.97746...`` as ``d -> oo``, approximately ``+0.08 / d``
-    above the limit for large ``d``.
+    (Section 1): it decreases from :math:`127/128` at :math:`d = 3` to
+    :math:`1/2 + 3/(2\pi) = 0.97746\ldots` as :math:`d \to \infty`, approximately
+    :math:`+0.08/d` above the limit for large :math:`d`.
 
-    The terms use :func:`mercer_eigenvalues_closed_form` (relative accuracy
+    The terms use :func:`companion.mercer_eigenvalues_closed_form` (relative accuracy
     for every ``k``), combined in logarithms as ``exp(log N(d, k) + log lambda_k)``
     so that neither the huge ``N(d, k) ~ k^{d-2}`` nor the tiny ``lambda_k``
-    overflows.  The quadrature :func:`mercer_eigenvalues` gives the same
+    overflows.  The quadrature :func:`companion.mercer_eigenvalues` gives the same
     numbers while ``N(d, k) * 1e-15 lambda_0`` is negligible (small ``d`` or
     ``kmax``), but its absolute error would swamp the sum for large ``kmax``
     at large ``d``.
@@ -593,11 +691,21 @@ def trace_share(d: int, kmax: int = 2) -> float:
     d : int
         Input dimension, ``d >= 3``.
     kmax : int, default 2
-        Highest degree included, ``>= 0``.
+        Highest degree included, ``0 <= kmax <= 10^4``.
 
     Returns
     -------
     float
+        The share, in :math:`(0, 1]`, of the limit :math:`d/2` of :math:`\operatorname{tr} J`
+        carried by the eigenvalues of degrees :math:`0, \dots, k_{\max}` (with their
+        multiplicities).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``kmax`` is not an integer.
+    ValueError
+        If ``d < 3``, ``kmax < 0`` or ``kmax > 10^4``.
     """
     d = check_d(d)
     kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
@@ -611,14 +719,17 @@ def trace_share(d: int, kmax: int = 2) -> float:
 
 
 def paper_trace_share(d: int) -> float:
-    """Share of ``d / 2`` carried by the paper's approximate eigenvalues (Section 1).
+    r"""Share of :math:`d/2` carried by the paper's approximate eigenvalues (Section 1).
 
-        share = [(2d + 1) / (4 pi) + d / 4 + (d (d + 1) / 2 - 1) / (2 pi (d + 2))] / (d / 2),
+    .. math::
 
-    Since ``d (d + 1) / 2 - 1 = (d + 2)(d - 1) / 2`` the bracket is ``3d / (4 pi) + d / 4``,
-    so this equals ``1/2 + 3 / (2 pi) = 0.97746...`` (the paper's 97.7 %) for
-    *every* ``d``; the exact :func:`trace_share` is larger and decreases to the
-    same limit.
+       \text{share} = \frac{\frac{2d + 1}{4\pi} + \frac d4
+       + \frac{d(d + 1)/2 - 1}{2\pi(d + 2)}}{d / 2}.
+
+    Since :math:`d(d + 1)/2 - 1 = (d + 2)(d - 1)/2` the numerator is
+    :math:`3d/(4\pi) + d/4`, so this equals :math:`1/2 + 3/(2\pi) = 0.97746\ldots` (the
+    paper's 97.7 %) for *every* :math:`d`; the exact :func:`companion.trace_share` is larger
+    and decreases to the same limit.
 
     Parameters
     ----------
@@ -628,6 +739,15 @@ def paper_trace_share(d: int) -> float:
     Returns
     -------
     float
+        :math:`1/2 + 3/(2\pi)` up to round-off: the share of :math:`d/2` (the limit of
+        :math:`\operatorname{tr} J`) carried by the paper's three eigenvalue groups.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
     """
     d = check_d(d)
     paper = paper_eigenvalues(d)

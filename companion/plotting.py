@@ -59,7 +59,35 @@ def plot_spectrum(eigenvalues: np.ndarray, d: int, *, ax=None, title: str | None
     r"""Eigenvalues of :math:`J` (descending, log scale) with the three predicted levels.
 
     The index ranges of the clusters (1, then :math:`d`, then :math:`d(d+1)/2 - 1`) are shaded
-    and the paper's (dashed) and exact :math:`m \to \infty` (solid) group eigenvalues drawn.
+    and the paper's (dashed) and exact :math:`m \to \infty` (solid) group eigenvalues drawn:
+    :math:`\frac{2d+1}{4\pi}`, :math:`\frac14`, :math:`\frac{1}{2\pi(d+2)}` (eq. (5), §2.2) and
+    :math:`\lambda_0 = d c_0^2`, :math:`\frac14`, :math:`\lambda_0/(d+1)^2`
+    (:func:`companion.group_eigenvalues`). Non-positive eigenvalues are left out of the log
+    scale. Chapters fisher, eigengroups and harmonics.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (m,)
+        Eigenvalues of :math:`J` (e.g. :func:`companion.fisher_spectrum`), finite, in any order.
+    d : int
+        Input dimension, ``d >= 3``.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (of a sequence or array of axes, the first); default a new figure.
+    title : str, optional
+        Title of the axes; default ``"Spectrum of $J$, d = ..., m = ..."`` with ``m`` the number
+        of eigenvalues.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``eigenvalues`` is not an array of real numbers or ``d`` not an integer.
+    ValueError
+        If ``eigenvalues`` is not a finite, non-empty 1-D array, or ``d < 3``.
     """
     eig = np.sort(check_array(eigenvalues, "eigenvalues", ndim=1))[::-1]
     d = check_d(d)
@@ -97,7 +125,34 @@ def plot_gram(G: np.ndarray, labels: list[str], *, ax=None, title: str | None = 
 
     Shows :math:`G_{ij} / \sqrt{G_{ii} G_{jj}}`, the cosine of the angle between
     :math:`f_{v_i}` and :math:`f_{v_j}` in :math:`L^2(N(0, I_d))`: the identity for an exactly
-    orthogonal basis. Group boundaries are drawn.
+    orthogonal basis (§2.3: :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j \approx
+    \lambda_i\delta_{ij}`). Group boundaries are drawn. Chapter eigengroups.
+
+    Parameters
+    ----------
+    G : ndarray of shape (K, K)
+        The Gram matrix :math:`V^\top J V` (:func:`companion.gram_matrix`), finite, with a
+        positive diagonal.
+    labels : list of str
+        The group of each row, ``K`` entries (:func:`companion.basis_labels`); a boundary is
+        drawn wherever the label changes, and each block is named by
+        :data:`companion.plotting.GROUP_LABELS`.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (of a sequence or array of axes, the first); default a new figure.
+    title : str, optional
+        Title of the axes; default ``"Correlations of the basis functions"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``G`` is not an array of real numbers.
+    ValueError
+        If ``G`` is not a finite, non-empty, square 2-D array with one label per row.
     """
     G = check_array(G, "G", ndim=2)
     if G.shape[0] != G.shape[1] or len(labels) != G.shape[0]:
@@ -128,7 +183,27 @@ def plot_limits(
     r"""Figure 1: :math:`X^\top v` (blue dots) against its limit :math:`F(x)` (red line), one panel
     a group.
 
-    ``data`` is :func:`companion.figure1_data`'s output: ``{group: (F, Xv)}``.
+    ``data`` is :func:`companion.figure1_data`'s output: ``{group: (F, Xv)}``. The points lie on
+    the diagonal :math:`X^\top v = F(x)` in the limit of Theorems 3.1–3.5 (paper §4.2, Figure 1).
+    Chapters limits and simulations.
+
+    Parameters
+    ----------
+    data : Mapping of str to tuple of ndarray
+        ``{group: (F, Xv)}``: for each group (a key of
+        :data:`companion.plotting.GROUP_LABELS`, or any name used as the panel's title), the
+        limits :math:`F(x_n)` and the outputs :math:`X(x_n)^\top v`, two arrays of the same
+        shape ``(N,)``.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One axes per group, in the order of ``data``; default a new figure with one row of
+        panels.
+    title : str, optional
+        Title of the figure (none by default).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``axes`` when given).
     """
     groups = list(data)
     fig, axes = _axes(axes, ncols=len(groups), figsize=(3.0 * len(groups), 3.1))
@@ -151,7 +226,34 @@ def plot_mercer(eigenvalues: np.ndarray, d: int, *, ax=None, title: str | None =
     :math:`k`.
 
     Even degrees on a log scale; the odd degrees :math:`k \ge 3`, zero up to rounding, are
-    marked on the axis; the paper's approximations for :math:`k \le 2` are drawn as crosses.
+    marked on the axis; the paper's approximations for :math:`k \le 2` are drawn as crosses
+    (:math:`\frac{2d+1}{4\pi}`, :math:`\frac14`, :math:`\frac{1}{2\pi(d+2)}`, eq. (5)). The
+    Mercer decomposition is the one of paper §1 (the NTK's, on spherical harmonics); the values for
+    :math:`k \ge 3` are beyond the paper: chapter harmonics.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (kmax + 1,)
+        :math:`\lambda_0, \dots, \lambda_{k_{\max}}`, one per degree
+        (:func:`companion.mercer_eigenvalues`), finite.
+    d : int
+        Input dimension, ``d >= 3``.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (of a sequence or array of axes, the first); default a new figure.
+    title : str, optional
+        Title of the axes; default ``"Mercer eigenvalues of $J$, d = ..."``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``eigenvalues`` is not an array of real numbers or ``d`` not an integer.
+    ValueError
+        If ``eigenvalues`` is not a finite, non-empty 1-D array, or ``d < 3``.
     """
     lam = check_array(eigenvalues, "eigenvalues", ndim=1)
     d = check_d(d)
@@ -190,7 +292,25 @@ def plot_error_decay(decay: Mapping, *, ax=None, title: str | None = None):
     r"""Table 1's error against :math:`m` on log-log axes, with each group's fitted slope.
 
     ``decay`` is :func:`companion.error_decay`'s output. A dotted line of slope
-    :math:`-1/2` (the rate of the theorems) is drawn for reference.
+    :math:`-1/2` (the rate of the theorems) is drawn for reference, through the groups' mean
+    error at the smallest width: :math:`\mathrm{MAE} \propto m^{-1/2}`. Paper §4.2 (Table 1);
+    the range of widths is beyond the paper: chapter simulations.
+
+    Parameters
+    ----------
+    decay : Mapping
+        ``{"m": widths, group: {"mean": ..., "sd": ..., "slope": ...}, ...}``: the widths, and
+        for each group the mean MAE and its standard deviation (arrays over ``m``) and the fitted
+        log-log slope (a float), as returned by :func:`companion.error_decay`.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (of a sequence or array of axes, the first); default a new figure.
+    title : str, optional
+        Title of the axes; default ``"Error against width"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given).
     """
     ms = np.asarray(decay["m"], dtype=float)
     fig, (ax,) = _axes(ax)
@@ -222,7 +342,28 @@ def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted
 
     ``curves`` is :func:`companion.learning_curves`'s output. Solid: measured; dashed:
     :math:`(1-\eta\lambda_g)^t` with :math:`\lambda_g` the group eigenvalue named by ``predicted``
-    (``"exact"``, ``"paper"``, ``"fisher"`` or ``"hessian"``, attributes of ``curves``).
+    (``"exact"``, ``"paper"``, ``"fisher"`` or ``"hessian"``, attributes of ``curves``). The
+    measured curves are cut below :math:`10^{-4}`; groups whose component starts at zero (or whose
+    rate is NaN) are left out. The paper's §1 claim about the rates, tested; beyond the paper:
+    chapter dynamics.
+
+    Parameters
+    ----------
+    curves : LearningCurves
+        The run to draw (:class:`companion.LearningCurves`).
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (of a sequence or array of axes, the first); default a new figure.
+    title : str, optional
+        Title of the axes; default a description of the run (:math:`d`, :math:`m`, the loss,
+        :math:`\eta`).
+    predicted : {"exact", "paper", "fisher", "hessian"}, default "exact"
+        The attribute of ``curves`` that gives each group's predicted eigenvalue
+        (``"weighted"`` works too).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given).
     """
     fig, (ax,) = _axes(ax)
     t = np.asarray(curves.steps, dtype=float)
@@ -272,10 +413,28 @@ def plot_rates_vs_samples(frame, *, axes=None, title: str | None = None):
     (:func:`companion.rates_vs_samples`).
 
     Left: each group's effective eigenvalue at :math:`N` divided by its value on the population
-    loss (1 is the Fisher regime), with the line :math:`N = m`. Right: the smallest, mean and
-    largest Ritz values of :math:`\hat J_N` on each group, divided by the mean Ritz value of
-    :math:`J` (the spread of the Hessian's eigenvalues inside the group); dashed, the range of
-    :math:`J`'s own Ritz values (the spread that remains as :math:`N \to \infty` at this width).
+    loss (1 is the Fisher regime), :math:`\hat\lambda_g(N)/\hat\lambda_g(\infty)`, with the line
+    :math:`N = m`. Right: the smallest, mean and largest Ritz values of :math:`\hat J_N` on each
+    group, divided by the mean Ritz value of :math:`J` (the spread of the Hessian's eigenvalues
+    inside the group); dashed, the range of :math:`J`'s own Ritz values (the spread that remains
+    as :math:`N \to \infty` at this width). The paper's §1 condition on the number of data,
+    tested; beyond the paper: chapter dynamics.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The output of :func:`companion.rates_vs_samples`: indexed by ``(N, group)``, with the
+        columns ``vs_population``, ``hessian``, ``hessian_lo``, ``hessian_hi`` and ``fisher``
+        (the row ``N = inf`` optional) and ``attrs["m"]`` (optional: the line :math:`N = m`).
+    axes : sequence of two matplotlib.axes.Axes, optional
+        The left and right panels; default a new figure with two panels.
+    title : str, optional
+        Title of the figure (none by default).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``axes`` when given).
     """
     fig, axes = _axes(axes, ncols=2, figsize=(10.0, 3.8))
     groups = list(dict.fromkeys(frame.index.get_level_values("group")))
@@ -338,6 +497,42 @@ def plot_finite_width(
       prediction as lines over ``m_range`` (default: the study's widths), the ``threshold`` as a
       horizontal line and each group's predicted crossing :func:`companion.clt_crossing_width`
       as a marker on it.
+
+    The paper states the limits (Theorems 3.1–3.5) but not how fast they are reached; beyond the
+    paper: chapter finite_width.
+
+    Parameters
+    ----------
+    study : FiniteWidthStudy
+        The study to draw (:class:`companion.FiniteWidthStudy`).
+    d : int
+        Input dimension, one of ``study.ds``.
+    kind : {"mae", "ratio", "relative"}, default "mae"
+        What is drawn (see above).
+    threshold : float, default 0.1
+        The relative error :math:`\varepsilon` in (0, 10] drawn for ``kind="relative"`` (ignored
+        otherwise).
+    m_range : tuple of two float, optional
+        ``(lo, hi)``, the widths :math:`0 < lo \le hi` over which the prediction lines are drawn
+        (``"mae"`` and ``"relative"``) and crossings marked; default the study's smallest and
+        largest widths.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (of a sequence or array of axes, the first); default a new figure.
+    title : str, optional
+        Title of the axes; default ``"d = ..."``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``study`` is not a :class:`companion.FiniteWidthStudy` or ``d`` not an integer.
+    ValueError
+        If ``d`` is not one of the study's dimensions, ``kind`` is not one of the three, or (for
+        ``"relative"``) ``threshold`` is not in (0, 10].
     """
     from .finite_width import FiniteWidthStudy, clt_crossing_width, clt_mae, limit_norm2
 
@@ -408,7 +603,33 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
     :math:`\hat\lambda_i/\lambda_i - 1` against the index :math:`i` of the sorted eigenvalue
     (``EmpiricalFisherStudy.eig_deviation`` with ``reference``), coloured by
     cluster (G1, G2, G3), with the central 95% band of each index and the paper's
-    :math:`\pm 20\%` and :math:`\pm 50\%` as dotted lines.
+    :math:`\pm 20\%` and :math:`\pm 50\%` as dotted lines. Indices beyond :math:`N` (where
+    :math:`\hat J_N`, of rank at most :math:`N`, has no eigenvalue of the clusters) are left out.
+    Chapter distributions.
+
+    Parameters
+    ----------
+    study : EmpiricalFisherStudy
+        The study to draw (:class:`companion.EmpiricalFisherStudy`).
+    reference : {"theory", "J", "paper"}, default "theory"
+        The :math:`\lambda_i`: the exact :math:`m\to\infty` group eigenvalue of the cluster of
+        :math:`i` (``"theory"``), the sorted eigenvalues of the exact :math:`J` of the same draw
+        (``"J"``) or the paper's group eigenvalue (``"paper"``).
+    axes : sequence of matplotlib.axes.Axes, optional
+        One axes per sample size, in the order of ``study.sizes``; default a new figure with one
+        row of panels.
+    title : str, optional
+        Title of the figure (none by default).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``axes`` when given).
+
+    Raises
+    ------
+    ValueError
+        If ``reference`` is not ``"J"``, ``"theory"`` or ``"paper"``.
     """
     sizes = list(study.sizes)
     fig, axes = _axes(axes, ncols=len(sizes), figsize=(4.2 * len(sizes), 3.4))
@@ -466,7 +687,34 @@ def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: 
     ``summaries`` maps a distribution name to :func:`companion.gram_summary`'s output; for each
     distribution the levels of G1, G2 and G3 (the eigenvalues of each group's block of the Gram
     matrix) are drawn side by side on a log scale, with the Gaussian (exact :math:`m\to\infty`)
-    group eigenvalues as horizontal lines. Levels of zero (vanished functions) are left out.
+    group eigenvalues as horizontal lines. Levels of zero (vanished functions) are left out. The
+    paper's §6 question (the hierarchy under a non-rotationally-invariant :math:`p_X`); beyond
+    the paper: chapter distributions.
+
+    Parameters
+    ----------
+    summaries : Mapping of str to dict
+        ``{name: summary}``, each ``summary`` with a ``"levels"`` entry ``{"G1": array,
+        "G2": array, "G3": array}`` (:func:`companion.gram_summary`), one column per name, in the
+        order of the mapping.
+    d : int
+        Input dimension of the Gaussian reference lines, ``d >= 3``.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (of a sequence or array of axes, the first); default a new figure.
+    title : str, optional
+        Title of the axes; default ``"Eigen-group levels by input distribution, d = ..."``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 3``.
     """
     d = check_d(d)
     fig, (ax,) = _axes(ax, figsize=(7.0, 3.8))

@@ -89,15 +89,47 @@ def member_mae(
     r"""Per-member MAE :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` for every member of
     each group.
 
+    The mean absolute error of §4.2 (the cells of Table 1) between each basis function
+    :math:`f_v(x) = X(x)^\top v` (:func:`companion.group_outputs`) and its limit :math:`F`
+    of Theorems 3.1–3.5 (:func:`companion.limit`), over the :math:`N` rows of ``x``:
+
+    .. math::
+
+       \mathrm{MAE}_k = \frac1N \sum_{n=1}^N \bigl|F_k(x_n) - X(x_n)^\top v_k\bigr|,
+       \qquad k = 1, \dots, K.
+
     ``dtype`` is the precision of the products in :func:`companion.group_outputs`. With
     ``squared=True`` the per-member mean squared error
     :math:`\frac1N\sum_n (F(x_n) - X(x_n)^\top v)^2` is returned too, from the same outputs.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, d) or (d,)
+        The inputs, finite, ``d >= 3`` (the paper: :math:`N = 100` draws of
+        :math:`N(0, I_d)`).
+    W : ndarray of shape (d, m)
+        Hidden weights (float64, or float32 used as it is), finite, ``d >= 3``, no zero column.
+    groups : sequence of str, default ``TABLE1_GROUPS``
+        Distinct names among ``"G1"``, ``"G2"``, ``"G3_gamma"``, ``"G3_ab"``, ``"G3_tilde"``;
+        by default Table 1's four columns.
+    dtype : {"float64", "float32"}, default "float64"
+        Precision of the chunk products :math:`X^\top v` (always summed in float64).
+    squared : bool, default False
+        Also return the per-member mean squared errors.
 
     Returns
     -------
     dict, or (dict, dict) with ``squared=True``
         ``out[group]`` has shape (K,), one error per member (see :func:`companion.group_outputs`
         for the order of the members); with ``squared=True``, ``(mae, mse)`` of that form.
+
+    Raises
+    ------
+    TypeError
+        If ``squared`` is not a bool, or ``x``, ``W`` or ``dtype`` is of the wrong kind.
+    ValueError
+        If ``x`` or ``W`` has the wrong shape or non-finite entries, ``W`` a zero column, a
+        group is unknown or repeated, or ``dtype`` is neither float64 nor float32.
     """
     if not isinstance(squared, (bool, np.bool_)):
         raise TypeError(f"squared must be True or False, got {type(squared).__name__}")
@@ -113,17 +145,47 @@ def member_mae(
 class Table1Row:
     r"""One row of Table 1 over several seeds.
 
+    The errors of §4.2 (Table 1) at one :math:`(d, m)`, made by :func:`companion.table1_row`:
+    for each group :math:`g` and draw :math:`s`, the per-member MAEs
+    :math:`e_{s,k}` (:func:`companion.member_mae`), their mean
+    :math:`\bar e = \frac{1}{SK}\sum_{s,k} e_{s,k}`, the spread across draws of the group mean
+    :math:`\frac1K\sum_k e_{s,k}` and the pooled spread of single :math:`e_{s,k}`.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Width, ``m >= 1``.
+    n_inputs : int
+        Number :math:`N` of inputs per draw, ``>= 1``.
+    seeds : int
+        Number :math:`S` of draws of :math:`(W, x)`, ``>= 1``.
+    per_member : dict of str to ndarray
+        ``per_member[group]`` of shape (seeds, K).
+    mean : dict of str to float
+        Mean over members and seeds, per group.
+    sd : dict of str to float
+        Spread across seeds of the member-averaged MAE, per group.
+    member_sd : dict of str to float
+        Pooled spread of a single member's MAE, per group.
+    paper : dict of str to float or None
+        The paper's Table 1 row (``PAPER_TABLE1[(d, m)]``), or None.
+
     Attributes
     ----------
     d, m, n_inputs, seeds : int
+        Input dimension, width, inputs per draw and number of draws.
     per_member : dict
         ``per_member[group]`` has shape (seeds, K): the MAE of every member in every draw.
     mean : dict
         Mean over members and seeds.
     sd : dict
-        Standard deviation across seeds of the member-averaged MAE (the spread of a cell).
+        Standard deviation across seeds of the member-averaged MAE (the spread of a cell;
+        ``ddof=1``, and 0 for a single seed).
     member_sd : dict
-        Standard deviation of a single member's MAE, pooled over members and seeds.
+        Standard deviation of a single member's MAE, pooled over members and seeds
+        (``ddof=1``; 0 when there is a single value).
     paper : dict or None
         The paper's own number for this (d, m), when it has one.
     """
@@ -139,7 +201,14 @@ class Table1Row:
     paper: dict[str, float] | None
 
     def as_dict(self) -> dict:
-        """JSON-ready summary (the command line's ``table1 --json`` row)."""
+        """JSON-ready summary (the command line's ``table1 --json`` row).
+
+        Returns
+        -------
+        dict
+            ``{"d": d, "m": m, group: {"mean": ..., "sd": ..., "member_sd": ...}, ...,
+            "paper": paper}`` with Python numbers (no ``per_member``).
+        """
         row = {"d": self.d, "m": self.m}
         for g in self.mean:
             row[g] = {"mean": self.mean[g], "sd": self.sd[g], "member_sd": self.member_sd[g]}
@@ -170,6 +239,41 @@ def table1_row(
     check it), far below the fourth digit the paper prints and below the spread between draws,
     and it halves the time of the large rows. ``dtype="float64"`` gives the full-precision
     products.
+
+    The set-up is the paper's §4.1 and the cells its Table 1 (§4.2); the several seeds and
+    the per-member errors are beyond the paper (chapter simulations).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Width (number of hidden units), ``m >= 1``.
+    seeds : int, default 5
+        Number of independent draws of :math:`(W, x)`, ``>= 1``.
+    n_inputs : int, default 100
+        Number :math:`N` of inputs per draw, ``>= 1`` (the paper: 100).
+    seed : int, default 0
+        Root seed, ``>= 0``.
+    groups : sequence of str, default ``TABLE1_GROUPS``
+        Distinct names among ``companion.GROUPS``; by default Table 1's four columns.
+    dtype : {"float32", "float64"}, default "float32"
+        Precision of the products :math:`X^\top v` (see above).
+
+    Returns
+    -------
+    Table1Row
+        The per-member errors of every draw and their summaries; ``paper`` holds the paper's
+        numbers when :math:`(d, m)` is one of ``PAPER_ROWS``.
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``m``, ``seeds``, ``n_inputs`` or ``seed`` is not an integer, or ``dtype``
+        not a dtype.
+    ValueError
+        If one of them is out of its range, ``dtype`` is neither float32 nor float64, or a
+        group is unknown or repeated.
     """
     d = check_d(d)
     m = check_int(m, "m")
@@ -211,8 +315,39 @@ def table1(
     seed: int = 0,
     dtype: str = "float32",
 ) -> list[Table1Row]:
-    """Table 1 for the given (d, m) rows (by default the paper's eight), see :func:`table1_row`
-    (also for ``dtype``)."""
+    r"""Table 1 for the given (d, m) rows (by default the paper's eight), see :func:`table1_row`
+    (also for ``dtype``).
+
+    The paper's Table 1 (§4.2): for each row, the MAE
+    :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` of Table 1's four groups
+    (``TABLE1_GROUPS``), each row from its own draws (those :func:`table1_row` makes with the
+    same ``seed``).
+
+    Parameters
+    ----------
+    rows : sequence of (int, int), default ``PAPER_ROWS``
+        The :math:`(d, m)` pairs, ``d >= 3``, ``m >= 1``; may be empty.
+    seeds : int, default 5
+        Draws of :math:`(W, x)` per row, ``>= 1``.
+    n_inputs : int, default 100
+        Inputs per draw, ``>= 1``.
+    seed : int, default 0
+        Root seed, ``>= 0``.
+    dtype : {"float32", "float64"}, default "float32"
+        Precision of the products :math:`X^\top v`.
+
+    Returns
+    -------
+    list of Table1Row
+        One per row, in the order given (empty for no rows).
+
+    Raises
+    ------
+    TypeError
+        If a row is not a pair of integers or another argument is of the wrong type.
+    ValueError
+        If a row is not a ``(d, m)`` pair, or a value is out of its range.
+    """
     rows = [tuple(r) for r in rows]
     for r in rows:
         if len(r) != 2:
@@ -238,10 +373,34 @@ def figure1_data(
     The member shown is the first of each group (:math:`l = 1`, :math:`\gamma = 1`,
     :math:`(\alpha, \beta) = (1, 2)`).
 
+    The paper's Figure 1 (§4.2, at :math:`d = 10`, :math:`m = 100000`): the limits of
+    Theorems 3.1–3.5 against the network's basis functions, from the first draw of
+    :func:`table1_row` at the same ``(seed, d, m)``, with float64 products.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Width, ``m >= 1``.
+    n_inputs : int, default 100
+        Number of inputs :math:`x_n \sim N(0, I_d)`, ``>= 1``.
+    seed : int, default 0
+        Root seed, ``>= 0``.
+    groups : sequence of str, default ``TABLE1_GROUPS``
+        Distinct names among ``companion.GROUPS``.
+
     Returns
     -------
     dict
         ``out[group] = (F, Xv)``, two arrays of shape (n_inputs,).
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``m``, ``n_inputs`` or ``seed`` is not an integer.
+    ValueError
+        If one of them is out of its range, or a group is unknown or repeated.
     """
     d = check_d(d)
     m = check_int(m, "m")
@@ -255,7 +414,33 @@ def figure1_data(
 
 def fit_slope(ms: np.ndarray, errors: np.ndarray) -> float:
     r"""Least-squares slope of :math:`\log(\text{error})` against :math:`\log m`
-    (the theory: -1/2)."""
+    (the theory: -1/2).
+
+    The slope :math:`\hat p` of the ordinary least-squares line through the points
+    :math:`(\log m_k, \log e_k)`, the exponent of :math:`e \propto m^{p}`. Beyond the paper
+    (chapter simulations): the paper notes only that the MAE decreases with :math:`m`; the
+    central limit theorem gives :math:`p = -1/2` (:func:`companion.clt_mae`).
+
+    Parameters
+    ----------
+    ms : array_like of shape (n,)
+        Widths, positive, ``n >= 2``.
+    errors : array_like of shape (n,)
+        Errors at those widths, positive.
+
+    Returns
+    -------
+    float
+        The fitted slope :math:`\hat p`.
+
+    Raises
+    ------
+    TypeError
+        If ``ms`` or ``errors`` is not an array of real numbers.
+    ValueError
+        If they are not finite 1-d arrays, have different lengths or fewer than two entries,
+        or have a non-positive entry.
+    """
     ms = check_array(ms, "ms", ndim=1)
     errors = check_array(errors, "errors", ndim=1)
     if ms.shape != errors.shape or ms.size < 2 or np.any(ms <= 0) or np.any(errors <= 0):
@@ -274,12 +459,40 @@ def error_decay(
 ) -> dict:
     r"""Table 1's error for one :math:`d` and a range of widths, with the fitted log-log slope.
 
+    For each width, :func:`table1_row` (float32 products); for each group, the slope
+    :math:`\hat p` of :math:`\log \overline{\mathrm{MAE}}` against :math:`\log m`
+    (:func:`fit_slope`). Beyond the paper: chapter simulations (the paper's Table 1 shows
+    the decrease with :math:`m` at three widths).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    ms : sequence of int
+        Widths, each ``>= 1``, at least two (for the slope).
+    seeds : int, default 3
+        Draws per width, ``>= 1``.
+    n_inputs : int, default 100
+        Inputs per draw, ``>= 1``.
+    seed : int, default 0
+        Root seed, ``>= 0``.
+    groups : sequence of str, default ``TABLE1_GROUPS``
+        Distinct names among ``companion.GROUPS``.
+
     Returns
     -------
     dict
         ``"m"`` (the widths), and for each group a dict with ``"mean"`` and ``"sd"`` (arrays over
         ``m``, as in :func:`table1_row`) and ``"slope"`` (:func:`fit_slope` of the means; the
         theory's rate :math:`O(m^{-1/2})` gives -1/2).
+
+    Raises
+    ------
+    TypeError
+        If a width or another count is not an integer.
+    ValueError
+        If a value is out of its range, a group is unknown or repeated, or there are fewer
+        than two widths.
     """
     ms_arr = np.array([check_int(m, "m") for m in ms])
     rows = [
@@ -301,6 +514,22 @@ def table1_frame(rows: list[Table1Row], *, digits: int = 4):
     """Table 1 as a :class:`pandas.DataFrame`: each cell "mean ± sd" beside the paper's number.
 
     Columns are a two-level index (group, "this book" / "paper"); rows are indexed by (d, m).
+    The layout of the paper's Table 1 (§4.2), with the rebuilt cells
+    (:attr:`companion.Table1Row.mean` ± :attr:`companion.Table1Row.sd`) beside the printed ones.
+
+    Parameters
+    ----------
+    rows : list of Table1Row
+        Rows from :func:`table1` or :func:`table1_row`.
+    digits : int, default 4
+        Decimals shown, ``>= 0`` (the paper prints four).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Strings: the column ``(group, "this book (mean ± sd)")`` holds ``"mean ± sd"``,
+        ``(group, "paper")`` the paper's number (empty when the row is not one of
+        ``PAPER_ROWS``).
     """
     import pandas as pd
 
@@ -328,10 +557,26 @@ def table1_readings(rows: list[Table1Row]):
       ``member_sd`` (the spread of a single member's MAE);
     * ``pct_b`` — the paper's number's percentile among all single-member, single-draw MAEs.
 
+    That is, with :math:`p` the paper's number, :math:`z_a = (p - \bar e)/\mathrm{sd}`,
+    :math:`z_b = (p - \bar e)/\mathrm{member\_sd}` (``inf`` when the spread is 0) and
+    :math:`\mathrm{pct}_b = 100\,\#\{e_{s,k} \le p\}/(SK)`. The paper's Table 1 (§4.2)
+    read against the rebuilt one; beyond the paper: chapter simulations.
+
+    Parameters
+    ----------
+    rows : list of Table1Row
+        Rebuilt rows (:func:`table1`), at least one of them a row of ``PAPER_ROWS``; the
+        others are skipped.
+
     Returns
     -------
     pandas.DataFrame
         Indexed by (d, m, group), columns ``paper``, ``mean``, ``z_a``, ``z_b``, ``pct_b``.
+
+    Raises
+    ------
+    ValueError
+        If no row has a number in the paper.
     """
     import pandas as pd
 
