@@ -682,6 +682,7 @@ def group_subspaces(
     if W.shape[1] != H.shape[0]:
         raise ValueError(f"W must have m = {H.shape[0]} columns to match H, got shape {W.shape}")
     groups = _check_groups(groups)
+    rtol = check_real(rtol, "rtol", lo=0.0, hi=1.0, hi_open=True)
     V = np.hstack([group_vectors(W, g) for g in groups])
     edges = np.cumsum([0] + [group_size(W.shape[0], g) for g in groups])
     HV = H @ V

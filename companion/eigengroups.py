@@ -38,6 +38,8 @@ import numpy as np
 
 from . import _compute
 from ._validate import (
+    MEMORY_SHARE,
+    available_memory,
     check_array,
     check_choice,
     check_choices,
@@ -45,6 +47,7 @@ from ._validate import (
     check_dense,
     check_dtype,
     check_int,
+    check_memory,
     check_W,
     check_x,
 )
@@ -376,6 +379,10 @@ def group_outputs(
         workers = _compute.default_workers(chunks, 2.0 * n * m * K)
     else:
         workers = min(check_int(workers, "workers"), chunks)
+    # each worker's float64 partial sum (K, N), the total and the returned arrays
+    per_input = 8 * K * (workers + 2) + d * dtype.itemsize
+    budget = MEMORY_SHARE * available_memory()
+    check_memory(per_input * n, "the number of inputs N", n, budget // per_input)
     xs = x.astype(dtype, copy=False)
 
     def partial_sum(first: int, step: int, stop) -> np.ndarray:

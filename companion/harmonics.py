@@ -73,6 +73,15 @@ _LOG_CUT = 50.0
 #: Largest ``kmax`` / ``n_nodes`` accepted (the quadrature is dense in both).
 _MAX_KMAX = 10_000
 _MAX_NODES = 200_000
+#: Largest d for the quadrature: its absolute error (about 1e-15 lambda_0) is below 1e-6 of
+#: lambda_2 ~ lambda_0 / d^2 up to here (measured 8e-7 relative at d = 10^9, 5e-5 at 10^12,
+#: 0.13 at 10^15); the closed forms (closed_form_eigenvalues) hold for any d.
+_MAX_D_QUADRATURE = 10**9
+#: The quadrature's work is about kmax^2 n_nodes evaluations, this many seconds each (measured
+#: on a 2-core machine: 2.5 s at kmax = 1000, n_nodes = 1786; 63 s at kmax = 3000); calls that
+#: would take longer than _TIME_BUDGET seconds are refused before they start.
+_SECONDS_PER_EVALUATION = 1.5e-9
+_TIME_BUDGET = 120.0
 
 #: Largest ``log C_kmax^{(d-2)/2}(1)`` accepted by :func:`legendre_d` and
 #: :func:`mercer_eigenvalues`.  ``scipy.special.eval_gegenbauer`` returns the
@@ -325,6 +334,27 @@ def legendre_d(d: int, kmax: int, t: ArrayLike) -> np.ndarray:
 # --------------------------------------------------------------------------- #
 # Mercer eigenvalues by quadrature
 # --------------------------------------------------------------------------- #
+def _check_time(d: int, kmax: int, n_nodes: int, default_nodes: bool) -> None:
+    """Refuse a quadrature that would run longer than ``_TIME_BUDGET`` (one long call into
+    SciPy that Ctrl-C cannot stop), naming the largest ``kmax`` that fits."""
+
+    def seconds(k: int) -> float:
+        n = default_n_nodes(d, k) if default_nodes else n_nodes
+        return _SECONDS_PER_EVALUATION * (k + 1) ** 2 * n
+
+    if seconds(kmax) <= _TIME_BUDGET:
+        return
+    lo, hi = 0, kmax  # seconds(lo) fits, seconds(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if seconds(mid) <= _TIME_BUDGET else (lo, mid)
+    raise ValueError(
+        f"kmax = {kmax} would take about {seconds(kmax) / 60:.0f} minutes "
+        f"(kmax^2 x n_nodes quadrature work); kmax must be <= {lo} here "
+        f"(a budget of {_TIME_BUDGET / 60:.0f} minutes)"
+    )
+
+
 def _window(d: int) -> float:
     """Half-width ``a`` of the window ``|phi - pi/2| <= a`` used for quadrature.
 
@@ -445,9 +475,17 @@ def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.n
     """
     d = check_d(d)
     kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
+    default_nodes = n_nodes is None
     if n_nodes is None:
         n_nodes = default_n_nodes(d, kmax)
     n_nodes = check_int(n_nodes, "n_nodes", minimum=1, maximum=_MAX_NODES)
+    if d > _MAX_D_QUADRATURE:
+        raise ValueError(
+            f"d must be <= {_MAX_D_QUADRATURE} for the quadrature, got {d} (beyond, its error "
+            "exceeds the eigenvalues of degree 2; companion.closed_form_eigenvalues holds "
+            "for any d)"
+        )
+    _check_time(d, kmax, n_nodes, default_nodes)
     _check_gegenbauer_range(d, kmax)
 
     a = _window(d)

@@ -22,10 +22,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _compute
-from ._validate import check_array, check_d, check_dtype, check_int
-from .eigengroups import (
-    group_outputs,
+from ._validate import (
+    MEMORY_SHARE,
+    available_memory,
+    check_array,
+    check_d,
+    check_dtype,
+    check_int,
+    check_memory,
 )
+from .eigengroups import group_outputs, group_size
 from .limits import limit
 
 __all__ = [
@@ -281,8 +287,32 @@ def table1_row(
     n_inputs = check_int(n_inputs, "n_inputs")
     check_dtype(dtype)
     seed = check_int(seed, "seed", minimum=0)
+    _check_memory([(d, m)], seeds, n_inputs, groups, dtype)
     with _compute.draws([(d, m, seeds)], seed, n_inputs, dtype) as draws:
         return _table1_row(d, m, seeds, n_inputs, groups, dtype, draws)
+
+
+def _check_memory(rows, seeds: int, n_inputs: int, groups, dtype) -> None:
+    """Refuse at once a table whose memory does not fit (``check_memory``), naming ``seeds`` or
+    ``n_inputs``, whichever takes more. Kept for the whole table: every member's error for
+    every seed (list and array, 16 bytes); for one row at a time: the outputs of every worker
+    and the sum, the limits and the errors (8 bytes per member and input each), the inputs
+    and the two blocks of ``W``."""
+    workers = _compute.default_workers(_compute.MAX_WORKERS, float("inf"))
+    sizes = [sum(group_size(d, g) for g in groups) for d, _ in rows]
+    per_seed = sum(16 * K for K in sizes)
+    per_input = max(
+        (8 * K * (workers + 4) + 16 * d for K, (d, _) in zip(sizes, rows, strict=True)), default=0
+    )
+    fixed = max((2 * d * m * np.dtype(dtype).itemsize for d, m in rows), default=0)
+    need = seeds * per_seed + n_inputs * per_input + fixed
+    budget = MEMORY_SHARE * available_memory()
+    if seeds * per_seed >= n_inputs * per_input:
+        largest = (budget - n_inputs * per_input - fixed) // max(per_seed, 1)
+        check_memory(need, "seeds", seeds, largest)
+    else:
+        largest = (budget - seeds * per_seed - fixed) // max(per_input, 1)
+        check_memory(need, "n_inputs", n_inputs, largest)
 
 
 def _table1_row(d, m, seeds, n_inputs, groups, dtype, draws) -> Table1Row:
@@ -360,6 +390,7 @@ def table1(
         return []
     cells = [(d, m, seeds) for d, m in rows]  # each row's own draws
     seed = check_int(seed, "seed", minimum=0)
+    _check_memory(rows, seeds, n_inputs, TABLE1_GROUPS, dtype)
     with _compute.draws(cells, seed, n_inputs, dtype) as draws:
         return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
 
@@ -445,6 +476,8 @@ def fit_slope(ms: np.ndarray, errors: np.ndarray) -> float:
     errors = check_array(errors, "errors", ndim=1)
     if ms.shape != errors.shape or ms.size < 2 or np.any(ms <= 0) or np.any(errors <= 0):
         raise ValueError("ms and errors must be positive arrays of the same length >= 2")
+    if np.unique(ms).size < 2:
+        raise ValueError(f"ms must hold at least two different widths to fit a slope, got {ms}")
     return float(np.polyfit(np.log(ms), np.log(errors), 1)[0])
 
 

@@ -113,3 +113,31 @@ def test_arrays_that_are_not_real_numbers_are_refused(bad, what):
         cp.features(bad[:, :5].T if bad.ndim == 2 else bad, W5)
     # integer arrays are numbers: accepted (and the same as their float values)
     np.testing.assert_array_equal(cp.features(np.arange(5), W5), cp.features(np.arange(5.0), W5))
+
+
+def test_slow_or_meaningless_requests_are_refused_at_once(monkeypatch):
+    """Estimated before any work: the quadrature's time (kmax), the table's memory (seeds,
+    n_inputs), group_outputs' memory (N); and what has no meaning (a slope from one width,
+    rtol = NaN, a d beyond the quadrature's accuracy)."""
+    from companion import eigengroups, fisher
+
+    def no_draw(*args, **kw):
+        raise AssertionError("drawn before the request was checked")
+
+    monkeypatch.setattr(fisher, "sample_weights", no_draw)
+    with pytest.raises(ValueError, match=r"kmax = 10000 would take about .* kmax must be <= \d+"):
+        cp.mercer_eigenvalues(10, 10_000)
+    with pytest.raises(ValueError, match="d must be <= 1000000000 for the quadrature"):
+        cp.mercer_eigenvalues(10**18, 3)
+    with pytest.raises(ValueError, match=r"seeds = 10000000 needs about .* seeds must be <= \d+"):
+        cp.table1(seeds=10**7)
+    with pytest.raises(ValueError, match=r"n_inputs = 10000000000 needs .* n_inputs must be <="):
+        cp.table1_row(10, 100, n_inputs=10**10)
+    monkeypatch.setattr(eigengroups, "available_memory", lambda: 2**16)  # 64 KiB free
+    with pytest.raises(ValueError, match=r"the number of inputs N = 500 needs .* must be <= \d+"):
+        cp.group_outputs(np.ones((500, 5)), W5)
+    with pytest.raises(ValueError, match="at least two different widths"):
+        cp.fit_slope([100, 100, 100], [0.1, 0.11, 0.09])
+    H = cp.fisher_exact(W5)
+    with pytest.raises(ValueError, match=r"rtol must be a finite number in \[0.0, 1.0\)"):
+        cp.group_subspaces(H, W5, rtol=float("nan"))
