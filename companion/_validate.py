@@ -215,14 +215,19 @@ def available_memory() -> int:
         return 8 * 1024**3
 
 
-def check_memory(nbytes: float, name: str, value: int, largest: int) -> None:
-    """Refuse, before any work, a call whose estimate ``nbytes`` exceeds ``MEMORY_SHARE`` of the
-    available memory; the message names the argument ``name`` to reduce and ``largest``, the
-    largest value of it that fits (the estimate is linear in it)."""
-    budget = MEMORY_SHARE * available_memory()
-    if nbytes > budget:
+def check_memory(
+    per_unit: float, name: str, value: int, *, fixed: float = 0.0, available: int | None = None
+) -> None:
+    """Refuse, before any work, a call whose memory ``per_unit * value + fixed`` (bytes, an
+    estimate linear in the argument ``name``) exceeds ``MEMORY_SHARE`` of the memory available
+    (``available``, by default :func:`available_memory`); the message names ``name`` and the
+    largest value of it that fits."""
+    budget = MEMORY_SHARE * (available_memory() if available is None else available)
+    need = per_unit * value + fixed
+    if need > budget:
+        largest = max(int((budget - fixed) // max(per_unit, 1)), 0)
         raise ValueError(
-            f"{name} = {value} needs about {nbytes / 2**30:.1f} GiB, more than the "
+            f"{name} = {value} needs about {need / 2**30:.1f} GiB, more than the "
             f"{budget / 2**30:.1f} GiB this machine has free for it; {name} must be <= "
-            f"{max(int(largest), 0)} here"
+            f"{largest} here"
         )

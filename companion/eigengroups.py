@@ -38,7 +38,6 @@ import numpy as np
 
 from . import _compute
 from ._validate import (
-    MEMORY_SHARE,
     available_memory,
     check_array,
     check_choice,
@@ -381,8 +380,7 @@ def group_outputs(
         workers = min(check_int(workers, "workers"), chunks)
     # each worker's float64 partial sum (K, N), the total and the returned arrays
     per_input = 8 * K * (workers + 2) + d * dtype.itemsize
-    budget = MEMORY_SHARE * available_memory()
-    check_memory(per_input * n, "the number of inputs N", n, budget // per_input)
+    check_memory(per_input, "the number of inputs N", n, available=available_memory())
     xs = x.astype(dtype, copy=False)
 
     def partial_sum(first: int, step: int, stop) -> np.ndarray:

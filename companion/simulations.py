@@ -23,8 +23,6 @@ import numpy as np
 
 from . import _compute
 from ._validate import (
-    MEMORY_SHARE,
-    available_memory,
     check_array,
     check_d,
     check_dtype,
@@ -305,14 +303,10 @@ def _check_memory(rows, seeds: int, n_inputs: int, groups, dtype) -> None:
         (8 * K * (workers + 4) + 16 * d for K, (d, _) in zip(sizes, rows, strict=True)), default=0
     )
     fixed = max((2 * d * m * np.dtype(dtype).itemsize for d, m in rows), default=0)
-    need = seeds * per_seed + n_inputs * per_input + fixed
-    budget = MEMORY_SHARE * available_memory()
     if seeds * per_seed >= n_inputs * per_input:
-        largest = (budget - n_inputs * per_input - fixed) // max(per_seed, 1)
-        check_memory(need, "seeds", seeds, largest)
+        check_memory(per_seed, "seeds", seeds, fixed=n_inputs * per_input + fixed)
     else:
-        largest = (budget - seeds * per_seed - fixed) // max(per_input, 1)
-        check_memory(need, "n_inputs", n_inputs, largest)
+        check_memory(per_input, "n_inputs", n_inputs, fixed=seeds * per_seed + fixed)
 
 
 def _table1_row(d, m, seeds, n_inputs, groups, dtype, draws) -> Table1Row:
