@@ -118,12 +118,12 @@ def child_a(rows, dtype: str) -> None:
     """Body of the (a) subprocess: time table1(seeds=1, dtype=dtype), print one JSON line."""
     rss_import = _maxrss_bytes()
     t0 = time.perf_counter()
-    out = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, seed=SEED, dtype=dtype)
+    out = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, rng=SEED, dtype=dtype)
     seconds = time.perf_counter() - t0
     rss = _maxrss_bytes()
     # the same call again: no first touch of its memory, BLAS and threads already started
     t0 = time.perf_counter()
-    again = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, seed=SEED, dtype=dtype)
+    again = cp.table1(rows, seeds=1, n_inputs=N_INPUTS, rng=SEED, dtype=dtype)
     seconds_again = time.perf_counter() - t0
     assert again[-1].mean == out[-1].mean
     rows = out
@@ -295,7 +295,7 @@ def time_c(rows, members: int | None):
         per_row.append(t_row)
         spent += s_row
         done += n_row
-        ref = cp.table1_row(d, m, seeds=1, n_inputs=N_INPUTS, seed=SEED).per_member  # untimed check
+        ref = cp.table1_row(d, m, seeds=1, n_inputs=N_INPUTS, rng=SEED).per_member  # untimed check
         for g, (idx, mae) in errors.items():
             check = max(check, float(np.max(np.abs(mae - ref[g][0][idx]) / ref[g][0][idx])))
     return sum(per_row), spent, done, per_row, check

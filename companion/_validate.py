@@ -231,3 +231,19 @@ def check_memory(
             f"{budget / 2**30:.1f} GiB this machine has free for it; {name} must be <= "
             f"{largest} here"
         )
+
+
+def check_seed(rng: object) -> int:
+    """The root seed of a simulation from ``rng``: a non-negative integer is the seed itself;
+    a :class:`numpy.random.Generator` gives one drawn from it (so a generator passed twice gives
+    two independent runs). The package's one seed convention: every function takes ``rng``, an
+    int or a Generator; those that make several independent streams (one per seed and
+    ``(d, m)`` cell) derive them from this root seed."""
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(2**63))
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return check_int(rng, "seed", minimum=0)
+    raise TypeError(
+        "rng must be a numpy.random.Generator or a non-negative integer seed, "
+        f"got {type(rng).__name__}"
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_d, check_int, check_W
+from ._validate import check_d, check_int, check_seed, check_W
 
 __all__ = [
     "CheckResult",
@@ -468,7 +468,13 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
 
 
 def check_table1_row(
-    row: dict, d: int, m: int, *, n_inputs: int = 100, seeds: int = 8, seed: int = 12345
+    row: dict,
+    d: int,
+    m: int,
+    *,
+    n_inputs: int = 100,
+    seeds: int = 8,
+    rng: int | np.random.Generator = 12345,
 ) -> CheckResult:
     r"""Check a student's Table 1 row ``{"G1": mae, "G2": ..., "G3_gamma": ..., "G3_ab": ...}``.
 
@@ -496,8 +502,8 @@ def check_table1_row(
         Inputs per draw of the reference, ``>= 1``.
     seeds : int, default 8
         Draws of the reference, ``>= 1``.
-    seed : int, default 12345
-        Root seed of the reference, ``>= 0``.
+    rng : int or numpy.random.Generator, default 12345
+        Root seed of the reference ``>= 0``, or a Generator that one is drawn from.
 
     Returns
     -------
@@ -511,6 +517,7 @@ def check_table1_row(
     ValueError
         If one of them is out of its range.
     """
+    seed = check_seed(rng)
     from .simulations import TABLE1_GROUPS, table1_row
 
     result = CheckResult(f"Table 1 row d = {d}, m = {m}")
@@ -521,7 +528,7 @@ def check_table1_row(
     if missing:
         result.bad(f"missing group(s): {', '.join(missing)}")
         return result
-    ref = table1_row(d, m, seeds=seeds, n_inputs=n_inputs, seed=seed)
+    ref = table1_row(d, m, seeds=seeds, n_inputs=n_inputs, rng=seed)
     for g in TABLE1_GROUPS:
         value = _as_array(row[g], result, g)
         if value is None:

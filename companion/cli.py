@@ -185,7 +185,7 @@ def _table1(args) -> tuple[dict, str]:
     import companion as cp
 
     rows = cp.PAPER_ROWS if args.rows is None else args.rows
-    result = cp.table1(rows, seeds=args.seeds, n_inputs=args.n_inputs, seed=args.seed)
+    result = cp.table1(rows, seeds=args.seeds, n_inputs=args.n_inputs, rng=args.seed)
     data = {
         "rows": [r.as_dict() for r in result],
         "seeds": args.seeds,

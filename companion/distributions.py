@@ -67,7 +67,7 @@ import numpy as np
 import scipy.linalg
 
 from . import _compute
-from ._validate import check_choice, check_d, check_int, check_real, check_rng, check_W
+from ._validate import check_choice, check_d, check_int, check_real, check_rng, check_seed, check_W
 from .eigengroups import (
     GROUPS,
     basis,
@@ -952,7 +952,7 @@ def distribution_table(
     n: int = 20_000,
     n_limit: int = 100_000,
     mae_m: int = 10_000,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
 ):
     r"""One row per input distribution: the eigen-groups at width ``m`` and in the limit.
 
@@ -997,8 +997,8 @@ def distribution_table(
         Monte Carlo inputs of :func:`companion.limit_gram`, ``n_limit >= 2``.
     mae_m : int, default 10000
         Width of the Table-1 errors, ``mae_m >= 1``.
-    seed : int, default 0
-        Non-negative seed of all the random numbers.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0`` of all the random numbers, or a Generator that one is drawn from.
 
     Returns
     -------
@@ -1021,7 +1021,7 @@ def distribution_table(
 
     d = check_d(d)
     m = check_int(m, "m")
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(rng)
     for dist in dists:
         _check_params(dist, d, rho, k, min_d=3)
     W = sample_weights(d, m, np.random.default_rng([seed, d, m]))
@@ -1250,7 +1250,7 @@ def empirical_fisher_study(
     *,
     sizes: tuple[int, ...] = (100, 1000),
     draws: int = 100,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
 ) -> EmpiricalFisherStudy:
     r"""Draw Gaussian samples ``draws`` times and compare :math:`\hat J_N` with :math:`J`
     (paper §6).
@@ -1283,8 +1283,9 @@ def empirical_fisher_study(
         :math:`N < n_{top}` carries only :math:`N` eigenvalues; the others are NaN.
     draws : int
         Independent draws, ``>= 1``.
-    seed : int
-        Non-negative seed: the draws come from ``numpy.random.SeedSequence([seed, d, m or 0])``.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0``, or a Generator that one is drawn from: the draws come from
+        ``numpy.random.SeedSequence([seed, d, m or 0])``.
 
     Returns
     -------
@@ -1315,7 +1316,7 @@ def empirical_fisher_study(
     if not sizes:
         raise ValueError("sizes must list at least one sample size N")
     draws = check_int(draws, "draws")
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(rng)
     rngs = [
         np.random.default_rng(c) for c in np.random.SeedSequence([seed, d, m or 0]).spawn(draws)
     ]

@@ -59,6 +59,7 @@ from ._validate import (
     check_int,
     check_real,
     check_rng,
+    check_seed,
     check_W,
     check_x,
 )
@@ -1160,7 +1161,7 @@ def learning_curves(
     eta: float | None = None,
     steps: int = 800,
     noise: float = 0.0,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
     lo: float = 0.1,
 ) -> LearningCurves:
     r"""Train :math:`v` by gradient descent on a target built from
@@ -1199,9 +1200,10 @@ def learning_curves(
         Number of gradient steps, ``>= 2``.
     noise : float, default 0.0
         Standard deviation of Gaussian label noise, finite and ``>= 0`` (training loss only).
-    seed : int, default 0
-        Seed ``>= 0`` of :math:`W`, of the target's coefficients and of the training data (one
-        generator each, spawned from ``(seed, d, m)``).
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0`` (or a Generator that one is drawn from) of :math:`W`, of the
+        target's coefficients and of the training data (one generator each, spawned from
+        ``(seed, d, m)``).
     lo : float in (0, 1), default 0.1
         Window of :func:`companion.fit_rate`.
 
@@ -1220,6 +1222,7 @@ def learning_curves(
         unknown, unsupported or repeated group, an array of ``coefficients`` has the wrong size,
         or ``eta`` is not below :math:`2/\lambda_{\max}(H)`.
     """
+    seed = check_seed(rng)
     steps = check_int(steps, "steps", minimum=2)
     if n_train is not None:
         n_train = check_int(n_train, "n_train", minimum=1)
@@ -1252,7 +1255,7 @@ def rates_vs_samples(
     target: str | Sequence[str] = "mixed",
     steps: int = 800,
     noise: float = 0.0,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
     lo: float = 0.1,
 ):
     r"""Measured rates against the number of training inputs :math:`N`, and the population run.
@@ -1280,8 +1283,9 @@ def rates_vs_samples(
         Number of gradient steps of each run, ``>= 2``.
     noise : float, default 0.0
         Standard deviation of Gaussian label noise, finite and ``>= 0`` (training losses only).
-    seed : int, default 0
-        Seed ``>= 0`` of :math:`W`, of the target and of the inputs.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0`` (or a Generator that one is drawn from) of :math:`W`, of the
+        target and of the inputs.
     lo : float in (0, 1), default 0.1
         Window of :func:`companion.fit_rate`.
 
@@ -1309,6 +1313,7 @@ def rates_vs_samples(
         If a parameter is outside its range above, ``sizes`` is empty or repeats a size, or
         ``target`` names an unknown, unsupported or repeated group.
     """
+    seed = check_seed(rng)
     import pandas as pd
 
     steps = check_int(steps, "steps", minimum=2)

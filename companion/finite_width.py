@@ -24,6 +24,7 @@ from ._validate import (
     check_d,
     check_int,
     check_real,
+    check_seed,
 )
 from .eigengroups import (
     GROUPS,
@@ -640,7 +641,7 @@ def finite_width_study(
     *,
     seeds=4,
     n_inputs: int = 100,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
     groups: tuple[str, ...] = FINITE_WIDTH_GROUPS,
 ) -> FiniteWidthStudy:
     r"""Table 1's error (and mean squared error) of every group on a grid of :math:`(d, m)`.
@@ -663,8 +664,8 @@ def finite_width_study(
         full-scale grid cheap: the cost of a draw grows like :math:`m\,d^2 N`).
     n_inputs : int, default 100
         Inputs per draw, ``>= 1`` (the paper: 100).
-    seed : int, default 0
-        Root seed, ``>= 0``.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
     groups : tuple of str, default ``FINITE_WIDTH_GROUPS``
         Any of ``FINITE_WIDTH_GROUPS``, distinct.
 
@@ -699,7 +700,7 @@ def finite_width_study(
                 f"seeds must be one integer or one per width ({ms_arr.size}), got {len(seeds)}"
             )
     n_inputs = check_int(n_inputs, "n_inputs")
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(rng)
     groups = check_choices(groups, "groups", GROUPS)
     shape = (ds_arr.size, ms_arr.size, int(seeds_arr.max()))
     mae = {g: np.full(shape, np.nan) for g in groups}
@@ -850,7 +851,7 @@ def crossing_widths(study: FiniteWidthStudy, threshold: float = 0.1):
 SPECTRAL_MAX_M = 8000
 
 
-def spectral_resolution(d: int, ms, *, seed: int = 0):
+def spectral_resolution(d: int, ms, *, rng: int | np.random.Generator = 0):
     r"""How well the exact spectrum of :math:`J` shows the three groups at each width.
 
     For one draw of :math:`W` per width (the first generator of :func:`table1_row`'s
@@ -887,8 +888,8 @@ def spectral_resolution(d: int, ms, *, seed: int = 0):
     ms : int or sequence of int
         Widths, each at least :math:`d(d+3)/2 + 1` (all three clusters and one more eigenvalue)
         and at most ``SPECTRAL_MAX_M``.
-    seed : int, default 0
-        Root seed, ``>= 0``.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
 
     Returns
     -------
@@ -915,7 +916,7 @@ def spectral_resolution(d: int, ms, *, seed: int = 0):
     need = n + 1
     for m in ms_arr:
         check_int(int(m), "m", minimum=need, maximum=SPECTRAL_MAX_M)
-    check_int(seed, "seed", minimum=0)
+    seed = check_seed(rng)
     lam = group_eigenvalues(d, exact=True)
     lam_c = {"G1": lam["G1"], "G2": lam["G2"], "G3": lam["G3_ab"]}
     nxt = {"G1": "G2", "G2": "G3"}  # the cluster below each; below G3: the rest of the spectrum

@@ -28,6 +28,7 @@ from ._validate import (
     check_dtype,
     check_int,
     check_memory,
+    check_seed,
 )
 from .eigengroups import group_outputs, group_size
 from .limits import limit
@@ -226,7 +227,7 @@ def table1_row(
     *,
     seeds: int = 5,
     n_inputs: int = 100,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
     groups: tuple[str, ...] = TABLE1_GROUPS,
     dtype: str = "float32",
 ) -> Table1Row:
@@ -257,8 +258,8 @@ def table1_row(
         Number of independent draws of :math:`(W, x)`, ``>= 1``.
     n_inputs : int, default 100
         Number :math:`N` of inputs per draw, ``>= 1`` (the paper: 100).
-    seed : int, default 0
-        Root seed, ``>= 0``.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
     groups : sequence of str, default ``TABLE1_GROUPS``
         Distinct names among ``companion.GROUPS``; by default Table 1's four columns.
     dtype : {"float32", "float64"}, default "float32"
@@ -284,7 +285,7 @@ def table1_row(
     seeds = check_int(seeds, "seeds")
     n_inputs = check_int(n_inputs, "n_inputs")
     check_dtype(dtype)
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(rng)
     _check_memory([(d, m)], seeds, n_inputs, groups, dtype)
     with _compute.draws([(d, m, seeds)], seed, n_inputs, dtype) as draws:
         return _table1_row(d, m, seeds, n_inputs, groups, dtype, draws)
@@ -336,7 +337,7 @@ def table1(
     *,
     seeds: int = 5,
     n_inputs: int = 100,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
     dtype: str = "float32",
 ) -> list[Table1Row]:
     r"""Table 1 for the given (d, m) rows (by default the paper's eight), see :func:`table1_row`
@@ -355,8 +356,8 @@ def table1(
         Draws of :math:`(W, x)` per row, ``>= 1``.
     n_inputs : int, default 100
         Inputs per draw, ``>= 1``.
-    seed : int, default 0
-        Root seed, ``>= 0``.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
     dtype : {"float32", "float64"}, default "float32"
         Precision of the products :math:`X^\top v`.
 
@@ -383,14 +384,19 @@ def table1(
     if not rows:
         return []
     cells = [(d, m, seeds) for d, m in rows]  # each row's own draws
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(rng)
     _check_memory(rows, seeds, n_inputs, TABLE1_GROUPS, dtype)
     with _compute.draws(cells, seed, n_inputs, dtype) as draws:
         return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
 
 
 def figure1_data(
-    d: int, m: int, *, n_inputs: int = 100, seed: int = 0, groups: tuple[str, ...] = TABLE1_GROUPS
+    d: int,
+    m: int,
+    *,
+    n_inputs: int = 100,
+    rng: int | np.random.Generator = 0,
+    groups: tuple[str, ...] = TABLE1_GROUPS,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     r"""The data of Figure 1: for one member of each group, :math:`F(x_n)` and
     :math:`X(x_n)^\top v`.
@@ -410,8 +416,8 @@ def figure1_data(
         Width, ``m >= 1``.
     n_inputs : int, default 100
         Number of inputs :math:`x_n \sim N(0, I_d)`, ``>= 1``.
-    seed : int, default 0
-        Root seed, ``>= 0``.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
     groups : sequence of str, default ``TABLE1_GROUPS``
         Distinct names among ``companion.GROUPS``.
 
@@ -430,7 +436,7 @@ def figure1_data(
     d = check_d(d)
     m = check_int(m, "m")
     n_inputs = check_int(n_inputs, "n_inputs")
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(rng)
     with _compute.draws([(d, m, 1)], seed, n_inputs) as draws:
         W, x = next(draws)
     outputs = group_outputs(x, W, groups)
@@ -481,7 +487,7 @@ def error_decay(
     *,
     seeds: int = 3,
     n_inputs: int = 100,
-    seed: int = 0,
+    rng: int | np.random.Generator = 0,
     groups: tuple[str, ...] = TABLE1_GROUPS,
 ) -> dict:
     r"""Table 1's error for one :math:`d` and a range of widths, with the fitted log-log slope.
@@ -501,8 +507,8 @@ def error_decay(
         Draws per width, ``>= 1``.
     n_inputs : int, default 100
         Inputs per draw, ``>= 1``.
-    seed : int, default 0
-        Root seed, ``>= 0``.
+    rng : int or numpy.random.Generator, default 0
+        Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
     groups : sequence of str, default ``TABLE1_GROUPS``
         Distinct names among ``companion.GROUPS``.
 
@@ -521,9 +527,10 @@ def error_decay(
         If a value is out of its range, a group is unknown or repeated, or there are fewer
         than two widths.
     """
+    seed = check_seed(rng)
     ms_arr = np.array([check_int(m, "m") for m in ms])
     rows = [
-        table1_row(d, int(m), seeds=seeds, n_inputs=n_inputs, seed=seed, groups=groups)
+        table1_row(d, int(m), seeds=seeds, n_inputs=n_inputs, rng=seed, groups=groups)
         for m in ms_arr
     ]
     out: dict = {"m": ms_arr}

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._validate import check_d, check_int
+from ._validate import check_d, check_int, check_seed
 
 __all__ = [
     "explore",
@@ -207,9 +207,10 @@ def explore(
     return box
 
 
-def spectrum_explorer(*, live: bool | None = None, seed: int = 0):
+def spectrum_explorer(*, live: bool | None = None, rng: int | np.random.Generator = 0):
     r"""Chapter 1: the spectrum of the exact :math:`J` with its predicted levels,
     over :math:`(d, m)`."""
+    seed = check_seed(rng)
     from .fisher import fisher_spectrum, sample_weights
     from .plotting import plot_spectrum
 
@@ -228,13 +229,14 @@ def spectrum_explorer(*, live: bool | None = None, seed: int = 0):
     )
 
 
-def limits_explorer(*, live: bool | None = None, seed: int = 0):
+def limits_explorer(*, live: bool | None = None, rng: int | np.random.Generator = 0):
     r"""Chapter 3: Figure 1 (:math:`X^\top v` against :math:`F(x)`) over :math:`(d, m)`."""
+    seed = check_seed(rng)
     from .plotting import plot_limits
     from .simulations import figure1_data
 
     def draw(d, m):
-        return plot_limits(figure1_data(d, m, seed=seed))
+        return plot_limits(figure1_data(d, m, rng=seed))
 
     return explore(
         draw,
@@ -259,15 +261,16 @@ def mercer_explorer(*, live: bool | None = None, kmax: int = 30):
     return explore(draw, d=(3, 4, 5, 10, 20, 50, 100), d_range=(3, 1000), d_default=10, live=live)
 
 
-def decay_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
+def decay_explorer(*, live: bool | None = None, rng: int | np.random.Generator = 0, seeds: int = 2):
     r"""Chapter 5: Table 1's error against :math:`m` (up to a largest width) over :math:`d`."""
+    seed = check_seed(rng)
     from .plotting import plot_error_decay
     from .simulations import error_decay
 
     def draw(d, m_max):
         ms = np.unique(np.geomspace(100, m_max, 6).astype(int))
         return plot_error_decay(
-            error_decay(d, ms, seeds=seeds, n_inputs=50, seed=seed),
+            error_decay(d, ms, seeds=seeds, n_inputs=50, rng=seed),
             title=f"Error against width, d = {d}",
         )
 
@@ -284,14 +287,17 @@ def decay_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
     )
 
 
-def dynamics_explorer(*, live: bool | None = None, seed: int = 0, m: int = 500, steps: int = 800):
+def dynamics_explorer(
+    *, live: bool | None = None, rng: int | np.random.Generator = 0, m: int = 500, steps: int = 800
+):
     r"""Chapter "Learning dynamics": gradient descent's group components over :math:`(d, N)`,
     width ``m``."""
+    seed = check_seed(rng)
     from .dynamics import learning_curves
     from .plotting import plot_learning_curves
 
     def draw(d, n_train):
-        return plot_learning_curves(learning_curves(d, m, n_train=n_train, steps=steps, seed=seed))
+        return plot_learning_curves(learning_curves(d, m, n_train=n_train, steps=steps, rng=seed))
 
     return explore(
         draw,
@@ -306,7 +312,9 @@ def dynamics_explorer(*, live: bool | None = None, seed: int = 0, m: int = 500, 
     )
 
 
-def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int = 2):
+def finite_width_explorer(
+    *, live: bool | None = None, rng: int | np.random.Generator = 0, seeds: int = 2
+):
     r"""Chapter "Finite width": relative error MAE / RMS(F) against :math:`m`, over :math:`d`
     and a threshold.
 
@@ -317,6 +325,7 @@ def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int
     :math:`\varepsilon`.
     """
 
+    seed = check_seed(rng)
     from .finite_width import finite_width_study
     from .plotting import plot_finite_width
     from .simulations import TABLE1_GROUPS
@@ -324,7 +333,7 @@ def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int
     @functools.cache
     def study(d):
         return finite_width_study(
-            (d,), (100, 1000, 10000), seeds=seeds, n_inputs=50, seed=seed, groups=TABLE1_GROUPS
+            (d,), (100, 1000, 10000), seeds=seeds, n_inputs=50, rng=seed, groups=TABLE1_GROUPS
         )
 
     def draw(d, percent):
@@ -350,7 +359,9 @@ def finite_width_explorer(*, live: bool | None = None, seed: int = 0, seeds: int
     )
 
 
-def distributions_explorer(*, live: bool | None = None, seed: int = 0, draws: int = 15):
+def distributions_explorer(
+    *, live: bool | None = None, rng: int | np.random.Generator = 0, draws: int = 15
+):
     r"""Chapter "Other input distributions": the empirical Fisher spectrum over :math:`(d, N)`.
 
     Relative deviations of the top eigenvalues of :math:`\hat J_N` (infinite width, ``draws``
@@ -359,11 +370,12 @@ def distributions_explorer(*, live: bool | None = None, seed: int = 0, draws: in
     When :math:`N` is below the :math:`d(d+3)/2` eigenvalues of the three groups, :math:`\hat J_N`
     has only :math:`N` nonzero eigenvalues and the later indices are left out of the picture.
     """
+    seed = check_seed(rng)
     from .distributions import empirical_fisher_study
     from .plotting import plot_empirical_fisher
 
     def draw(d, N):
-        study = empirical_fisher_study(d, None, sizes=(N,), draws=draws, seed=seed)
+        study = empirical_fisher_study(d, None, sizes=(N,), draws=draws, rng=seed)
         return plot_empirical_fisher(study)
 
     return explore(

@@ -86,7 +86,7 @@ def test_check_mercer_eigenvalue():
 
 
 def test_check_table1_row():
-    row = cp.table1_row(6, 2000, seeds=1, n_inputs=50, seed=3)
+    row = cp.table1_row(6, 2000, seeds=1, n_inputs=50, rng=3)
     assert cp.check_table1_row(row.mean, 6, 2000, n_inputs=50)
     # W drawn with variance 1 instead of 1/m
     rng = np.random.default_rng(4)

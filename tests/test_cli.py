@@ -82,7 +82,7 @@ def test_table1_json_equals_table1_row(capsys):
     data = run_json(capsys, "table1", "--rows", "5:300", "--seeds", "2", "--n-inputs", "10")
     assert data["seeds"] == 2 and data["n_inputs"] == 10
     (row,) = data["rows"]
-    ref = cp.table1_row(5, 300, seeds=2, n_inputs=10, seed=0)
+    ref = cp.table1_row(5, 300, seeds=2, n_inputs=10, rng=0)
     assert (row["d"], row["m"]) == (5, 300)
     assert row["paper"] is None
     for g in cp.TABLE1_GROUPS:
@@ -105,7 +105,7 @@ def test_table1_two_rows_and_paper_numbers(capsys):
         "3",
     )
     assert [(r["d"], r["m"]) for r in data["rows"]] == [(5, 200), (10, 500)]
-    ref = cp.table1([(5, 200), (10, 500)], seeds=1, n_inputs=5, seed=3)
+    ref = cp.table1([(5, 200), (10, 500)], seeds=1, n_inputs=5, rng=3)
     for row, r in zip(data["rows"], ref, strict=True):
         for g in cp.TABLE1_GROUPS:
             assert row[g]["mean"] == pytest.approx(r.mean[g], rel=1e-12)
@@ -116,8 +116,8 @@ def test_table1_default_rows_are_the_papers(monkeypatch, capsys):
     """Without --rows the eight paper rows are computed (the computation itself is stubbed)."""
     seen = {}
 
-    def fake_table1(rows, *, seeds, n_inputs, seed):
-        seen.update(rows=list(rows), seeds=seeds, n_inputs=n_inputs, seed=seed)
+    def fake_table1(rows, *, seeds, n_inputs, rng):
+        seen.update(rows=list(rows), seeds=seeds, n_inputs=n_inputs, seed=rng)
         return [
             cp.Table1Row(
                 d,

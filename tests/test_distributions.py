@@ -71,8 +71,8 @@ def test_reproducible_with_seed():
     W = cp.sample_weights(4, 20, rng=0)
     f1 = cp.fisher_under(W, "laplace", n=500, rng=9).J
     assert np.array_equal(f1, cp.fisher_under(W, "laplace", n=500, rng=9).J)
-    s1 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, seed=4)
-    s2 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, seed=4)
+    s1 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, rng=4)
+    s2 = cp.empirical_fisher_study(3, 30, sizes=(20,), draws=2, rng=4)
     assert np.array_equal(s1.eig_hat[20], s2.eig_hat[20]) and np.array_equal(
         s1.q_hat[20], s2.q_hat[20]
     )
@@ -289,7 +289,7 @@ def test_third_group_split_formula(dist):
 
 
 def test_distribution_table_rows_do_not_depend_on_the_others():
-    kw = dict(d=3, m=20, n=400, n_limit=400, mae_m=100, seed=2)
+    kw = dict(d=3, m=20, n=400, n_limit=400, mae_m=100, rng=2)
     both = cp.distribution_table(dists=("gaussian", "laplace"), **kw)
     one = cp.distribution_table(dists=("laplace",), **kw)
     assert np.allclose(both.loc["laplace"].astype(float), one.loc["laplace"].astype(float))
@@ -307,7 +307,7 @@ def test_limits_hold_pointwise_for_any_distribution():
 # --------------------------------------------------------------------------- empirical Fisher
 def test_empirical_study_matches_fisher_empirical():
     d, m, N = 3, 30, 40
-    st = cp.empirical_fisher_study(d, m, sizes=(N, 100), draws=1, seed=0)
+    st = cp.empirical_fisher_study(d, m, sizes=(N, 100), draws=1, rng=0)
     # rebuild the draw independently from the same stream
     rng = np.random.default_rng(np.random.SeedSequence([0, d, m]).spawn(1)[0])
     W = cp.sample_weights(d, m, rng)
@@ -326,7 +326,7 @@ def test_infinite_width_spectrum_is_the_wide_limit():
     """m = None uses the kernel of the inputs: the spectrum of J_hat_N at a very large m is
     close."""
     d, N = 4, 30
-    st = cp.empirical_fisher_study(d, None, sizes=(N,), draws=1, seed=1)
+    st = cp.empirical_fisher_study(d, None, sizes=(N,), draws=1, rng=1)
     rng = np.random.default_rng(np.random.SeedSequence([1, d, 0]).spawn(1)[0])
     x = rng.standard_normal((N, d))
     W = cp.sample_weights(d, 40_000, rng=2)
@@ -338,7 +338,7 @@ def test_infinite_width_spectrum_is_the_wide_limit():
 
 
 def test_empirical_deviations_shrink_with_N():
-    st = cp.empirical_fisher_study(5, None, sizes=(50, 800), draws=6, seed=2)
+    st = cp.empirical_fisher_study(5, None, sizes=(50, 800), draws=6, rng=2)
     r = cp.empirical_readings(st)
     for reading in ("eig_vs_J", "quotient"):
         wide = r.loc[(50, reading, "G2"), "hi"] - r.loc[(50, reading, "G2"), "lo"]
@@ -353,7 +353,7 @@ def test_small_samples_carry_only_N_eigenvalues():
     """J_hat_N has rank <= N: the positions beyond N are NaN (not -100% deviations) and are
     left out."""
     d, N = 3, 5  # n_top = 1 + 3 + 5 = 9 > N
-    st = cp.empirical_fisher_study(d, None, sizes=(N,), draws=4, seed=0)
+    st = cp.empirical_fisher_study(d, None, sizes=(N,), draws=4, rng=0)
     dev = st.eig_deviation(N, "theory")
     assert np.all(np.isfinite(dev[:, :N])) and np.all(np.isnan(dev[:, N:]))
     r = cp.empirical_readings(st)
@@ -362,9 +362,7 @@ def test_small_samples_carry_only_N_eigenvalues():
     col = dev[:, N - 1]
     assert r.loc[(N, "eig_vs_theory", "G3"), "lo"] == pytest.approx(np.quantile(col, 0.025))
     assert r.loc[(N, "eig_vs_theory", "G3"), "hi"] == pytest.approx(np.quantile(col, 0.975))
-    st1 = cp.empirical_fisher_study(
-        d, None, sizes=(3,), draws=2, seed=0
-    )  # carries no G3 eigenvalue
+    st1 = cp.empirical_fisher_study(d, None, sizes=(3,), draws=2, rng=0)  # carries no G3 eigenvalue
     assert np.isnan(cp.empirical_readings(st1).loc[(3, "eig_vs_theory", "G3"), "lo"])
 
 
@@ -453,7 +451,7 @@ def test_figures_and_explorer():
 
     from companion import widgets
 
-    st = cp.empirical_fisher_study(4, None, sizes=(30, 60), draws=3, seed=0)
+    st = cp.empirical_fisher_study(4, None, sizes=(30, 60), draws=3, rng=0)
     fig = cp.plot_empirical_fisher(st)
     assert len(fig.axes) == 2 and "N = 60" in fig.axes[1].get_title()
     sums = {

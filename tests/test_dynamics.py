@@ -11,8 +11,8 @@ import companion as cp
 from companion import widgets
 
 
-def _psd(m, rank=None, seed=0):
-    rng = np.random.default_rng(seed)
+def _psd(m, rank=None, rng=0):
+    rng = np.random.default_rng(rng)
     A = rng.standard_normal((m, rank or m))
     return A @ A.T / m
 
@@ -23,7 +23,7 @@ def _psd(m, rank=None, seed=0):
 @pytest.mark.parametrize("rank", [None, 7])
 def test_gradient_descent_matches_the_closed_form(rank):
     m = 20
-    H = _psd(m, rank, seed=1)
+    H = _psd(m, rank, rng=1)
     rng = np.random.default_rng(2)
     b = H @ rng.standard_normal(m)  # in the range of H (as b = X^T y / N is)
     v0 = rng.standard_normal(m)
@@ -44,7 +44,7 @@ def test_gradient_descent_matches_the_closed_form(rank):
 
 def test_gradient_descent_limit_is_the_minimum_norm_minimiser_plus_null_part():
     m = 12
-    H = _psd(m, 5, seed=3)
+    H = _psd(m, 5, rng=3)
     rng = np.random.default_rng(4)
     b = H @ rng.standard_normal(m)
     v0 = rng.standard_normal(m)
@@ -62,7 +62,7 @@ def test_closed_form_with_b_outside_the_range_of_a_singular_H():
     """Numerically-zero eigenvalues (|mu| ~ 1e-17, either sign) must give eta t, as the iteration
     does."""
     m, steps = 30, 50
-    H = _psd(m, 10, seed=8)  # rank 10: 20 eigenvalues that are zero up to rounding
+    H = _psd(m, 10, rng=8)  # rank 10: 20 eigenvalues that are zero up to rounding
     mu, U = np.linalg.eigh(H)
     assert np.sum(np.abs(mu) < 1e-14) == 20 and np.any(mu[:20] != 0)
     b = np.random.default_rng(9).standard_normal(m)  # generic: far outside the range of H
@@ -105,7 +105,7 @@ def test_minimum_loss_is_the_least_squares_training_loss():
         cp.minimum_loss(H, np.random.default_rng(3).standard_normal(m))
     # learning_curves: the loss stays above loss_min and approaches it (N = 3000 > m, noise 1:
     # about (1 - m/N)/2 of the loss cannot be fitted)
-    c = cp.learning_curves(4, 60, n_train=3000, noise=1.0, steps=3000, seed=2)
+    c = cp.learning_curves(4, 60, n_train=3000, noise=1.0, steps=3000, rng=2)
     assert np.all(c.loss >= c.loss_min - 1e-12)
     assert c.loss_min == pytest.approx(0.5 * (1 - 60 / 3000), abs=0.05)
     assert c.loss[-1] - c.loss_min < 0.1 * (c.loss[0] - c.loss_min)
@@ -113,7 +113,7 @@ def test_minimum_loss_is_the_least_squares_training_loss():
 
 def test_gradient_descent_several_targets_and_record():
     m = 15
-    H = _psd(m, seed=5)
+    H = _psd(m, rng=5)
     B = np.random.default_rng(6).standard_normal((m, 3))
     eta = 0.5 / np.linalg.eigvalsh(H)[-1]
     together = cp.gradient_descent(H, B, eta, 30)
@@ -230,7 +230,7 @@ def test_ritz_values_and_fit_rate_are_exact_on_an_eigenspace():
 
 def test_population_rates_follow_the_fisher_rayleigh_quotients():
     """Population loss (Hessian J): each group's measured rate is the mean Ritz value of J on it."""
-    c = cp.learning_curves(5, 1000, seed=0)
+    c = cp.learning_curves(5, 1000, rng=0)
     assert c.n_train is None and c.eta == pytest.approx(0.5 / c.lambda_max)
     np.testing.assert_allclose(c.eta * c.lambda_max, 0.5)
     for g, tol in (("G1", 0.03), ("G2", 0.07), ("G3_ab", 0.12)):
@@ -286,7 +286,7 @@ def test_hessian_error_matches_a_dense_computation():
 
 
 def test_rates_vs_samples_approach_the_population_rates():
-    df = cp.rates_vs_samples(5, 300, [8, 3000], steps=400, seed=1)
+    df = cp.rates_vs_samples(5, 300, [8, 3000], steps=400, rng=1)
     assert list(df.index.get_level_values("N")) == [8] * 3 + [3000] * 3 + [np.inf] * 3
     big = df.xs(3000, level="N")
     assert np.all(np.abs(big["vs_population"]) < 0.1), big
@@ -298,7 +298,7 @@ def test_rates_vs_samples_approach_the_population_rates():
     assert df.attrs["m"] == 300
     np.testing.assert_allclose(df["vs_fisher"], df["measured"] / df["fisher"] - 1)
     # the Fisher prediction (computed once) is that of learning_curves at the same W, on every row
-    pop = cp.learning_curves(5, 300, steps=400, seed=1)
+    pop = cp.learning_curves(5, 300, steps=400, rng=1)
     for n in (8, 3000, np.inf):
         np.testing.assert_allclose(
             df.xs(n, level="N")["fisher"].to_numpy(),
@@ -332,7 +332,7 @@ def test_rates_vs_samples_approach_the_population_rates():
         )
         for g in cp.DYNAMICS_GROUPS:
             assert df.loc[(n, g), "span_gap"] * lam[g] == pytest.approx(err[g], rel=1e-6), (n, g)
-    run = cp.learning_curves(5, 300, n_train=3000, steps=400, seed=1)
+    run = cp.learning_curves(5, 300, n_train=3000, steps=400, rng=1)
     np.testing.assert_allclose(
         df.xs(3000, level="N")["measured"].to_numpy(),
         [run.measured[g] for g in cp.DYNAMICS_GROUPS],
@@ -344,7 +344,7 @@ def test_largest_eigenvalue_is_the_top_of_the_spectrum():
     """A thin wrapper of fisher_spectrum(H, top=1): the dense largest eigenvalue, tiny H
     included."""
     for m in (1, 2, 3, 5, 300):
-        H = _psd(m, seed=m)
+        H = _psd(m, rng=m)
         top = np.linalg.eigvalsh(H)[-1]
         assert cp.largest_eigenvalue(H) == pytest.approx(top, rel=1e-10), m
         assert cp.largest_eigenvalue(H) == pytest.approx(
@@ -357,12 +357,12 @@ def test_largest_eigenvalue_is_the_top_of_the_spectrum():
 
 
 def test_learning_curves_reproducible_and_noise():
-    a = cp.learning_curves(4, 80, n_train=200, steps=50, seed=3)
-    b = cp.learning_curves(4, 80, n_train=200, steps=50, seed=3)
+    a = cp.learning_curves(4, 80, n_train=200, steps=50, rng=3)
+    b = cp.learning_curves(4, 80, n_train=200, steps=50, rng=3)
     assert a.measured == b.measured
-    c = cp.learning_curves(4, 80, n_train=200, steps=50, seed=3, noise=1.0)
+    c = cp.learning_curves(4, 80, n_train=200, steps=50, rng=3, noise=1.0)
     assert c.loss[0] > a.loss[0]  # the noise adds to E[y^2]
-    one = cp.learning_curves(4, 400, steps=20, target="G2", seed=0)
+    one = cp.learning_curves(4, 400, steps=20, target="G2", rng=0)
     assert one.components["G2"][0] == pytest.approx(1.0, rel=0.1)
     assert one.components["G1"][0] < 0.1
 
@@ -371,7 +371,7 @@ def test_learning_curves_reproducible_and_noise():
 
 
 def test_bad_inputs_raise_naming_the_parameter():
-    H = _psd(5, seed=0)
+    H = _psd(5, rng=0)
     b = np.ones(5)
     lam = np.linalg.eigvalsh(H)[-1]
     with pytest.raises(ValueError, match="eta"):
@@ -429,9 +429,9 @@ def test_bad_inputs_raise_naming_the_parameter():
     with pytest.raises(ValueError, match=r"coefficients\['G2'\]"):
         cp.target_moment(cp.sample_weights(5, 20, rng=0), {"G2": np.ones(4)})
     with pytest.raises(ValueError, match="seed must be >= 0"):
-        cp.learning_curves(4, 50, seed=-1)
+        cp.learning_curves(4, 50, rng=-1)
     with pytest.raises(TypeError, match="seed"):
-        cp.learning_curves(4, 50, seed=1.5)
+        cp.learning_curves(4, 50, rng=1.5)
     for bad in (0.0, 1.0, 1.5):
         with pytest.raises(ValueError, match=r"lo must be a finite number in \(0.0, 1.0\)"):
             cp.fit_rate(np.ones(5), 0.1, lo=bad)
@@ -453,7 +453,7 @@ def test_bad_inputs_raise_naming_the_parameter():
 
 
 def test_plots_draw_the_curves():
-    c = cp.learning_curves(4, 100, steps=60, seed=0)
+    c = cp.learning_curves(4, 100, steps=60, rng=0)
     fig = cp.plot_learning_curves(c)
     lines = fig.axes[0].get_lines()
     solid = [ln for ln in lines if ln.get_linestyle() == "-"]
@@ -484,7 +484,7 @@ def test_weighted_ritz_mean_is_the_starting_decay_rate():
     span."""
     from companion.dynamics import _setup
 
-    c = cp.learning_curves(5, 400, steps=5, seed=0)
+    c = cp.learning_curves(5, 400, steps=5, rng=0)
     H, b, _ = c.problem
     W = _setup(5, 400, "mixed", 0, None).W
     S = cp.group_subspaces(H, W)
@@ -496,7 +496,7 @@ def test_weighted_ritz_mean_is_the_starting_decay_rate():
     assert c.weighted["G1"] == pytest.approx(c.hessian["G1"], rel=1e-12)  # one direction
     # at d = 10, m = 1000 the spans are nearly invariant: the first step decays at the weighted
     # rate, not the plain mean (the two differ by ~7 % for G2 here, the leakage by < 1 %)
-    c = cp.learning_curves(10, 1000, steps=2, seed=0)
+    c = cp.learning_curves(10, 1000, steps=2, rng=0)
     for g in ("G2", "G3_ab"):
         A = c.components[g]
         first = (1 - A[1] / A[0]) / c.eta

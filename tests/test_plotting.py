@@ -10,7 +10,7 @@ import companion as cp
 
 
 def test_plot_limits_draws_the_data():
-    data = cp.figure1_data(5, 2000, n_inputs=30, seed=1)
+    data = cp.figure1_data(5, 2000, n_inputs=30, rng=1)
     fig = cp.plot_limits(data)
     axes = fig.axes
     assert len(axes) == 4
@@ -64,7 +64,7 @@ def test_empirical_fisher_plot_with_fewer_samples_than_eigenvalues():
     """N = 20 < d(d+3)/2 = 65 at d = 10: indices beyond N are NaN, left out without warnings."""
     import warnings
 
-    study = cp.empirical_fisher_study(10, None, sizes=(20,), draws=4, seed=0)
+    study = cp.empirical_fisher_study(10, None, sizes=(20,), draws=4, rng=0)
     assert np.isnan(study.eig_deviation(20)[:, 20:]).all()
     with warnings.catch_warnings():
         warnings.simplefilter("error")

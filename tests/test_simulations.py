@@ -30,12 +30,12 @@ def test_member_mae_is_the_mean_absolute_error():
 
 
 def test_table1_row_structure_and_reproducibility():
-    r = cp.table1_row(6, 2000, seeds=3, n_inputs=40, seed=5)
+    r = cp.table1_row(6, 2000, seeds=3, n_inputs=40, rng=5)
     assert r.per_member["G3_ab"].shape == (3, 15)
     for g in cp.TABLE1_GROUPS:
         assert r.mean[g] == pytest.approx(r.per_member[g].mean())
         assert r.sd[g] == pytest.approx(r.per_member[g].mean(axis=1).std(ddof=1))
-    r2 = cp.table1(rows=[(6, 2000)], seeds=3, n_inputs=40, seed=5)[0]
+    r2 = cp.table1(rows=[(6, 2000)], seeds=3, n_inputs=40, rng=5)[0]
     assert r2.mean == r.mean
     assert r.paper is None
     assert cp.table1_row(10, 10000, seeds=1, n_inputs=5).paper == cp.PAPER_TABLE1[(10, 10000)]
@@ -46,9 +46,9 @@ def test_table1_rows_are_those_computed_alone():
     (a prefix of a block) and the precisions give the numbers of the rows alone."""
     rows = [(7, 3000), (4, 500), (7, 3000)]
     for dtype in ("float32", "float64"):
-        table = cp.table1(rows, seeds=2, n_inputs=25, seed=9, dtype=dtype)
+        table = cp.table1(rows, seeds=2, n_inputs=25, rng=9, dtype=dtype)
         for (d, m), r in zip(rows, table, strict=True):
-            alone = cp.table1_row(d, m, seeds=2, n_inputs=25, seed=9, dtype=dtype)
+            alone = cp.table1_row(d, m, seeds=2, n_inputs=25, rng=9, dtype=dtype)
             for g in cp.TABLE1_GROUPS:
                 np.testing.assert_array_equal(r.per_member[g], alone.per_member[g])
     assert cp.table1([], seeds=1) == []
@@ -99,7 +99,7 @@ def test_table1_error_scale_matches_clt_prediction():
     """The MAE of G2 is E|N(0, s^2)| = s sqrt(2/pi) with
     s^2 = E[relu(x.z)^2 z_l^2]/m - (x_l/2)^2/m."""
     d, m, n = 8, 20000, 200
-    r = cp.table1_row(d, m, seeds=4, n_inputs=n, seed=1)
+    r = cp.table1_row(d, m, seeds=4, n_inputs=n, rng=1)
     # for x ~ N(0, I_d), E_x E_z[relu(x.z)^2 z_l^2] = (d + 2)/2 and E[x_l^2/4] = 1/4
     # so MAE ~ E_x sqrt(...) ~ sqrt(((d + 2)/2 - 1/4)/m) sqrt(2/pi) to a few percent
     predicted = np.sqrt(((d + 2) / 2 - 0.25) / m) * np.sqrt(2 / np.pi)
@@ -115,7 +115,7 @@ def test_paper_table_is_complete():
 
 
 def test_figure1_data_and_decay():
-    data = cp.figure1_data(5, 5000, n_inputs=50, seed=2)
+    data = cp.figure1_data(5, 5000, n_inputs=50, rng=2)
     for g, (F, Xv) in data.items():
         assert F.shape == Xv.shape == (50,)
         assert np.corrcoef(F, Xv)[0, 1] > 0.9, g
@@ -153,7 +153,7 @@ def test_clt_mse_is_exact_at_small_width():
     """E[(X^T v - F)^2] = n_g((d+2)/2 - lambda_g)/m holds at m = 40 already
     (Monte Carlo over draws)."""
     d, S = 5, 150
-    st = cp.finite_width_study((d,), (40, 400), seeds=S, n_inputs=40, seed=3)
+    st = cp.finite_width_study((d,), (40, 400), seeds=S, n_inputs=40, rng=3)
     for g in cp.FINITE_WIDTH_GROUPS:
         for j, m in enumerate(st.ms):
             draws = st.mse[g][0, j]
@@ -168,7 +168,7 @@ def test_clt_mse_is_exact_at_small_width():
 def test_clt_mae_against_simulation():
     """The MAE is sqrt(2/pi) times the RMS error, up to Jensen's step (about 1/(4d)) and noise."""
     d, m, S = 6, 4000, 24
-    st = cp.finite_width_study((d,), (m,), seeds=S, n_inputs=60, seed=1)
+    st = cp.finite_width_study((d,), (m,), seeds=S, n_inputs=60, rng=1)
     for g in cp.FINITE_WIDTH_GROUPS:
         draws = st.mae[g][0, 0]
         se = draws.std(ddof=1) / np.sqrt(S)
@@ -290,12 +290,12 @@ def test_clt_term_cumulants_against_monte_carlo():
 
 
 def test_finite_width_study_structure_and_reproducibility():
-    st = cp.finite_width_study([5, 8], [200, 2000], seeds=[3, 2], n_inputs=30, seed=4)
+    st = cp.finite_width_study([5, 8], [200, 2000], seeds=[3, 2], n_inputs=30, rng=4)
     assert st.mae["G3_ab"].shape == (2, 2, 3)
     assert np.isnan(st.mae["G2"][:, 1, 2]).all() and not np.isnan(st.mae["G2"][:, 0]).any()
     assert st.mean("G2").shape == (2, 2)
     # the draws are those of table1_row with the same seed
-    row = cp.table1_row(8, 2000, seeds=2, n_inputs=30, seed=4, dtype="float64")
+    row = cp.table1_row(8, 2000, seeds=2, n_inputs=30, rng=4, dtype="float64")
     for g in cp.TABLE1_GROUPS:
         assert st.mean(g)[1, 1] == pytest.approx(row.mean[g], rel=1e-12)
         assert st.sd(g)[1, 1] == pytest.approx(row.sd[g], rel=1e-9)
@@ -313,7 +313,7 @@ def test_finite_width_study_structure_and_reproducibility():
 
 
 def test_width_exponents_and_crossings():
-    st = cp.finite_width_study([5], [200, 800, 3200, 12800], seeds=4, n_inputs=40, seed=0)
+    st = cp.finite_width_study([5], [200, 800, 3200, 12800], seeds=4, n_inputs=40, rng=0)
     ex = cp.width_exponents(st)
     assert list(ex.index.get_level_values("group")) == list(cp.FINITE_WIDTH_GROUPS)
     for g in cp.FINITE_WIDTH_GROUPS:
@@ -336,7 +336,7 @@ def test_width_exponents_and_crossings():
 
 def test_spectral_resolution():
     d = 4
-    f = cp.spectral_resolution(d, [60, 300, 1500], seed=0)
+    f = cp.spectral_resolution(d, [60, 300, 1500], rng=0)
     assert list(f.index) == [60, 300, 1500]
     # the clusters tighten around their limits and separate
     assert f["dev_G2"].iloc[-1] < f["dev_G2"].iloc[0] and f["dev_G3"].iloc[-1] < f["dev_G3"].iloc[0]
@@ -413,8 +413,8 @@ def test_plot_finite_width_and_explorer():
 
 def test_table1_float32_products_match_float64_on_a_paper_row():
     """Table 1 computes X^T v in float32 (summed in float64): every error within 1e-5 of float64."""
-    r32 = cp.table1_row(10, 10_000, seeds=2, n_inputs=100, seed=3)
-    r64 = cp.table1_row(10, 10_000, seeds=2, n_inputs=100, seed=3, dtype="float64")
+    r32 = cp.table1_row(10, 10_000, seeds=2, n_inputs=100, rng=3)
+    r64 = cp.table1_row(10, 10_000, seeds=2, n_inputs=100, rng=3, dtype="float64")
     for g in cp.TABLE1_GROUPS:
         np.testing.assert_allclose(r32.per_member[g], r64.per_member[g], rtol=1e-5)
         assert not np.array_equal(r32.per_member[g], r64.per_member[g])  # really two precisions

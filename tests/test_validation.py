@@ -141,3 +141,29 @@ def test_slow_or_meaningless_requests_are_refused_at_once(monkeypatch):
     H = cp.fisher_exact(W5)
     with pytest.raises(ValueError, match=r"rtol must be a finite number in \[0.0, 1.0\)"):
         cp.group_subspaces(H, W5, rtol=float("nan"))
+
+
+def test_one_seed_convention_rng_takes_an_int_or_a_generator():
+    """Every public function that draws random numbers takes ``rng`` (no ``seed=``): an int,
+    or a Generator; for the simulations, a Generator gives the root seed drawn from it."""
+    import inspect
+
+    drawing = []
+    for name in cp.__all__:
+        obj = getattr(cp, name)
+        if inspect.isfunction(obj):
+            params = inspect.signature(obj).parameters
+            assert "seed" not in params, f"{name} takes seed=; the convention is rng="
+            if "rng" in params:
+                drawing.append(name)
+    assert len(drawing) >= 15
+    gen = np.random.default_rng(7)
+    root = int(np.random.default_rng(7).integers(2**63))
+    a = cp.table1_row(5, 100, seeds=2, n_inputs=5, rng=gen)
+    b = cp.table1_row(5, 100, seeds=2, n_inputs=5, rng=root)
+    for g in cp.TABLE1_GROUPS:
+        np.testing.assert_array_equal(a.per_member[g], b.per_member[g])  # the same call
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        cp.table1_row(5, 100, rng=-1)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        cp.learning_curves(5, 100, rng="0")
