@@ -77,17 +77,11 @@ def check_d(d: object, *, minimum: int = 3) -> int:
 
 
 def check_rng(rng: object) -> np.random.Generator:
-    """Accept a :class:`numpy.random.Generator` or an integer seed."""
+    """Accept a :class:`numpy.random.Generator` (used as it is) or an integer seed (see
+    :func:`check_seed`)."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(
-            check_int(rng, "seed", minimum=0)
-        )  # one wording for every seed
-    raise TypeError(
-        "rng must be a numpy.random.Generator or a non-negative integer seed, "
-        f"got {type(rng).__name__}"
-    )
+    return np.random.default_rng(check_seed(rng))
 
 
 def check_array(

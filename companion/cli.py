@@ -327,15 +327,15 @@ _FLAGS = {
 }
 
 
-def _name_flag(command: str, message: str) -> str:
-    """Prefix a package message (``"m must be >= 1, got 0"``) with the flag it is about."""
+def _flag_of(command: str, message: str) -> str | None:
+    """The flag a package message (``"m must be >= 1, got 0"``) is about, from the parameter
+    name it starts with; None when it names none of the command's arguments (then the error is
+    not the user's)."""
     name = re.match(r"[A-Za-z_]+", message)
     name = name.group(0) if name else ""
     if command == "table1" and name in ("d", "m", "rows"):
-        return f"argument --rows: {message}"
-    if name in _FLAGS:
-        return f"argument {_FLAGS[name]}: {message}"
-    return message
+        return "--rows"
+    return _FLAGS.get(name)
 
 
 def _render(args, data: dict, text: str) -> str:
@@ -369,14 +369,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = _render(args, data, text)
     except (ValueError, TypeError, OverflowError) as exc:
         message = str(exc)
-        if not _is_about_an_argument(args.command, message):  # not the user's: a bug of ours
+        flag = _flag_of(args.command, message)
+        if flag is None:  # not about an argument: a bug of ours
             print(
                 _one_line(f"{prefix} internal error: {type(exc).__name__}: {message}"),
                 file=sys.stderr,
             )
             return EXIT_FAILURE
         # the package's messages name the parameter and its allowed range
-        print(_one_line(f"{prefix} {_name_flag(args.command, message)}"), file=sys.stderr)
+        print(_one_line(f"{prefix} argument {flag}: {message}"), file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
         print(f"{prefix} out of memory (try a smaller m or d)", file=sys.stderr)
@@ -424,10 +425,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def _is_about_an_argument(command: str, message: str) -> bool:
-    """Whether a package message is about one of the command's arguments (a usage error)."""
-    name = re.match(r"[A-Za-z_]+", message)
-    name = name.group(0) if name else ""
-    return name in _FLAGS or (command == "table1" and name in ("rows", "d", "m"))

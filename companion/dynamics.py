@@ -105,12 +105,6 @@ _MAX_TRAJECTORY_BYTES = 512 * 1024**2
 _SPAN_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
 
 
-def _check_groups(
-    groups: Sequence[str], name: str = "groups", allowed: Sequence[str] = _SPAN_GROUPS
-) -> tuple[str, ...]:
-    return check_choices(groups, name, allowed)
-
-
 def _check_target(target: object) -> tuple[str, ...]:
     """``"mixed"`` or a group / sequence of groups among ``DYNAMICS_GROUPS`` (the measured ones)."""
     if isinstance(target, str) and target == "mixed":
@@ -174,7 +168,7 @@ def _check_eta(eta: object, lam_max: float | None = None) -> float:
 def _check_coefficients(coefficients: object, d: int) -> dict[str, np.ndarray]:
     if not isinstance(coefficients, dict) or not coefficients:
         raise TypeError("coefficients must be a non-empty dict {group: array of coefficients}")
-    groups = _check_groups(tuple(coefficients), "coefficients (keys)", DYNAMICS_GROUPS)
+    groups = check_choices(tuple(coefficients), "coefficients (keys)", DYNAMICS_GROUPS)
     out = {}
     for g in groups:
         c = check_array(coefficients[g], f"coefficients[{g!r}]", ndim=1)
@@ -682,7 +676,7 @@ def group_subspaces(
     W = check_W(W, min_d=3)
     if W.shape[1] != H.shape[0]:
         raise ValueError(f"W must have m = {H.shape[0]} columns to match H, got shape {W.shape}")
-    groups = _check_groups(groups)
+    groups = check_choices(groups, "groups", _SPAN_GROUPS)
     rtol = check_real(rtol, "rtol", lo=0.0, hi=1.0, hi_open=True)
     V = np.hstack([group_vectors(W, g) for g in groups])
     edges = np.cumsum([0] + [group_size(W.shape[0], g) for g in groups])
@@ -828,7 +822,7 @@ def hessian_error(
     W = check_W(W, min_d=3)
     if W.shape[1] != H.shape[0]:
         raise ValueError(f"W must have m = {H.shape[0]} columns to match H, got shape {W.shape}")
-    groups = _check_groups(groups)
+    groups = check_choices(groups, "groups", _SPAN_GROUPS)
     S = group_subspaces(J, W, groups) if subspaces is None else subspaces
     E = H - J
     u = group_vectors(W, "G1")[:, 0]
