@@ -197,3 +197,21 @@ def test_licences_are_stated():
     page = ROOT / "_build" / "html" / "book" / "fisher.html"
     assert page.exists(), "build the book first (make test does)"
     assert "creativecommons.org/licenses/by/4.0" in page.read_text(), "the footer is on every page"
+
+
+@pytest.mark.skipif(not IN_VENV, reason="checks the project's .venv (make venv)")
+def test_jupyterlab_loads_the_myst_and_jupytext_extensions():
+    """An extension whose dependencies clash with JupyterLab's is installed but disabled (it
+    renders nothing); `jupyter labextension list` says so."""
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter"), "labextension", "list"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert "not compatible" not in out, out
+    for ext in ("jupyterlab-myst", "jupyterlab-jupytext"):
+        line = next((ln for ln in out.splitlines() if ext in ln), "")
+        assert "enabled" in line and "OK" in line, f"{ext}: {line or 'not installed'}"
