@@ -370,7 +370,7 @@ def main(argv=None) -> int:
     ap.add_argument("--child-a", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     rows = (
-        list(cp.PAPER_ROWS)
+        list(cp.PAPER_TABLE1)  # the paper's eight rows, in its order
         if args.rows is None
         else [tuple(map(int, r.split(":"))) for r in args.rows]
     )

@@ -1,9 +1,10 @@
 """Redraw time of the live explorers at their default sizes (target: at most 0.5 s each).
 
 Run: ``.venv/bin/python benchmarks/bench_widgets.py`` (``--json`` for one JSON object;
-``--only NAME [NAME ...]`` for some explorers). Each explorer is built live, then its first
-slider is moved back and forth six times; the report gives the number of redraws the moves
-caused (six: one per move), and the median and the largest redraw time at the default (d, m).
+``--only CHAPTER [CHAPTER ...]`` for some chapters' explorers). Each explorer is built live,
+then its first slider is moved back and forth six times; the report gives the number of
+redraws the moves caused (six: one per move), and the median and the largest redraw time at
+the default (d, m).
 """
 
 from __future__ import annotations
@@ -22,15 +23,8 @@ from companion import widgets  # noqa: E402
 TARGET = 0.5
 
 
-EXPLORERS = (
-    "spectrum_explorer",
-    "limits_explorer",
-    "mercer_explorer",
-    "decay_explorer",
-    "finite_width_explorer",
-    "dynamics_explorer",
-    "distributions_explorer",
-)
+#: The chapters whose explorer is timed (all of them).
+EXPLORERS = tuple(widgets._EXPLORERS)
 
 
 def main() -> int:
@@ -47,7 +41,7 @@ def main() -> int:
             return 2
     report = {}
     for name in names:
-        box = getattr(widgets, name)(live=True)
+        box = widgets.explorer(name, live=True)
         slider = box.children[0]
         d0 = slider.value
         for value in (d0 + 1, d0, d0 + 1, d0, d0 + 1, d0):

@@ -28,6 +28,7 @@ from . import (
     fisher,
     harmonics,
     limits,
+    model,
     plotting,
     simulations,
 )
@@ -39,6 +40,7 @@ from .finite_width import *
 from .fisher import *
 from .harmonics import *
 from .limits import *
+from .model import *
 from .plotting import *
 from .simulations import *
 
@@ -47,6 +49,7 @@ __all__ = [
     *eigengroups.__all__,
     *limits.__all__,
     *harmonics.__all__,
+    *model.__all__,
     *simulations.__all__,
     *finite_width.__all__,
     *dynamics.__all__,

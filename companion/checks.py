@@ -16,7 +16,6 @@ import numpy as np
 from ._validate import check_d, check_int, check_seed, check_W
 
 __all__ = [
-    "CheckResult",
     "check_fisher",
     "check_eigenvectors",
     "check_limit",

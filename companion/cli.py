@@ -13,6 +13,10 @@ Subcommands
 ``mercer``
     The eigenvalues :math:`\\lambda_k` of :math:`J` as :math:`m \\to \\infty`, one per
     spherical-harmonic degree, with their multiplicities :math:`N(d, k)`.
+``model``
+    The share of a random network :math:`v \\sim N(0, I_m)` kept by the
+    :math:`d(d+3)/2`-function model of eq. (2) for one draw of :math:`W`, by group and for the
+    top eigenvectors of :math:`J`, against its :math:`m \\to \\infty` limit.
 
 With ``--json`` each subcommand prints exactly one JSON object on stdout and nothing
 else; without it, an aligned table. A bad argument ends the program with exit status 2
@@ -25,6 +29,7 @@ Examples
     python -m companion table1 --rows 10:10000 --seeds 3
     python -m companion spectrum --d 10 --m 1000 --json
     python -m companion mercer --d 5 --kmax 6
+    python -m companion model --d 10 --m 2000 --json
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ EXIT_FAILURE = 1
 #: the eigensolver's copy and workspace): m <= MAX_SPECTRUM_M.
 _SPECTRUM_COPIES = 5
 MAX_SPECTRUM_M = int((MAX_DENSE_BYTES / (8 * _SPECTRUM_COPIES)) ** 0.5)
+#: Dense m x m matrices that `model` holds at once (J, the eigensolver's copy and workspace).
+_MODEL_COPIES = 3
+MAX_MODEL_M = int((MAX_DENSE_BYTES / (8 * _MODEL_COPIES)) ** 0.5)
 
 
 class UsageError(Exception):
@@ -144,6 +152,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kmax", type=int, required=True, help="highest degree (>= 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_mercer)
+
+    p = sub.add_parser(
+        "model",
+        help="share of a random network kept by the d(d+3)/2 functions of eq. (2)",
+        description="For W ~ N(0, 1/m) (d x m), the expected share tr(J V (V^T J V)^-1 V^T J) / "
+        "tr J of a random network v ~ N(0, I_m) in the span of the d(d+3)/2 approximate "
+        "eigenvectors of eq. (2), by group, the same for the top d(d+3)/2 eigenvectors of J, and "
+        f"the limit as m -> oo. J is dense (m x m): m <= {MAX_MODEL_M}.",
+    )
+    p.add_argument("--d", type=int, required=True, help="input dimension (> 2)")
+    p.add_argument(
+        "--m", type=int, required=True, help=f"hidden units (>= d(d+3)/2, <= {MAX_MODEL_M})"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of W (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_model)
     return parser
 
 
@@ -184,7 +208,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str | No
 def _table1(args) -> tuple[dict, str]:
     import companion as cp
 
-    rows = cp.PAPER_ROWS if args.rows is None else args.rows
+    rows = list(cp.PAPER_TABLE1) if args.rows is None else args.rows  # default: the paper's rows
     result = cp.table1(rows, seeds=args.seeds, n_inputs=args.n_inputs, rng=args.seed)
     data = {
         "rows": [r.as_dict() for r in result],
@@ -304,6 +328,52 @@ def _mercer(args) -> tuple[dict, str]:
             "(eigenvalue lambda_k with multiplicity N(d, k))",
             _table(["k", "N(d, k)", "lambda_k"], body),
             f"share of tr J = d/2 carried by degrees k <= 2: {share:.6f}",
+        ]
+    )
+    return data, text
+
+
+def _model(args) -> tuple[dict, str]:
+    import companion as cp
+
+    from ._validate import check_d, check_dense
+
+    d, m = check_d(args.d), args.m
+    need = d * (d + 3) // 2
+    if m < need:
+        raise ValueError(
+            f"m must be >= d(d+3)/2 = {need} for d = {d} (the functions of eq. (2)), got {m}"
+        )
+    check_dense(m, copies=_MODEL_COPIES)  # before drawing W: a too-large m is refused at once
+    W = cp.sample_weights(d, m, rng=args.seed)
+    es = cp.expected_share(W, top=True)
+    data = {
+        "d": d,
+        "m": m,
+        "seed": args.seed,
+        "n_basis": es.n_basis,
+        "trace": es.trace,
+        "expected_share_groups": es.share,
+        "expected_share_by_group": es.group_shares,
+        "expected_share_own_group": es.own_shares,
+        "expected_share_top": es.top,
+        "share_limit": es.limit,
+        "share_limit_large_d": es.limit_large_d,
+    }
+    body = [
+        [g, str(cp.group_size(d, g)), f"{es.group_shares[g]:.6f}", f"{es.own_shares[g]:.6f}"]
+        for g in es.group_shares
+    ]
+    text = "\n".join(
+        [
+            f"Share of a random network v ~ N(0, I_m) kept by the {es.n_basis} functions of "
+            f"eq. (2): d = {d}, m = {m}, seed = {args.seed}, tr J = {es.trace:.6g}",
+            "(ratios of expectations: E||f_proj||^2 / E||f_v||^2, exact through J)",
+            _table(["group", "size", "share (in order)", "share (alone)"], body, "<>>>"),
+            f"{'span of eq. (2):':<38}{es.share:.6f}",
+            f"{f'span of the top {es.n_basis} eigenvectors of J:':<38}{es.top:.6f}",
+            f"{'m -> oo (degrees <= 2 of tr J):':<38}{es.limit:.6f}",
+            f"{'d -> oo, 1/2 + 3/(2 pi):':<38}{es.limit_large_d:.6f}",
         ]
     )
     return data, text

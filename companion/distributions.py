@@ -45,10 +45,11 @@ otherwise. The first group keeps :math:`\mathbb E_p[F_0^2] = c_0^2 \operatorname
 only the third group's norms depend on the shape beyond :math:`\Sigma_p`.
 
 The limits of Theorems 3.1–3.5 are limits over :math:`W` at a *fixed* :math:`x`; they hold
-for inputs from any distribution (:func:`limit_mae_under`). What changes with :math:`p` is the
-inner product :math:`\langle f, g\rangle_p = \mathbb E_p[f g]`, hence the norms
-:math:`v^\top J_p v \to \mathbb E_p[F^2]` and whether the :math:`v` are eigenvectors of
-:math:`J_p` (:func:`limit_gram`, :func:`basis_gram`, :func:`gram_summary`).
+for inputs from any distribution (the ``MAE_*`` columns of :func:`distribution_table`). What
+changes with :math:`p` is the inner product :math:`\langle f, g\rangle_p = \mathbb E_p[f g]`,
+hence the norms :math:`v^\top J_p v \to \mathbb E_p[F^2]` and whether the :math:`v` are
+eigenvectors of :math:`J_p` (:func:`basis_gram`, at a width or in the limit, read by
+:meth:`companion.distributions.BasisGram.summary`).
 
 Example
 -------
@@ -67,7 +68,17 @@ import numpy as np
 import scipy.linalg
 
 from . import _compute
-from ._validate import check_choice, check_d, check_int, check_real, check_rng, check_seed, check_W
+from ._validate import (
+    check_choice,
+    check_d,
+    check_dense,
+    check_int,
+    check_memory,
+    check_real,
+    check_rng,
+    check_seed,
+    check_W,
+)
 from .eigengroups import (
     GROUPS,
     basis,
@@ -89,22 +100,12 @@ from .simulations import member_mae
 
 __all__ = [
     "INPUT_DISTRIBUTIONS",
-    "input_covariance",
-    "input_factor",
     "sample_distribution",
-    "InputFisher",
     "fisher_under",
-    "BasisGram",
     "basis_gram",
-    "limit_gram",
-    "gram_summary",
-    "limit_mae_under",
-    "spectrum_under",
     "spectrum_parity",
     "distribution_table",
-    "EmpiricalFisherStudy",
     "empirical_fisher_study",
-    "empirical_readings",
 ]
 
 #: The input distributions, in the order of the chapter's tables.
@@ -144,42 +145,19 @@ def _check_params(
     return dist, d, rho, k
 
 
-def input_covariance(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -> np.ndarray:
+def _input_covariance(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -> np.ndarray:
     r"""The second-moment matrix :math:`\Sigma_p = \mathbb E_p[x x^\top]` (mean 0, trace :math:`d`).
 
     :math:`I_d` for ``gaussian``, ``uniform`` and ``laplace``; :math:`\rho^{|i-j|}` for ``ar1``;
     :math:`(1-\rho)I_d + \rho\mathbf 1\mathbf 1^\top` for ``equicorrelated``;
     :math:`\frac dk\operatorname{diag}(1,\dots,1,0,\dots,0)` (:math:`k` ones) for ``subspace``.
-    Beyond the paper (which has :math:`\Sigma_p = I_d` only; §6 names other input distributions
-    as open): chapter ``distributions``.
-
-    Parameters
-    ----------
-    dist : str
-        One of ``companion.INPUT_DISTRIBUTIONS``.
-    d : int
-        Input dimension, ``d >= 1``.
-    rho : float, default 0.5
-        Correlation: in :math:`(-1, 1)` for ``ar1``, in :math:`(-\frac1{d-1}, 1)` for
-        ``equicorrelated`` (where :math:`\Sigma` is positive definite; any :math:`\rho < 1` at
-        :math:`d = 1`); ignored otherwise (but it must still be a finite real number).
-    k : int, optional
-        Dimension of the subspace, ``1 <= k <= d`` (default ``max(1, d // 2)``); used by
-        ``subspace`` only (but checked for every ``dist``).
+    Arguments and errors as :func:`sample_distribution`.
 
     Returns
     -------
     Sigma : ndarray of shape (d, d)
         The symmetric positive semi-definite matrix :math:`\Sigma_p`, of trace :math:`d`
         (positive definite except for ``subspace``, of rank :math:`k`).
-
-    Raises
-    ------
-    TypeError
-        If ``d`` or ``k`` is not an integer or ``rho`` not a real number.
-    ValueError
-        If ``dist`` is not one of ``companion.INPUT_DISTRIBUTIONS``, ``d < 1``, ``k`` is outside
-        ``[1, d]``, or ``rho`` is not finite or outside the range of ``dist``.
     """
     dist, d, rho, k = _check_params(dist, d, rho, k)
     if dist == "ar1":
@@ -192,40 +170,20 @@ def input_covariance(dist: str, d: int, *, rho: float = 0.5, k: int | None = Non
     return np.eye(d)
 
 
-def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -> np.ndarray:
+def _input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -> np.ndarray:
     r"""The factor :math:`A` (``d x r``) with :math:`x = A z`, :math:`z \sim N(0, I_r)`, of a
     Gaussian ``dist``.
 
-    :math:`A A^\top = \Sigma_p` (:func:`companion.input_covariance`): the identity for
-    ``gaussian``, the (lower) Cholesky factor for ``ar1`` and ``equicorrelated``, and
-    :math:`\sqrt{d/k}\,[I_k; 0]` (``d x k``) for ``subspace``. ``uniform`` and ``laplace`` have
-    none (``ValueError``). With it :math:`x^\top W = z^\top (A^\top W)`, so the Fisher matrix
-    under ``dist`` is the paper's closed form (§2.2) at the weights :math:`A^\top W`. Beyond the
-    paper: chapter ``distributions``.
-
-    Parameters
-    ----------
-    dist : {"gaussian", "ar1", "equicorrelated", "subspace"}
-        A Gaussian member of ``companion.INPUT_DISTRIBUTIONS``.
-    d : int
-        Input dimension, ``d >= 1``.
-    rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance`.
-    k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance`.
+    :math:`A A^\top = \Sigma_p` (:func:`_input_covariance`): the identity for ``gaussian``, the
+    (lower) Cholesky factor for ``ar1`` and ``equicorrelated``, and :math:`\sqrt{d/k}\,[I_k; 0]`
+    (``d x k``) for ``subspace``; ``uniform`` and ``laplace`` have none (``ValueError``). With
+    it :math:`x^\top W = z^\top (A^\top W)`, so the Fisher matrix under ``dist`` is the paper's
+    closed form (§2.2) at the weights :math:`A^\top W`. Arguments as :func:`sample_distribution`.
 
     Returns
     -------
     A : ndarray of shape (d, r)
         :math:`r = k` for ``subspace`` and :math:`r = d` otherwise; :math:`AA^\top = \Sigma_p`.
-
-    Raises
-    ------
-    TypeError
-        If ``d`` or ``k`` is not an integer or ``rho`` not a real number.
-    ValueError
-        If ``dist`` is not a Gaussian member of ``companion.INPUT_DISTRIBUTIONS``, or ``d``,
-        ``rho`` or ``k`` is out of range (as in :func:`companion.input_covariance`).
     """
     dist, d, rho, k = _check_params(dist, d, rho, k)
     if dist not in _GAUSSIAN_FAMILY:
@@ -237,7 +195,7 @@ def input_factor(dist: str, d: int, *, rho: float = 0.5, k: int | None = None) -
         return np.sqrt(d / k) * np.eye(d, k)
     if dist == "gaussian":
         return np.eye(d)
-    return np.linalg.cholesky(input_covariance(dist, d, rho=rho))
+    return np.linalg.cholesky(_input_covariance(dist, d, rho=rho))
 
 
 def sample_distribution(
@@ -251,13 +209,24 @@ def sample_distribution(
 ) -> np.ndarray:
     r"""Draw ``n`` inputs from ``dist`` as the rows of an ``(n, d)`` array.
 
-    All have mean 0 and :math:`\mathbb E[xx^\top] = \Sigma_p` (:func:`input_covariance`):
-    ``gaussian`` :math:`N(0, I_d)` (the same numbers as :func:`companion.sample_inputs` for the
-    same ``rng``); ``uniform`` on :math:`[-\sqrt3, \sqrt3]^d`; ``laplace`` with density
-    :math:`\prod_i \frac{1}{\sqrt2} e^{-\sqrt2 |x_i|}`; ``ar1``, ``equicorrelated``, ``subspace``
-    as :math:`x = A z` (:func:`input_factor`).
+    All have mean 0 and the second-moment matrix :math:`\Sigma_p = \mathbb E_p[xx^\top]` of
+    trace :math:`d`:
 
-    Beyond the paper (which samples :math:`N(0, I_d)` only): chapter ``distributions``.
+    * ``gaussian``: :math:`N(0, I_d)` (the same numbers as :func:`companion.sample_inputs` for
+      the same ``rng``); ``uniform`` on :math:`[-\sqrt3, \sqrt3]^d`; ``laplace`` with density
+      :math:`\prod_i \frac{1}{\sqrt2} e^{-\sqrt2 |x_i|}`: all three with :math:`\Sigma_p = I_d`;
+    * ``ar1``: :math:`N(0, \Sigma)` with :math:`\Sigma_{ij} = \rho^{|i-j|}`;
+    * ``equicorrelated``: :math:`N(0, \Sigma)` with
+      :math:`\Sigma = (1-\rho)I_d + \rho\mathbf 1\mathbf 1^\top`;
+    * ``subspace``: :math:`\sqrt{d/k}\,(z_1, \dots, z_k, 0, \dots, 0)`, :math:`z \sim N(0, I_k)`,
+      so :math:`\Sigma_p = \frac dk\operatorname{diag}(I_k, 0)` (rank :math:`k`).
+
+    The last three are drawn as :math:`x = A z`, :math:`z \sim N(0, I_r)`, with
+    :math:`AA^\top = \Sigma_p` (the Cholesky factor; :math:`\sqrt{d/k}\,[I_k; 0]` for
+    ``subspace``).
+
+    Beyond the paper (which samples :math:`N(0, I_d)` only; §6 names other input distributions
+    as open): chapter ``distributions``.
 
     Parameters
     ----------
@@ -268,9 +237,12 @@ def sample_distribution(
     rng : numpy.random.Generator or int
         Source of randomness, or a non-negative seed: the same seed gives the same inputs.
     rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance`.
+        Correlation: in :math:`(-1, 1)` for ``ar1``, in :math:`(-\frac1{d-1}, 1)` for
+        ``equicorrelated`` (where :math:`\Sigma` is positive definite; any :math:`\rho < 1` at
+        :math:`d = 1`); ignored otherwise (but it must still be a finite real number).
     k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance`.
+        Dimension of the subspace, ``1 <= k <= d`` (default ``max(1, d // 2)``); used by
+        ``subspace`` only (but checked for every ``dist``).
 
     Returns
     -------
@@ -283,19 +255,21 @@ def sample_distribution(
         If ``d``, ``n`` or ``k`` is not an integer, ``rho`` not a real number, or ``rng`` neither
         a Generator nor an integer.
     ValueError
-        If ``dist`` is unknown, ``n < 1``, the seed is negative, or ``d``, ``rho`` or ``k`` is
-        out of range (as in :func:`companion.input_covariance`).
+        If ``dist`` is not one of ``companion.INPUT_DISTRIBUTIONS``, ``d < 1``, ``n < 1``, the
+        seed is negative, ``k`` is outside ``[1, d]``, ``rho`` is not finite or outside the
+        range of ``dist``, or the samples would take more than half of the memory available.
     """
     dist, d, rho, k = _check_params(dist, d, rho, k)
     n = check_int(n, "n")
     rng = check_rng(rng)
+    check_memory(16.0 * d, "n", n)  # x, and z for x = A z
     if dist == "gaussian":
         return rng.standard_normal((n, d))
     if dist == "uniform":
         return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), size=(n, d))
     if dist == "laplace":
         return rng.laplace(0.0, 1.0 / np.sqrt(2.0), size=(n, d))
-    A = input_factor(dist, d, rho=rho, k=k)
+    A = _input_factor(dist, d, rho=rho, k=k)
     return rng.standard_normal((n, A.shape[1])) @ A.T
 
 
@@ -303,13 +277,24 @@ def _sigma_factor(dist: str, d: int, rho: float, k: int | None) -> np.ndarray:
     r"""A factor :math:`A` (``d x r``, :math:`r = \operatorname{rank}\Sigma_p`) with
     :math:`AA^\top = \Sigma_p`, for every ``dist``.
 
-    :func:`input_factor` for the Gaussian family; the identity for ``uniform`` and ``laplace``
+    :func:`_input_factor` for the Gaussian family; the identity for ``uniform`` and ``laplace``
     (:math:`\Sigma_p = I_d`).
     """
-    return input_factor(dist, d, rho=rho, k=k) if dist in _GAUSSIAN_FAMILY else np.eye(d)
+    return _input_factor(dist, d, rho=rho, k=k) if dist in _GAUSSIAN_FAMILY else np.eye(d)
 
 
-# --------------------------------------------------------------------------- Fisher matrix
+#: Dense m x m float64 matrices alive at once at the peak of the Monte Carlo Fisher matrix
+#: (:func:`companion.fisher_empirical`: the sums of products and of squared products, a chunk's
+#: two terms, the mean, the standard errors and their temporaries).
+_MC_COPIES = 8
+
+
+def _check_square_memory(m: int, copies: int) -> None:
+    """Refuse (:func:`companion._validate.check_memory`) ``copies`` dense ``m x m`` float64
+    matrices that would not fit, before any work; the message names ``m^2``."""
+    check_memory(8.0 * copies, f"m^2 (m = {m} hidden units)", m * m)
+
+
 @dataclass
 class InputFisher:
     r"""The Fisher matrix :math:`J_p` of one input distribution.
@@ -359,7 +344,8 @@ def fisher_under(
     r"""The Fisher matrix :math:`J_p = \mathbb E_{x\sim p}[X X^\top]` for inputs from ``dist``.
 
     ``method="exact"`` (the default for the Gaussian family): :math:`J_p(W) = J(A^\top W)` with
-    :math:`x = Az` (:func:`input_factor`, :func:`companion.fisher_exact`).
+    :math:`x = Az` (:math:`A` as in :func:`companion.sample_distribution`;
+    :func:`companion.fisher_exact`).
     ``method="mc"`` (the default for ``uniform`` and ``laplace``):
     :math:`\hat J = \frac1n\sum_s X(x_s)X(x_s)^\top` over ``n`` samples in chunks, with the
     standard error :math:`\sqrt{(\overline{(X_iX_j)^2} - \hat J_{ij}^2)/(n-1)}` of each entry
@@ -377,9 +363,9 @@ def fisher_under(
     dist : str
         One of ``companion.INPUT_DISTRIBUTIONS``.
     rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance`.
+        Correlation, as in :func:`companion.sample_distribution`.
     k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance`.
+        Dimension of the subspace, as in :func:`companion.sample_distribution`.
     method : {"auto", "exact", "mc"}, default "auto"
         ``"auto"``: exact for the Gaussian family, Monte Carlo otherwise; ``"exact"`` needs a
         Gaussian ``dist``; ``"mc"`` works for every ``dist``.
@@ -403,7 +389,9 @@ def fisher_under(
     ValueError
         If ``W`` is not a finite 2-D array without zero columns or too large, ``dist`` or
         ``method`` is unknown, ``method="exact"`` with a non-Gaussian ``dist``, ``rho`` or ``k`` is
-        out of range, or, for Monte Carlo, ``n < 2`` or ``rng`` is None.
+        out of range, for Monte Carlo ``n < 2`` or ``rng`` is None, or the ``m x m`` matrices
+        (two exact, eight at the peak of Monte Carlo) and the samples would take more than half
+        of the memory available.
     """
     W = check_W(W)
     d = W.shape[0]
@@ -414,8 +402,10 @@ def fisher_under(
         raise ValueError(
             f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}"
         )
+    m = W.shape[1]
     if method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY):
-        J = fisher_exact(input_factor(dist, d, rho=rho, k=k).T @ W)
+        _check_square_memory(m, 2)  # J and se
+        J = fisher_exact(_input_factor(dist, d, rho=rho, k=k).T @ W)
         return InputFisher(J=J, se=np.zeros_like(J), exact=True, n=0)
     n = check_int(n, "n", minimum=2)
     if rng is None:
@@ -423,43 +413,10 @@ def fisher_under(
             "rng must be given (a Generator or a seed) for the Monte Carlo Fisher matrix"
         )
     rng = check_rng(rng)
+    _check_square_memory(m, _MC_COPIES)
+    check_memory(16.0 * d, "n", n, fixed=8.0 * _MC_COPIES * m * m)  # the samples, drawn at once
     J, se = fisher_empirical(W, sample_distribution(dist, d, n, rng, rho=rho, k=k), return_se=True)
     return InputFisher(J=J, se=se, exact=False, n=n)
-
-
-def spectrum_under(W: np.ndarray, dist: str, *, top: int | None = None, **kwargs) -> np.ndarray:
-    r"""Eigenvalues of :math:`J_p` (:func:`fisher_under`, same keywords), descending.
-
-    All of them, or the ``top`` largest (:func:`companion.fisher_spectrum`), of
-    :math:`J_p = \mathbb E_{x\sim p}[X(x)X(x)^\top]`. The paper's clustered spectrum (§2.2)
-    under another input distribution; beyond the paper: chapter ``distributions``.
-
-    Parameters
-    ----------
-    W : ndarray of shape (d, m)
-        Hidden weights, as in :func:`companion.fisher_under`.
-    dist : str
-        One of ``companion.INPUT_DISTRIBUTIONS``.
-    top : int, optional
-        Number of largest eigenvalues, ``top >= 1`` (values above ``m`` give all ``m``); default
-        all.
-    **kwargs
-        ``rho``, ``k``, ``method``, ``n``, ``rng``: as in :func:`companion.fisher_under`.
-
-    Returns
-    -------
-    eigenvalues : ndarray of shape (m,) or (min(top, m),)
-        The eigenvalues of :math:`J_p`, in descending order.
-
-    Raises
-    ------
-    TypeError
-        If ``top`` is not an integer, a keyword is unknown, or an argument is of the wrong type
-        (as in :func:`companion.fisher_under`).
-    ValueError
-        If ``top < 1``, or an argument is out of range (as in :func:`companion.fisher_under`).
-    """
-    return fisher_spectrum(fisher_under(W, dist, **kwargs).J, top=top)
 
 
 def spectrum_parity(
@@ -507,9 +464,9 @@ def spectrum_parity(
     top : int, optional
         Number of eigenpairs, ``1 <= top <= m`` (default all ``m``).
     rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance`.
+        Correlation, as in :func:`companion.sample_distribution`.
     k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance`.
+        Dimension of the subspace, as in :func:`companion.sample_distribution`.
     **kwargs
         ``method``, ``n``, ``rng``: as in :func:`companion.fisher_under`.
 
@@ -528,11 +485,13 @@ def spectrum_parity(
         If ``top`` is not an integer, or an argument is of the wrong type (as in
         :func:`companion.fisher_under`).
     ValueError
-        If ``top`` is outside ``[1, m]``, or an argument is out of range (as in
-        :func:`companion.fisher_under`).
+        If ``top`` is outside ``[1, m]``, an argument is out of range (as in
+        :func:`companion.fisher_under`), or six ``m x m`` matrices would take more than half of
+        the memory available.
     """
     W = check_W(W)
     d, m = W.shape
+    _check_square_memory(m, 6)  # J, se, the eigenvectors, J_odd, J_even and eigvalsh's copy
     fisher = fisher_under(W, dist, rho=rho, k=k, **kwargs)
     top = m if top is None else check_int(top, "top", minimum=1, maximum=m)
     lam, U = scipy.linalg.eigh(fisher.J, subset_by_index=[m - top, m - 1])
@@ -559,6 +518,12 @@ def spectrum_parity(
 
 
 # --------------------------------------------------------------------------- Gram matrices
+#: K x K float64 arrays alive at once at the peak of a Gram matrix and its summary (the sums of
+#: products and of squared products, a chunk's two terms, the mean, the standard errors and
+#: their temporaries, V^T V), K = d(d+3)/2: the O(d^4) part of :func:`basis_gram`'s memory.
+_GRAM_COPIES = 9
+
+
 @dataclass
 class BasisGram:
     r"""Inner products of the basis functions of decomposition (5) under one distribution.
@@ -567,8 +532,8 @@ class BasisGram:
     :math:`\langle f_v, f_u\rangle = v^\top J u \approx \lambda_i\delta_{ij}` for its basis,
     with :math:`N(0, I_d)` replaced by ``p`` (§6: the orthogonality and the norms depend on
     :math:`p_X`); beyond the paper: chapter ``distributions``. Made by
-    :func:`companion.basis_gram` (finite width) and :func:`companion.limit_gram` (the limits);
-    read by :func:`companion.gram_summary`. The constructor's parameters are the attributes.
+    :func:`companion.basis_gram` (at a finite width, or in the limit :math:`m \to \infty`);
+    read by :meth:`summary`. The constructor's parameters are the attributes.
 
     Parameters
     ----------
@@ -609,79 +574,225 @@ class BasisGram:
     d: int
     n: int
 
+    def summary(self) -> dict:
+        r"""What the Gram matrix says about the eigen-groups: levels, order, orthogonality, share.
+
+        Reads the paper's claims about its basis (§2.2–2.3: :math:`v_i^\top J v_j \approx
+        \lambda_i\delta_{ij}`, the order of the levels of eq. (5), the residual's share of the
+        trace below 0.023) off a Gram matrix under any input distribution (§6: these depend on
+        :math:`p_X`); beyond the paper: chapter ``distributions``.
+
+        Returns
+        -------
+        dict
+            ``quotients``: ``{group: array}``, the Rayleigh quotients
+            :math:`G_{ii}/(V^\top V)_{ii}` of every member;
+            ``mean``: ``{group: float}``, their mean (for ``"G3"`` over both parts of the third
+            group);
+            ``levels``: ``{group: array}``, the eigenvalues of the group's block
+            (:math:`G_{gg}\,u = \lambda\,(V^\top V)_{gg}\,u`: the quotients after the best
+            rotation within the group), descending;
+            ``order_means``: True when the mean quotients satisfy G1 > G2 > G3;
+            ``order_members``: True when every G1 quotient exceeds every G2 quotient and every
+            G2 quotient exceeds every G3 quotient;
+            ``order_levels``: the same for the ``levels`` (levels of zero are left out);
+            ``even_levels``: the eigenvalues of the joint block of G1 and G3 (the even
+            functions, which mix when the groups are not orthogonal), descending;
+            ``hierarchy``: True when the order *within the span of the basis* is the paper's:
+            the top even level above every G2 level, and every G2 level above all other even
+            levels (the G2 block is decoupled from the others when :math:`p` is symmetric, in
+            the limit). These levels are Rayleigh–Ritz values, lower bounds for the eigenvalues
+            of :math:`J_p`, and the top even level can be far below the top even eigenvalue when
+            the data are nearly low-dimensional (for data on a line at :math:`d = 10`: 2.42,
+            which the chapter's Monte Carlo estimate puts at 2.40, against the exact
+            :math:`d/4 = 2.5`); use :func:`companion.spectrum_parity` for the order of the
+            spectrum itself;
+            ``within``, ``between``: the largest :math:`|G_{ij}|/\sqrt{G_{ii}G_{jj}}` for
+            :math:`i\neq j` in the same group / in different groups (G3 one group), among
+            functions whose norm is not zero;
+            ``n_zero``: the number of basis functions of (numerically) zero norm;
+            ``share``: :math:`\operatorname{tr}\bigl((V^\top V)^{-1} G\bigr)/\operatorname{tr}J_p`,
+            the share of the trace of :math:`J_p` in the span of the basis (paper: at least
+            0.977).
+        """
+        G, VtV, labels = self.G, self.VtV, np.asarray(self.labels)
+        merged = np.where(np.char.startswith(labels.astype(str), "G3"), "G3", labels)
+        diag = np.diag(G).copy()
+        q = diag / np.diag(VtV)
+        quotients = {g: q[labels == g] for g in _BASIS_GROUPS}
+        mean = {g: float(q[merged == g].mean()) for g in ("G1", "G2", "G3")}
+        levels = {}
+        for g in ("G1", "G2", "G3"):
+            idx = np.flatnonzero(merged == g)
+            levels[g] = scipy.linalg.eigh(
+                G[np.ix_(idx, idx)], VtV[np.ix_(idx, idx)], eigvals_only=True
+            )[::-1]
+        alive = diag > 1e-12 * diag.max()
+        s = np.sqrt(np.where(alive, diag, 1.0))
+        C = np.abs(G / np.outer(s, s))
+        ok = np.outer(alive, alive) & ~np.eye(len(diag), dtype=bool)
+        same = merged[:, None] == merged[None, :]
+        within = float(C[ok & same].max()) if np.any(ok & same) else 0.0
+        between = float(C[ok & ~same].max()) if np.any(ok & ~same) else 0.0
+
+        tol = 1e-12 * diag.max()
+
+        def ordered(a, b, c):
+            a, b, c = (v[v > tol] for v in (a, b, c))  # functions of zero norm carry no level
+            return bool(a.size and b.size and c.size and a.min() > b.max() and b.min() > c.max())
+
+        qm = {g: q[merged == g] for g in ("G1", "G2", "G3")}
+        even = np.flatnonzero(merged != "G2")
+        ev = scipy.linalg.eigh(G[np.ix_(even, even)], VtV[np.ix_(even, even)], eigvals_only=True)[
+            ::-1
+        ]
+        ev_alive, odd_alive = ev[ev > tol], levels["G2"][levels["G2"] > tol]
+        hierarchy = bool(
+            ev_alive.size >= 2
+            and odd_alive.size
+            and ev_alive[0] > odd_alive.max()
+            and odd_alive.min() > ev_alive[1]
+        )
+        return {
+            "quotients": quotients,
+            "mean": mean,
+            "levels": levels,
+            "order_means": bool(mean["G1"] > mean["G2"] > mean["G3"]),
+            "order_members": ordered(qm["G1"], qm["G2"], qm["G3"]),
+            "order_levels": ordered(levels["G1"], levels["G2"], levels["G3"]),
+            "even_levels": ev,
+            "hierarchy": hierarchy,
+            "within": within,
+            "between": between,
+            "n_zero": int((~alive).sum()),
+            "share": float(np.trace(np.linalg.solve(VtV, G)) / self.trace),
+        }
+
 
 def basis_gram(
-    W: np.ndarray,
     dist: str,
+    d: int,
     *,
+    W: np.ndarray | None = None,
     rho: float = 0.5,
     k: int | None = None,
     method: str = "auto",
-    n: int = 20_000,
+    n: int | None = None,
     rng: np.random.Generator | int | None = None,
 ) -> BasisGram:
-    r"""Gram matrix :math:`V^\top J_p V` of the :math:`d(d+3)/2` basis vectors of (5) under
-    ``dist``.
+    r"""Gram matrix of the :math:`K = d(d+3)/2` basis functions of (5) under ``dist``, at the
+    width of ``W`` or in the limit :math:`m \to \infty`.
 
-    Exact for the Gaussian family (:math:`J_p = J(A^\top W)`); otherwise by Monte Carlo without
-    forming :math:`J_p`: :math:`\frac1n\sum_s \Phi_s^\top\Phi_s` with
-    :math:`\Phi_s = X(x_s)^\top V` (:math:`V` from :func:`companion.basis`), in chunks of samples,
-    with standard errors. Arguments as :func:`fisher_under`; ``d >= 3``.
+    * **At a width** (weights ``W`` given): :math:`G = V^\top J_p V` with :math:`V` from
+      :func:`companion.basis`. Exact for the Gaussian family (:math:`J_p = J(A^\top W)`, as in
+      :func:`companion.fisher_under`); otherwise by Monte Carlo without forming :math:`J_p`:
+      :math:`\frac1n\sum_s \Phi_s^\top\Phi_s` with :math:`\Phi_s = X(x_s)^\top V`, in chunks of
+      samples, with standard errors.
+    * **In the limit** (``W=None``): :math:`G_{ij} = \mathbb E_p[F_i(x) F_j(x)]` for the limit
+      functions :math:`F_0`, :math:`F_l` (:math:`l = 1..d`), :math:`F_\gamma`
+      (:math:`\gamma = 1..d-1`) and :math:`F_{\alpha\beta}` (:math:`\alpha<\beta`), in the
+      order of :func:`companion.basis` (Theorems 3.1–3.5). Since :math:`v_i^\top J_p v_j =
+      \mathbb E_p[(X^\top v_i)(X^\top v_j)]` and :math:`X^\top v \to F` for every :math:`x`,
+      this is the limit of the Gram matrix at a width; no weights are drawn. Monte Carlo over
+      ``n`` inputs, with standard errors; ``VtV`` is the identity and ``trace`` is
+      :math:`\operatorname{tr}\Sigma_p/2` (the limit of
+      :math:`\operatorname{tr}J_p = \frac12\operatorname{tr}(W^\top\Sigma_pW)`). For
+      ``gaussian`` the diagonal is :func:`companion.group_eigenvalues` ``(d, exact=True)`` (up
+      to the Monte Carlo error).
+
+    The memory grows like :math:`d^4`: about nine ``K x K`` float64 arrays (1.9 GB at
+    :math:`d = 100`), plus the ``m x K`` matrix :math:`V` at a width. A call that needs more
+    than half of the memory available is refused before any work.
 
     The entries are the paper's :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j` (§2.3)
     for the basis of decomposition (5) (§2.2), under ``dist`` instead of :math:`N(0, I_d)`;
-    beyond the paper: chapter ``distributions``.
+    beyond the paper (which has the norms under :math:`N(0, I_d)` only, §3 and eq. (5)):
+    chapter ``distributions``. Read it with
+    :meth:`~companion.distributions.BasisGram.summary`.
 
     Parameters
     ----------
-    W : ndarray of shape (d, m)
-        Hidden weights, ``d >= 3``, as in :func:`companion.fisher_under`.
     dist : str
         One of ``companion.INPUT_DISTRIBUTIONS``.
+    d : int
+        Input dimension, ``d >= 3`` (the theorems need :math:`d > 2`).
+    W : ndarray of shape (d, m), optional
+        Hidden weights, as in :func:`companion.fisher_under` (with ``d`` rows); default None:
+        the limit :math:`m \to \infty`.
     rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance`.
+        Correlation, as in :func:`companion.sample_distribution`.
     k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance`.
+        Dimension of the subspace, as in :func:`companion.sample_distribution`.
     method : {"auto", "exact", "mc"}, default "auto"
-        As in :func:`companion.fisher_under`.
-    n : int, default 20000
-        Monte Carlo samples, ``n >= 2`` (not used when exact).
+        As in :func:`companion.fisher_under`, at a width; the limit is always Monte Carlo
+        (``"exact"`` needs ``W``).
+    n : int, optional
+        Monte Carlo samples, ``n >= 2``: default 20000 at a width (not used when exact), 200000
+        in the limit.
     rng : numpy.random.Generator or int, optional
-        Source of randomness or a non-negative seed; required for Monte Carlo, ignored when
-        exact.
+        Source of randomness or a non-negative seed: same seed, same numbers; required for
+        Monte Carlo (always in the limit), ignored when exact.
 
     Returns
     -------
     BasisGram
-        ``G`` :math:`= V^\top J_p V`, its standard errors (zeros when exact), ``VtV``
-        :math:`= V^\top V`, ``trace`` :math:`= \operatorname{tr}J_p` (Monte Carlo: the sample mean
-        of :math:`\|X(x)\|^2`), the labels of :func:`companion.basis`, ``d`` and ``n`` (0 when
-        exact).
+        ``G``, its standard errors (zeros when exact), ``VtV`` (:math:`V^\top V`; the identity
+        in the limit), ``trace`` (:math:`\operatorname{tr}J_p`, at a width by Monte Carlo the
+        sample mean of :math:`\|X(x)\|^2`; :math:`\operatorname{tr}\Sigma_p/2` in the limit),
+        the labels of :func:`companion.basis_labels`, ``d`` and ``n`` (0 when exact).
 
     Raises
     ------
     TypeError
-        If ``W`` is not an array of real numbers, ``k`` or ``n`` not an integer, ``rho`` not a
-        real number, or ``rng`` neither a Generator nor an integer.
+        If ``d``, ``k`` or ``n`` is not an integer, ``W`` not an array of real numbers, ``rho``
+        not a real number, or ``rng`` neither a Generator nor an integer.
     ValueError
-        If ``W`` is not a finite 2-D array with ``d >= 3`` rows and no zero column, ``dist`` or
-        ``method`` is unknown, ``method="exact"`` with a non-Gaussian ``dist``, ``rho`` or ``k``
-        is out of range, or, for Monte Carlo, ``n < 2`` or ``rng`` is None.
+        If ``dist`` or ``method`` is unknown, ``d < 3``, ``W`` is not a finite 2-D array with
+        ``d`` rows and no zero column, ``method="exact"`` with a non-Gaussian ``dist`` or
+        without ``W``, ``rho`` or ``k`` is out of range, for Monte Carlo ``n < 2`` or ``rng``
+        is None, or the arrays would take more than half of the memory available.
     """
-    W = check_W(W, min_d=3)
-    d, m = W.shape
     dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
     if method not in ("auto", "exact", "mc"):
         raise ValueError(f"method must be 'auto', 'exact' or 'mc', got {method!r}")
+    m = 0
+    if W is None:
+        if method == "exact":
+            raise ValueError(
+                "method='exact' needs the weights W: the limit m -> infinity is Monte Carlo"
+            )
+    else:
+        W = check_W(W, min_d=3)
+        if W.shape[0] != d:
+            raise ValueError(f"W must have d = {d} rows, got shape {W.shape}")
+        m = W.shape[1]
+    exact = W is not None and (method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY))
+    if exact and dist not in _GAUSSIAN_FAMILY:
+        raise ValueError(
+            f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), got {dist!r}"
+        )
+    if not exact:
+        n = check_int((200_000 if W is None else 20_000) if n is None else n, "n", minimum=2)
+        if rng is None:
+            raise ValueError(
+                "rng must be given (a Generator or a seed) for the Monte Carlo Gram matrix"
+            )
+        rng = check_rng(rng)
+    K = d * (d + 3) // 2
+    # the K x K arrays, and at a width V (m x K, and its parts while they are stacked), J V
+    # and J (m x m)
+    check_memory(
+        8.0 * _GRAM_COPIES,
+        f"K^2 (K = d(d+3)/2 = {K} basis functions at d = {d})",
+        K * K,
+        fixed=8.0 * m * (3 * K + m),
+    )
+    if W is None:
+        return _limit_gram(dist, d, rho, k, n, rng)
     V, labels = basis(W)
     VtV = V.T @ V
-    if method == "exact" or (method == "auto" and dist in _GAUSSIAN_FAMILY):
-        if dist not in _GAUSSIAN_FAMILY:
-            raise ValueError(
-                f"method='exact' needs a Gaussian dist (one of {list(_GAUSSIAN_FAMILY)}), "
-                f"got {dist!r}"
-            )
-        AW = input_factor(dist, d, rho=rho, k=k).T @ W
+    if exact:
+        AW = _input_factor(dist, d, rho=rho, k=k).T @ W
         J = fisher_exact(AW)
         G = gram_matrix(J, V)
         return BasisGram(
@@ -693,13 +804,6 @@ def basis_gram(
             d=d,
             n=0,
         )
-    n = check_int(n, "n", minimum=2)
-    if rng is None:
-        raise ValueError(
-            "rng must be given (a Generator or a seed) for the Monte Carlo Gram matrix"
-        )
-    rng = check_rng(rng)
-    K = V.shape[1]
     traces = []
 
     def blocks():
@@ -713,65 +817,11 @@ def basis_gram(
     return BasisGram(G=G, se=se, VtV=VtV, trace=float(sum(traces) / n), labels=labels, d=d, n=n)
 
 
-def limit_gram(
-    dist: str,
-    d: int,
-    *,
-    rho: float = 0.5,
-    k: int | None = None,
-    n: int = 200_000,
-    rng: np.random.Generator | int,
+def _limit_gram(
+    dist: str, d: int, rho: float, k: int, n: int, rng: np.random.Generator
 ) -> BasisGram:
-    r"""The :math:`m \to \infty` Gram matrix :math:`\mathbb E_p[F_i(x) F_j(x)]` of the limit
-    functions.
-
-    The functions are :math:`F_0`, :math:`F_l` (:math:`l = 1..d`), :math:`F_\gamma`
-    (:math:`\gamma = 1..d-1`) and :math:`F_{\alpha\beta}` (:math:`\alpha<\beta`), in the order of
-    :func:`companion.basis` (Theorems 3.1–3.5). Since :math:`v_i^\top J_p v_j =
-    \mathbb E_p[(X^\top v_i)(X^\top v_j)]` and :math:`X^\top v \to F` for every :math:`x`, this is
-    the limit of :func:`basis_gram`; no weights are drawn. Monte Carlo over ``n`` inputs, with
-    standard errors; ``VtV`` is the identity and ``trace`` is :math:`\operatorname{tr}\Sigma_p/2`
-    (the limit of :math:`\operatorname{tr}J_p = \frac12\operatorname{tr}(W^\top\Sigma_pW)`).
-    For ``gaussian`` the diagonal is :func:`companion.group_eigenvalues` ``(d, exact=True)``
-    (up to the Monte Carlo error).
-    ``rng`` (a Generator or a seed) is required: same seed, same numbers. Beyond the paper
-    (which has the norms under :math:`N(0, I_d)` only, §3 and eq. (5)): chapter
-    ``distributions``.
-
-    Parameters
-    ----------
-    dist : str
-        One of ``companion.INPUT_DISTRIBUTIONS``.
-    d : int
-        Input dimension, ``d >= 3`` (the theorems need :math:`d > 2`).
-    rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance`.
-    k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance`.
-    n : int, default 200000
-        Monte Carlo inputs, ``n >= 2``.
-    rng : numpy.random.Generator or int
-        Source of randomness or a non-negative seed (keyword, required).
-
-    Returns
-    -------
-    BasisGram
-        ``G`` :math:`= \mathbb E_p[F_iF_j]` (Monte Carlo), its standard errors, ``VtV`` the
-        identity, ``trace`` :math:`= \operatorname{tr}\Sigma_p/2`, the labels of
-        :func:`companion.basis_labels`, ``d`` and ``n``.
-
-    Raises
-    ------
-    TypeError
-        If ``d``, ``k`` or ``n`` is not an integer, ``rho`` not a real number, or ``rng``
-        neither a Generator nor an integer.
-    ValueError
-        If ``dist`` is unknown, ``d < 3``, ``n < 2``, the seed is negative, or ``rho`` or ``k`` is
-        out of range.
-    """
-    dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
-    n = check_int(n, "n", minimum=2)
-    rng = check_rng(rng)
+    """:func:`basis_gram` in the limit, for checked arguments: Monte Carlo over ``n`` inputs
+    of the limit functions, in chunks."""
     K = d * (d + 3) // 2
 
     def blocks():
@@ -780,106 +830,11 @@ def limit_gram(
             yield np.hstack([limit(x, g) for g in _BASIS_GROUPS])
 
     G, se, n = _compute.second_moments(blocks())
-    trace = float(np.trace(input_covariance(dist, d, rho=rho, k=k)) / 2.0)
+    trace = float(np.trace(_input_covariance(dist, d, rho=rho, k=k)) / 2.0)
     return BasisGram(G=G, se=se, VtV=np.eye(K), trace=trace, labels=basis_labels(d), d=d, n=n)
 
 
-def gram_summary(gram: BasisGram) -> dict:
-    r"""What a :class:`BasisGram` says about the eigen-groups: levels, order, orthogonality, share.
-
-    Reads the paper's claims about its basis (§2.2–2.3: :math:`v_i^\top J v_j \approx
-    \lambda_i\delta_{ij}`, the order of the levels of eq. (5), the residual's share of the trace
-    below 0.023) off a Gram matrix under any input distribution (§6: these depend on
-    :math:`p_X`); beyond the paper: chapter ``distributions``.
-
-    Parameters
-    ----------
-    gram : BasisGram
-        From :func:`companion.basis_gram` or :func:`companion.limit_gram`.
-
-    Returns
-    -------
-    dict
-        ``quotients``: ``{group: array}``, the Rayleigh quotients
-        :math:`G_{ii}/(V^\top V)_{ii}` of every member;
-        ``mean``: ``{group: float}``, their mean (for ``"G3"`` over both parts of the third group);
-        ``levels``: ``{group: array}``, the eigenvalues of the group's block
-        (:math:`G_{gg}\,u = \lambda\,(V^\top V)_{gg}\,u`: the quotients after the best rotation
-        within the group), descending;
-        ``order_means``: True when the mean quotients satisfy G1 > G2 > G3;
-        ``order_members``: True when every G1 quotient exceeds every G2 quotient and every G2
-        quotient exceeds every G3 quotient;
-        ``order_levels``: the same for the ``levels`` (levels of zero are left out);
-        ``even_levels``: the eigenvalues of the joint block of G1 and G3 (the even functions,
-        which mix when the groups are not orthogonal), descending;
-        ``hierarchy``: True when the order *within the span of the basis* is the paper's: the top
-        even level above every G2 level, and every G2 level above all other even levels (the G2
-        block is decoupled from the others when :math:`p` is symmetric, in the limit). These
-        levels are Rayleigh–Ritz values, lower bounds for the eigenvalues of :math:`J_p`, and
-        the top even level can be far below the top even eigenvalue when the data are nearly
-        low-dimensional (for data on a line at :math:`d = 10`: 2.42, which the chapter's Monte
-        Carlo estimate puts at 2.40, against the exact :math:`d/4 = 2.5`); use
-        :func:`spectrum_parity` for the order of the spectrum itself;
-        ``within``, ``between``: the largest :math:`|G_{ij}|/\sqrt{G_{ii}G_{jj}}` for
-        :math:`i\neq j` in the same group / in different groups (G3 one group), among functions
-        whose norm is not zero;
-        ``n_zero``: the number of basis functions of (numerically) zero norm;
-        ``share``: :math:`\operatorname{tr}\bigl((V^\top V)^{-1} G\bigr)/\operatorname{tr}J_p`, the
-        share of the trace of :math:`J_p` in the span of the basis (paper: at least 0.977).
-    """
-    G, VtV, labels = gram.G, gram.VtV, np.asarray(gram.labels)
-    merged = np.where(np.char.startswith(labels.astype(str), "G3"), "G3", labels)
-    diag = np.diag(G).copy()
-    q = diag / np.diag(VtV)
-    quotients = {g: q[labels == g] for g in _BASIS_GROUPS}
-    mean = {g: float(q[merged == g].mean()) for g in ("G1", "G2", "G3")}
-    levels = {}
-    for g in ("G1", "G2", "G3"):
-        idx = np.flatnonzero(merged == g)
-        levels[g] = scipy.linalg.eigh(
-            G[np.ix_(idx, idx)], VtV[np.ix_(idx, idx)], eigvals_only=True
-        )[::-1]
-    alive = diag > 1e-12 * diag.max()
-    s = np.sqrt(np.where(alive, diag, 1.0))
-    C = np.abs(G / np.outer(s, s))
-    ok = np.outer(alive, alive) & ~np.eye(len(diag), dtype=bool)
-    same = merged[:, None] == merged[None, :]
-    within = float(C[ok & same].max()) if np.any(ok & same) else 0.0
-    between = float(C[ok & ~same].max()) if np.any(ok & ~same) else 0.0
-
-    tol = 1e-12 * diag.max()
-
-    def ordered(a, b, c):
-        a, b, c = (v[v > tol] for v in (a, b, c))  # functions of zero norm carry no level
-        return bool(a.size and b.size and c.size and a.min() > b.max() and b.min() > c.max())
-
-    qm = {g: q[merged == g] for g in ("G1", "G2", "G3")}
-    even = np.flatnonzero(merged != "G2")
-    ev = scipy.linalg.eigh(G[np.ix_(even, even)], VtV[np.ix_(even, even)], eigvals_only=True)[::-1]
-    ev_alive, odd_alive = ev[ev > tol], levels["G2"][levels["G2"] > tol]
-    hierarchy = bool(
-        ev_alive.size >= 2
-        and odd_alive.size
-        and ev_alive[0] > odd_alive.max()
-        and odd_alive.min() > ev_alive[1]
-    )
-    return {
-        "quotients": quotients,
-        "mean": mean,
-        "levels": levels,
-        "order_means": bool(mean["G1"] > mean["G2"] > mean["G3"]),
-        "order_members": ordered(qm["G1"], qm["G2"], qm["G3"]),
-        "order_levels": ordered(levels["G1"], levels["G2"], levels["G3"]),
-        "even_levels": ev,
-        "hierarchy": hierarchy,
-        "within": within,
-        "between": between,
-        "n_zero": int((~alive).sum()),
-        "share": float(np.trace(np.linalg.solve(VtV, G)) / gram.trace),
-    }
-
-
-def limit_mae_under(
+def _limit_mae_under(
     dist: str,
     d: int,
     m: int,
@@ -893,46 +848,17 @@ def limit_mae_under(
     :math:`F`.
 
     Theorems 3.1–3.5 hold at every fixed :math:`x`, so the error should stay small (and fall like
-    :math:`m^{-1/2}`) whatever the input distribution. Returns the mean over members of
-    :func:`companion.member_mae`, per group, for one draw of :math:`W` and ``n_inputs`` inputs,
-    both from ``rng`` (a Generator or a seed; required: same seed, same numbers).
-
-    The error is :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` of Table 1 (§4), averaged over
-    the members :math:`v` of each group, for the limits of Theorems 3.1–3.5; §6 notes that these
-    limits do not depend on :math:`p_X`. The inputs from ``dist`` are beyond the paper: chapter
-    ``distributions``.
-
-    Parameters
-    ----------
-    dist : str
-        One of ``companion.INPUT_DISTRIBUTIONS``.
-    d : int
-        Input dimension, ``d >= 3``.
-    m : int
-        Number of hidden units, ``m >= 1``.
-    rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance`.
-    k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance`.
-    n_inputs : int, default 100
-        Number of inputs :math:`N`, ``>= 1`` (the paper: 100).
-    rng : numpy.random.Generator or int
-        Source of randomness or a non-negative seed (keyword, required).
+    :math:`m^{-1/2}`) whatever the input distribution. The mean over members of
+    :func:`companion.member_mae`, per group, for one draw of :math:`W` (``d x m``) and
+    ``n_inputs`` inputs, both from ``rng`` (required: same seed, same numbers); the other
+    arguments as :func:`sample_distribution`. The ``MAE_*`` columns of
+    :func:`distribution_table`.
 
     Returns
     -------
     dict of str to float
         ``{"G1": ..., "G2": ..., "G3_gamma": ..., "G3_ab": ...}``: the mean MAE of the members
         of each group (the columns of Table 1).
-
-    Raises
-    ------
-    TypeError
-        If ``d``, ``m``, ``k`` or ``n_inputs`` is not an integer, ``rho`` not a real number, or
-        ``rng`` neither a Generator nor an integer.
-    ValueError
-        If ``dist`` is unknown, ``d < 3``, ``m < 1``, ``n_inputs < 1``, the seed is negative, or
-        ``rho`` or ``k`` is out of range.
     """
     dist, d, rho, k = _check_params(dist, d, rho, k, min_d=3)
     m = check_int(m, "m")
@@ -957,17 +883,20 @@ def distribution_table(
     r"""One row per input distribution: the eigen-groups at width ``m`` and in the limit.
 
     Columns: the mean Rayleigh quotients of G1, G2, G3 at width ``m`` (:func:`basis_gram`,
-    the same :math:`W` for every distribution) and in the limit (``lim_*``, :func:`limit_gram`;
+    the same :math:`W` for every distribution) and in the limit (``lim_*``, :func:`basis_gram`
+    with ``W=None``;
     ``lim_G3_gamma`` and ``lim_G3_ab`` are the mean limit levels of the two parts of the third
     group, the :math:`F_\gamma` and the :math:`F_{\alpha\beta}`); the extreme levels of G2 and
     G3 (``G2_max``, ``G2_min``, ``G3_max``, ``G3_min``, limit; the extreme eigenvalues of a
     degenerate block of Monte Carlo estimates are biased outwards, so for the level of a part of
     the third group read ``lim_G3_gamma``/``lim_G3_ab``); the top level of the even functions, G1
     and G3 together (``top_even``, limit), and whether the paper's order holds within the span of
-    the basis (``hierarchy``, limit; see :func:`gram_summary`); the largest
+    the basis (``hierarchy``, limit; see :meth:`~companion.distributions.BasisGram.summary`);
+    the largest
     correlation between groups and within a group (``between``, ``within``, limit); the trace share
     of the basis (``share``, width ``m``); and the Table-1 error of each group at width ``mae_m``
-    (``MAE_G1`` ... , :func:`limit_mae_under`).
+    (``MAE_G1`` ... : the mean over the members of each group of :func:`companion.member_mae`,
+    for one draw of :math:`W` and 100 inputs from the distribution).
 
     Every distribution's random numbers are seeded by ``seed`` and its position in
     ``companion.INPUT_DISTRIBUTIONS``, so a row does not change when ``dists`` is reordered or
@@ -987,14 +916,15 @@ def distribution_table(
     dists : tuple of str, default ``companion.INPUT_DISTRIBUTIONS``
         The distributions (rows), each one of ``companion.INPUT_DISTRIBUTIONS``.
     rho : float, default 0.5
-        Correlation, as in :func:`companion.input_covariance` (for ``ar1`` and
+        Correlation, as in :func:`companion.sample_distribution` (for ``ar1`` and
         ``equicorrelated``).
     k : int, optional
-        Dimension of the subspace, as in :func:`companion.input_covariance` (for ``subspace``).
+        Dimension of the subspace, as in :func:`companion.sample_distribution` (for ``subspace``).
     n : int, default 20000
-        Monte Carlo samples of :func:`companion.basis_gram` (non-Gaussian rows), ``n >= 2``.
+        Monte Carlo samples of :func:`companion.basis_gram` at width ``m`` (non-Gaussian
+        rows), ``n >= 2``.
     n_limit : int, default 100000
-        Monte Carlo inputs of :func:`companion.limit_gram`, ``n_limit >= 2``.
+        Monte Carlo inputs of :func:`companion.basis_gram` in the limit, ``n_limit >= 2``.
     mae_m : int, default 10000
         Width of the Table-1 errors, ``mae_m >= 1``.
     rng : int or numpy.random.Generator, default 0
@@ -1015,7 +945,8 @@ def distribution_table(
         ``rho`` not a real number.
     ValueError
         If a name in ``dists`` is unknown, ``d < 3``, ``seed < 0``, ``rho`` or ``k`` is out of
-        range, or a size is below its minimum.
+        range, a size is below its minimum, or the Gram matrices would take more than half of
+        the memory available (:func:`companion.basis_gram`).
     """
     import pandas as pd
 
@@ -1028,13 +959,15 @@ def distribution_table(
     rows = {}
     for dist in dists:
         i = INPUT_DISTRIBUTIONS.index(dist)  # seeded by name: a row does not depend on the others
-        fin = gram_summary(
-            basis_gram(W, dist, rho=rho, k=k, n=n, rng=np.random.default_rng([seed, i, 1]))
+        fin = basis_gram(
+            dist, d, W=W, rho=rho, k=k, n=n, rng=np.random.default_rng([seed, i, 1])
+        ).summary()
+        lim = basis_gram(
+            dist, d, rho=rho, k=k, n=n_limit, rng=np.random.default_rng([seed, i, 2])
+        ).summary()
+        mae = _limit_mae_under(
+            dist, d, mae_m, rho=rho, k=k, rng=np.random.default_rng([seed, i, 3])
         )
-        lim = gram_summary(
-            limit_gram(dist, d, rho=rho, k=k, n=n_limit, rng=np.random.default_rng([seed, i, 2]))
-        )
-        mae = limit_mae_under(dist, d, mae_m, rho=rho, k=k, rng=np.random.default_rng([seed, i, 3]))
         row = {f"{g}": fin["mean"][g] for g in ("G1", "G2", "G3")}
         row.update({f"lim_{g}": lim["mean"][g] for g in ("G1", "G2", "G3")})
         row.update({f"lim_{g}": float(lim["quotients"][g].mean()) for g in ("G3_gamma", "G3_ab")})
@@ -1106,7 +1039,7 @@ class EmpiricalFisherStudy:
         Top eigenvalues of :math:`\hat J_N` (descending). :math:`\hat J_N` has rank
         :math:`\le N`: when :math:`N < n_{top}` the sample carries only :math:`N` of the
         clustered eigenvalues, and the positions beyond :math:`N` are NaN (left out of
-        :func:`empirical_readings`), not zeros that would read as deviations of -100%.
+        :meth:`readings`), not zeros that would read as deviations of -100%.
     q_J : ndarray of shape (draws, K)
         Rayleigh quotients :math:`v^\top J v / v^\top v` of the :math:`K = d(d+3)/2` basis vectors
         (at infinite width :math:`\mathbb E[F^2]`, the exact group eigenvalues).
@@ -1243,6 +1176,116 @@ class EmpiricalFisherStudy:
             "gap23": float((e[:, d] / e[:, d + 1]).min()),
         }
 
+    def readings(self, *, level: float = 0.95):
+        r"""Several readings of "the eigenvalues deviate by :math:`\pm x\%`" for each :math:`N`.
+
+        For every sample size and cluster (G1, G2, G3 and all), with deviations pooled over
+        draws:
+
+        * ``eig_vs_J``: sorted eigenvalues of :math:`\hat J_N` against those of :math:`J`
+          (:meth:`eig_deviation` with ``reference="J"``);
+        * ``eig_vs_theory``: against the exact :math:`m\to\infty` group eigenvalue
+          (``reference="theory"``);
+        * ``quotient``: Rayleigh quotients :math:`v^\top\hat J_N v` against :math:`v^\top J v`
+          (:meth:`quotient_deviation`);
+
+        and, for each, ``lo``/``hi`` (the central ``level`` interval of the deviations, in units
+        of 1), ``typical`` (median of :math:`|\text{dev}|`) and ``max_median`` (the median over
+        draws of the largest :math:`|\text{dev}|` in the cluster: "the error" one would read off
+        one draw). Eigenvalues that a sample of size :math:`N < n_{top}` does not carry (NaN in
+        the study) are left out; a cluster with none left gets NaN. The paper (§6) reports
+        "within :math:`\pm 20\%`" at :math:`N = 1000` and "about :math:`\pm 50\%`" at
+        :math:`N = 100` without saying which reading; beyond the paper: chapter
+        ``distributions``.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Coverage of the central interval ``lo``/``hi``, in :math:`(0, 1)`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (N, reading, cluster); columns ``lo``, ``hi``, ``typical``, ``max_median``
+            (relative deviations, floats).
+
+        Raises
+        ------
+        TypeError
+            If ``level`` is not a real number.
+        ValueError
+            If ``level`` is not in :math:`(0, 1)`.
+        """
+        import pandas as pd
+
+        level = check_real(level, "level", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+        a = (1.0 - level) / 2.0
+        lab = np.asarray(self.labels)
+        qcl = np.where(np.char.startswith(lab.astype(str), "G3"), "G3", lab)
+        records = []
+        for N in self.sizes:
+            devs = {
+                "eig_vs_J": (self.eig_deviation(N, "J"), self.cluster),
+                "eig_vs_theory": (self.eig_deviation(N, "theory"), self.cluster),
+                "quotient": (self.quotient_deviation(N), qcl),
+            }
+            for name, (dev, cl) in devs.items():
+                for c in ("G1", "G2", "G3", "all"):
+                    sel = np.ones(cl.size, bool) if c == "all" else cl == c
+                    block = dev[:, sel]
+                    # the positions the sample carries
+                    block = block[:, np.all(np.isfinite(block), axis=0)]
+                    if block.size == 0:
+                        lo = hi = typical = max_median = np.nan
+                    else:
+                        lo, hi = np.quantile(block, [a, 1.0 - a])
+                        typical = np.median(np.abs(block))
+                        max_median = np.median(np.abs(block).max(axis=1))
+                    records.append(
+                        {
+                            "N": N,
+                            "reading": name,
+                            "cluster": c,
+                            "lo": float(lo),
+                            "hi": float(hi),
+                            "typical": float(typical),
+                            "max_median": float(max_median),
+                        }
+                    )
+        return pd.DataFrame(records).set_index(["N", "reading", "cluster"])
+
+
+#: Bytes per draw of a study beyond its arrays: its generator and seed sequence (measured:
+#: about 1 KiB).
+_BYTES_PER_RNG = 2048
+
+
+def _check_study_memory(d: int, m: int | None, sizes: tuple, draws: int, n_top: int, K: int):
+    """Refuse (:func:`companion._validate.check_memory`) an :func:`empirical_fisher_study` whose
+    memory does not fit, before any work: first the results of the draws (named ``draws``), then
+    one draw's arrays (named ``N``, the largest of ``sizes``), as float64 counts.
+
+    Per sample of the largest size: ``x`` (``d``); at a width ``m`` the features (``m``, also
+    the previous size's) and the ``min(N, m)``-square matrices of the spectrum (``M``, the
+    previous one, ``M / N``, the temporaries of ``fisher_spectrum``'s symmetry check and its
+    copy: 7, each at most ``N m`` entries) and the ``N x K`` products of the quotients (2); at
+    infinite width the ``N x N`` kernel matrices (7, each at most ``N max(sizes)``) and the limit
+    functions, stacked and squared (3 ``K``). Fixed at a width: ``W``, ``V`` (with its parts
+    while stacked), ``J V`` and ``J`` with the temporaries of its spectrum (5 ``m x m``).
+    """
+    n_max = max(sizes)
+    if m is None:
+        check_dense(n_max, "N")  # fisher_exact(x.T) is N x N
+        per_input, fixed = d + 7 * n_max + 3 * K, 0
+    else:
+        check_dense(m)  # fisher_exact(W) is m x m
+        per_input, fixed = d + 9 * m + 2 * K, d * m + 3 * m * K + 5 * m * m
+    per_draw = 8.0 * (n_top + K) * (len(sizes) + 1) + _BYTES_PER_RNG
+    check_memory(per_draw, "draws", draws)
+    check_memory(
+        8.0 * per_input, "N (the largest of sizes)", n_max, fixed=8.0 * fixed + per_draw * draws
+    )
+
 
 def empirical_fisher_study(
     d: int = 10,
@@ -1269,7 +1312,10 @@ def empirical_fisher_study(
       ``exact=True``), and the quotients become :math:`\frac1N\sum_n F(x_n)^2` against
       :math:`\mathbb E[F^2]`.
 
-    Same ``seed``, same numbers.
+    Same ``seed``, same numbers. The draws are made one after another; a study whose arrays
+    (the features :math:`\mathbf X`, the ``N x N`` or ``m x m`` matrices of the spectra, the
+    ``N x K`` products of the quotients, :math:`W`, :math:`V` and :math:`J`) would take more than
+    half of the memory available is refused before any work.
 
     Parameters
     ----------
@@ -1299,8 +1345,10 @@ def empirical_fisher_study(
         If ``d``, ``m``, ``draws``, ``seed`` or a size is not an integer, or ``sizes`` is not a
         sequence.
     ValueError
-        If ``d < 3``, ``m < d(d+3)/2``, ``sizes`` is empty, a size is below 1, ``draws < 1`` or
-        ``seed < 0``.
+        If ``d < 3``, ``m < d(d+3)/2``, ``sizes`` is empty, a size is below 1, ``draws < 1``,
+        ``seed < 0``, ``m`` or (at infinite width) a size is above 16384 (a dense matrix of that
+        side would exceed 2 GiB), or the study would take more than half of the memory
+        available.
     """
     d = check_d(d)
     cluster = cluster_labels(d)
@@ -1317,11 +1365,12 @@ def empirical_fisher_study(
         raise ValueError("sizes must list at least one sample size N")
     draws = check_int(draws, "draws")
     seed = check_seed(rng)
+    labels = basis_labels(d)
+    K = len(labels)
+    _check_study_memory(d, m, sizes, draws, n_top, K)
     rngs = [
         np.random.default_rng(c) for c in np.random.SeedSequence([seed, d, m or 0]).spawn(draws)
     ]
-    labels = basis_labels(d)
-    K = len(labels)
     eig_J = np.empty((draws, n_top))
     q_J = np.empty((draws, K))
     eig_hat = {N: np.full((draws, n_top), np.nan) for N in sizes}
@@ -1363,84 +1412,3 @@ def empirical_fisher_study(
         q_hat=q_hat,
         labels=labels,
     )
-
-
-def empirical_readings(study: EmpiricalFisherStudy, *, level: float = 0.95):
-    r"""Several readings of "the eigenvalues deviate by :math:`\pm x\%`" for each :math:`N`.
-
-    For every sample size and cluster (G1, G2, G3 and all), with deviations pooled over draws:
-
-    * ``eig_vs_J``: sorted eigenvalues of :math:`\hat J_N` against those of :math:`J`;
-    * ``eig_vs_theory``: against the exact :math:`m\to\infty` group eigenvalue;
-    * ``quotient``: Rayleigh quotients :math:`v^\top\hat J_N v` against :math:`v^\top J v`;
-
-    and, for each, ``lo``/``hi`` (the central ``level`` interval of the deviations, in units of 1),
-    ``typical`` (median of :math:`|\text{dev}|`) and ``max_median`` (the median over draws of the
-    largest :math:`|\text{dev}|` in the cluster: "the error" one would read off one draw).
-    Eigenvalues that a sample of size :math:`N < n_{top}` does not carry (NaN in the study) are
-    left out; a cluster with none left gets NaN. The paper (§6) reports "within :math:`\pm 20\%`"
-    at :math:`N = 1000` and "about :math:`\pm 50\%`" at :math:`N = 100` without saying which
-    reading; beyond the paper: chapter ``distributions``.
-
-    Parameters
-    ----------
-    study : EmpiricalFisherStudy
-        From :func:`companion.empirical_fisher_study`.
-    level : float, default 0.95
-        Coverage of the central interval ``lo``/``hi``, in :math:`(0, 1)`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index (N, reading, cluster); columns ``lo``, ``hi``, ``typical``, ``max_median``
-        (relative deviations, floats).
-
-    Raises
-    ------
-    TypeError
-        If ``study`` is not an :class:`companion.EmpiricalFisherStudy` or ``level`` not a real
-        number.
-    ValueError
-        If ``level`` is not in :math:`(0, 1)`.
-    """
-    import pandas as pd
-
-    if not isinstance(study, EmpiricalFisherStudy):
-        raise TypeError(
-            "study must be an EmpiricalFisherStudy (from empirical_fisher_study), "
-            f"got {type(study).__name__}"
-        )
-    level = check_real(level, "level", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
-    a = (1.0 - level) / 2.0
-    lab = np.asarray(study.labels)
-    qcl = np.where(np.char.startswith(lab.astype(str), "G3"), "G3", lab)
-    records = []
-    for N in study.sizes:
-        readings = {
-            "eig_vs_J": (study.eig_deviation(N, "J"), study.cluster),
-            "eig_vs_theory": (study.eig_deviation(N, "theory"), study.cluster),
-            "quotient": (study.quotient_deviation(N), qcl),
-        }
-        for name, (dev, cl) in readings.items():
-            for c in ("G1", "G2", "G3", "all"):
-                sel = np.ones(cl.size, bool) if c == "all" else cl == c
-                block = dev[:, sel]
-                block = block[:, np.all(np.isfinite(block), axis=0)]  # positions the sample carries
-                if block.size == 0:
-                    lo = hi = typical = max_median = np.nan
-                else:
-                    lo, hi = np.quantile(block, [a, 1.0 - a])
-                    typical = np.median(np.abs(block))
-                    max_median = np.median(np.abs(block).max(axis=1))
-                records.append(
-                    {
-                        "N": N,
-                        "reading": name,
-                        "cluster": c,
-                        "lo": float(lo),
-                        "hi": float(hi),
-                        "typical": float(typical),
-                        "max_median": float(max_median),
-                    }
-                )
-    return pd.DataFrame(records).set_index(["N", "reading", "cluster"])

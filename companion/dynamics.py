@@ -20,9 +20,9 @@ a quadratic whose Hessian is the empirical Fisher :math:`\hat J_N`. The populati
 
 **The targets** are built from the limit functions of §3,
 :math:`y = \sum_g \sum_{k\in g} c_k F_k` with :math:`F_k \in \{F_0, F_l, F_{\alpha\beta}\}`
-(:func:`target_coefficients`, :func:`target_function`). For them the population term is
-exact at every finite :math:`m`: :math:`\mathbb E_x[X(x)F_k(x)] = \lambda_g v^{(k)}`
-(:func:`target_moment`), with :math:`\lambda_g` the exact group eigenvalue.
+(:func:`random_target`, a :class:`Target`). For them the population term is exact at every
+finite :math:`m`: :math:`\mathbb E_x[X(x)F_k(x)] = \lambda_g v^{(k)}` (:meth:`Target.moment`),
+with :math:`\lambda_g` the exact group eigenvalue.
 
 **Gradient descent** :math:`v_{t+1} = v_t - \eta(Hv_t - b)` (:func:`gradient_descent`) with
 :math:`H = \hat J_N` or :math:`J`; its closed form is :func:`gd_closed_form`.
@@ -32,7 +32,7 @@ inner product of the loss (the empirical :math:`\langle f, g\rangle_N = \frac1N\
 or that of :math:`L^2(N(0, I_d))` for the population loss, §2.3), in which
 :math:`\langle f_u, y - f_v\rangle = u^\top(b - Hv)`. The spans of the group functions
 :math:`f_{v^{(k)}}` are orthogonalised *in the order of the hierarchy*
-(:func:`group_subspaces`): :math:`S_{G1} = \mathrm{span}\{f_{v^{(0)}}\}`, :math:`S_{G2}` the part
+(``_group_subspaces``): :math:`S_{G1} = \mathrm{span}\{f_{v^{(0)}}\}`, :math:`S_{G2}` the part
 of :math:`\mathrm{span}\{f_{v^{(0)}}, f_{v^{(l)}}\}` orthogonal to :math:`S_{G1}`, and so on, and
 the component of group :math:`g` is the norm :math:`A_g(t) = \|\Pi_{S_g} r_t\|` of the orthogonal
 projection. If :math:`S_g` is an eigenspace of :math:`H` with eigenvalue :math:`\lambda`,
@@ -69,20 +69,11 @@ from .limits import limit
 
 __all__ = [
     "DYNAMICS_GROUPS",
-    "target_coefficients",
-    "target_function",
-    "target_moment",
+    "random_target",
     "training_problem",
-    "largest_eigenvalue",
     "gradient_descent",
-    "Descent",
     "gd_closed_form",
-    "group_subspaces",
-    "hessian_error",
-    "minimum_loss",
-    "ritz_values",
     "fit_rate",
-    "LearningCurves",
     "learning_curves",
     "rates_vs_samples",
 ]
@@ -101,7 +92,7 @@ _MAX_TRAJECTORY_BYTES = 512 * 1024**2
 # --------------------------------------------------------------------------- validation
 
 
-#: Groups whose spans :func:`group_subspaces` can build (those with a vector per member).
+#: Groups whose spans :func:`_group_subspaces` can build (those with a vector per member).
 _SPAN_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
 
 
@@ -183,11 +174,125 @@ def _check_coefficients(coefficients: object, d: int) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------- targets
 
 
-def target_coefficients(
+@dataclass(eq=False)
+class Target:
+    r"""A target :math:`y(x) = \sum_g \sum_{k \in g} c_k F_k(x)` built from the limit functions
+    (:func:`companion.random_target`).
+
+    :math:`F_k` are the limits of Theorems 3.1–3.5 (:func:`companion.limit`): :math:`F_0`
+    (eq. (6)), :math:`F_l` (eq. (7)) and :math:`F_{\alpha\beta}` (eq. (9)). Calling the target
+    evaluates it at inputs; :meth:`moment` is its exact population term. The targets are beyond
+    the paper: chapter dynamics.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    coefficients : dict
+        ``{group: c}`` with keys among :data:`companion.dynamics.DYNAMICS_GROUPS` and ``c`` a
+        finite 1-D array of ``group_size(d, group)`` entries.
+
+    Attributes
+    ----------
+    d : int
+        Input dimension.
+    coefficients : dict
+        ``{group: c}``, the coefficients :math:`c_k` of each group (checked copies).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer or ``coefficients`` not a non-empty dict of arrays of real
+        numbers.
+    ValueError
+        If ``d < 3``, or ``coefficients`` has an unknown or repeated group or an array of the
+        wrong size.
+    """
+
+    d: int
+    coefficients: dict[str, np.ndarray]
+
+    def __post_init__(self):
+        self.d = check_d(self.d)
+        self.coefficients = _check_coefficients(self.coefficients, self.d)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        r"""The target :math:`y(x_n) = \sum_g \sum_{k \in g} c_k F_k(x_n)` at the inputs ``x``.
+
+        Parameters
+        ----------
+        x : ndarray of shape (N, d)
+            Inputs, one per row, finite.
+
+        Returns
+        -------
+        y : ndarray of shape (N,)
+            :math:`y(x_n)` for each input.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not an array of real numbers.
+        ValueError
+            If ``x`` is not 2-D with ``d`` columns, empty or not finite.
+        """
+        x = check_array(x, "x", ndim=2)
+        if x.shape[1] != self.d:
+            raise ValueError(f"x must have d = {self.d} columns, got shape {x.shape}")
+        return sum(limit(x, g) @ c for g, c in self.coefficients.items())
+
+    def moment(self, W: np.ndarray) -> np.ndarray:
+        r"""The population linear term :math:`b = \mathbb E_x[X(x)\,y(x)]`, exactly:
+        :math:`\sum_g \lambda_g V_g c_g`.
+
+        For every finite :math:`m` and every :math:`W`,
+
+        .. math::
+
+           \mathbb E_{x\sim N(0,I_d)}\bigl[X(x)F_0(x)\bigr] = \lambda_0 v^{(0)},\quad
+           \mathbb E\bigl[X(x)F_l(x)\bigr] = \tfrac14 v^{(l)},\quad
+           \mathbb E\bigl[X(x)F_{\alpha\beta}(x)\bigr] = \lambda_2 v^{(\alpha,\beta)}
+
+        (and hence :math:`\lambda_2 v^{(\gamma)}` for :math:`F_\gamma`), with the exact
+        eigenvalues :math:`\lambda_0 = d c_0^2`, :math:`\lambda_2 = c_3^2/(d+2)`: entry :math:`i`
+        is an expectation :math:`\mathbb E[\sigma(x^\top w_i)F_k(x)]` that the computations of
+        Appendices A–C evaluate with the roles of :math:`x` and :math:`Z` exchanged. So the
+        population loss of the target :math:`y` is
+        :math:`\frac12 v^\top Jv - b^\top v + \frac12\mathbb E[y^2]` with no Monte Carlo. Here
+        :math:`V_g` is the :math:`m \times |g|` matrix of the group's vectors :math:`v^{(k)}`
+        (:func:`companion.group_vectors`) and :math:`c_g` its coefficients. Beyond the paper:
+        chapter dynamics (the proposition "The population term of a target built from the
+        limits").
+
+        Parameters
+        ----------
+        W : ndarray of shape (d, m)
+            Hidden weights, finite, with the target's ``d`` rows and no zero column.
+
+        Returns
+        -------
+        b : ndarray of shape (m,)
+            :math:`\mathbb E_x[X(x)\,y(x)] = \sum_g \lambda_g V_g c_g`.
+
+        Raises
+        ------
+        TypeError
+            If ``W`` is not an array of real numbers.
+        ValueError
+            If ``W`` is not a finite 2-D array with ``d`` rows and no zero column.
+        """
+        W = check_W(W, min_d=3)
+        if W.shape[0] != self.d:
+            raise ValueError(f"W must have d = {self.d} rows, got shape {W.shape}")
+        lam = group_eigenvalues(W.shape[0], exact=True)
+        return sum(lam[g] * (group_vectors(W, g) @ c) for g, c in self.coefficients.items())
+
+
+def random_target(
     d: int, target: str | Sequence[str] = "mixed", *, rng: np.random.Generator | int = 0
-) -> dict[str, np.ndarray]:
-    r"""Random coefficients :math:`c_k` of a target :math:`y = \sum_g\sum_{k\in g} c_k F_k`, one
-    unit of norm per group.
+) -> Target:
+    r"""A target :math:`y = \sum_g\sum_{k\in g} c_k F_k` with random coefficients, one unit of
+    norm per group.
 
     For each chosen group the coefficient vector is a uniformly random direction scaled so that
     the group's part of the target has :math:`L^2(N(0,I_d))` norm one:
@@ -212,10 +317,12 @@ def target_coefficients(
 
     Returns
     -------
-    dict
-        ``{group: c}`` for each chosen group, in the order of ``target``, with ``c`` an ndarray of
-        shape ``(group_size(d, group),)`` (1, :math:`d` or :math:`d(d-1)/2` entries) and
-        :math:`\lambda_g\|c\|^2 = 1`.
+    Target
+        The target (:class:`companion.dynamics.Target`): called on inputs ``x`` it gives
+        :math:`y(x)`, its method ``moment(W)`` the exact :math:`\mathbb E_x[X(x)\,y(x)]`, and
+        its ``coefficients`` are ``{group: c}`` for each chosen group, in the order of
+        ``target``, with ``c`` of shape ``(group_size(d, group),)`` (1, :math:`d` or
+        :math:`d(d-1)/2` entries) and :math:`\lambda_g\|c\|^2 = 1`.
 
     Raises
     ------
@@ -234,90 +341,7 @@ def target_coefficients(
     for g in groups:
         c = rng.standard_normal(group_size(d, g))
         out[g] = c / (np.linalg.norm(c) * np.sqrt(lam[g]))
-    return out
-
-
-def target_function(x: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndarray:
-    r"""The target :math:`y(x) = \sum_g \sum_{k \in g} c_k F_k(x)` at the inputs ``x``, shape (N,).
-
-    :math:`F_k` are the limits of Theorems 3.1–3.5 (:func:`companion.limit`): :math:`F_0`
-    (eq. (6)), :math:`F_l` (eq. (7)) and :math:`F_{\alpha\beta}` (eq. (9)). The target is beyond
-    the paper: chapter dynamics.
-
-    Parameters
-    ----------
-    x : ndarray of shape (N, d)
-        Inputs, one per row, finite, with ``d >= 3``.
-    coefficients : dict
-        ``{group: c}`` with keys among :data:`companion.dynamics.DYNAMICS_GROUPS` and ``c`` a
-        finite 1-D array of ``group_size(d, group)`` entries, as returned by
-        :func:`companion.target_coefficients`.
-
-    Returns
-    -------
-    y : ndarray of shape (N,)
-        :math:`y(x_n)` for each input.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers or ``coefficients`` not a non-empty dict.
-    ValueError
-        If ``x`` is not 2-D, empty or not finite, ``d < 3``, or ``coefficients`` has an unknown
-        or repeated group or an array of the wrong size.
-    """
-    x = check_array(x, "x", ndim=2)
-    coefficients = _check_coefficients(coefficients, x.shape[1])
-    return sum(limit(x, g) @ c for g, c in coefficients.items())
-
-
-def target_moment(W: np.ndarray, coefficients: dict[str, np.ndarray]) -> np.ndarray:
-    r"""The population linear term :math:`b = \mathbb E_x[X(x)\,y(x)]`, exactly:
-    :math:`\sum_g \lambda_g V_g c_g`.
-
-    For every finite :math:`m` and every :math:`W`,
-
-    .. math::
-
-       \mathbb E_{x\sim N(0,I_d)}\bigl[X(x)F_0(x)\bigr] = \lambda_0 v^{(0)},\quad
-       \mathbb E\bigl[X(x)F_l(x)\bigr] = \tfrac14 v^{(l)},\quad
-       \mathbb E\bigl[X(x)F_{\alpha\beta}(x)\bigr] = \lambda_2 v^{(\alpha,\beta)}
-
-    (and hence :math:`\lambda_2 v^{(\gamma)}` for :math:`F_\gamma`), with the exact eigenvalues
-    :math:`\lambda_0 = d c_0^2`, :math:`\lambda_2 = c_3^2/(d+2)`: entry :math:`i` is an
-    expectation :math:`\mathbb E[\sigma(x^\top w_i)F_k(x)]` that the computations of Appendices
-    A–C evaluate with the roles of :math:`x` and :math:`Z` exchanged. So the population loss of
-    the target :math:`y` is :math:`\frac12 v^\top Jv - b^\top v + \frac12\mathbb E[y^2]`
-    with no Monte Carlo. Here :math:`V_g` is the :math:`m \times |g|` matrix of the group's
-    vectors :math:`v^{(k)}` (:func:`companion.group_vectors`) and :math:`c_g` its coefficients.
-    Beyond the paper: chapter dynamics (the proposition "The population term of a target built
-    from the limits").
-
-    Parameters
-    ----------
-    W : ndarray of shape (d, m)
-        Hidden weights, finite, ``d >= 3``, no zero column.
-    coefficients : dict
-        ``{group: c}`` with keys among :data:`companion.dynamics.DYNAMICS_GROUPS` and ``c`` of
-        ``group_size(d, group)`` entries (:func:`companion.target_coefficients`).
-
-    Returns
-    -------
-    b : ndarray of shape (m,)
-        :math:`\mathbb E_x[X(x)\,y(x)] = \sum_g \lambda_g V_g c_g`.
-
-    Raises
-    ------
-    TypeError
-        If ``W`` is not an array of real numbers or ``coefficients`` not a non-empty dict.
-    ValueError
-        If ``W`` is not a finite 2-D array with ``d >= 3`` rows and no zero column, or
-        ``coefficients`` has an unknown or repeated group or an array of the wrong size.
-    """
-    W = check_W(W, min_d=3)
-    coefficients = _check_coefficients(coefficients, W.shape[0])
-    lam = group_eigenvalues(W.shape[0], exact=True)
-    return sum(lam[g] * (group_vectors(W, g) @ c) for g, c in coefficients.items())
+    return Target(d, out)
 
 
 def training_problem(
@@ -397,34 +421,9 @@ def training_problem(
     return out[0] if sizes is None else out
 
 
-def largest_eigenvalue(H: np.ndarray) -> float:
-    r""":math:`\lambda_{\max}(H)` of a symmetric matrix ``H`` (e.g. :math:`\hat J_N` or :math:`J`).
-
-    ``fisher_spectrum(H, top=1)[0]`` (:func:`companion.fisher_spectrum`: Lanczos,
-    :func:`scipy.sparse.linalg.eigsh`, dense for tiny ``H``) after the checks of a Hessian
-    (square, finite, symmetric; a :class:`ValueError` naming ``H`` otherwise). It sets the
-    stability limit :math:`\eta < 2/\lambda_{\max}` of :func:`companion.gradient_descent`; for
-    :math:`H = J` it is the G1 eigenvalue, about :math:`\frac{2d+1}{4\pi}` (eq. (5)). Beyond the
-    paper: chapter dynamics.
-
-    Parameters
-    ----------
-    H : ndarray of shape (m, m)
-        A finite symmetric matrix (symmetric to a relative tolerance of :math:`10^{-10}`).
-
-    Returns
-    -------
-    float
-        The largest (algebraic) eigenvalue of ``H``.
-
-    Raises
-    ------
-    TypeError
-        If ``H`` is not an array of real numbers.
-    ValueError
-        If ``H`` is not a finite, non-empty, square, symmetric 2-D array.
-    """
-    H = _check_H(H)
+def _lambda_max(H: np.ndarray) -> float:
+    r""":math:`\lambda_{\max}(H)` of a checked symmetric ``H`` (:func:`companion.fisher_spectrum`,
+    Lanczos): the stability limit :math:`\eta < 2/\lambda_{\max}` of gradient descent."""
     return float(fisher_spectrum(H, top=1, from_weights=False)[0])
 
 
@@ -496,9 +495,9 @@ def gradient_descent(
         Store ``record @ v_t`` instead of :math:`v_t` (e.g. ``(H S)^T`` for residual components).
         Without it every iterate is stored, at most 512 MiB.
     check_stable : bool, default True
-        Compute :math:`\lambda_{\max}(H)` (:func:`companion.largest_eigenvalue`) and refuse
-        :math:`\eta \ge 2/\lambda_{\max}(H)`; False skips this (one Lanczos run) when the caller
-        knows ``eta`` is stable.
+        Compute :math:`\lambda_{\max}(H)` (:func:`companion.fisher_spectrum` with ``top=1``)
+        and refuse :math:`\eta \ge 2/\lambda_{\max}(H)`; False skips this (one Lanczos run)
+        when the caller knows ``eta`` is stable.
 
     Returns
     -------
@@ -521,7 +520,7 @@ def gradient_descent(
     m = H.shape[0]
     b = _check_b(b, m)
     steps = check_int(steps, "steps", minimum=0)
-    eta = _check_eta(eta, largest_eigenvalue(H) if check_stable else None)
+    eta = _check_eta(eta, _lambda_max(H) if check_stable else None)
     v = np.zeros_like(b) if v0 is None else _check_b(v0, m, "v0").copy()
     if v.shape != b.shape:
         raise ValueError(f"v0 must have the shape of b {b.shape}, got {v.shape}")
@@ -629,7 +628,7 @@ def gd_closed_form(
 # --------------------------------------------------------------------------- components and rates
 
 
-def group_subspaces(
+def _group_subspaces(
     H: np.ndarray, W: np.ndarray, groups: Sequence[str] = DYNAMICS_GROUPS, *, rtol: float = 1e-9
 ) -> dict[str, np.ndarray]:
     r"""Nested :math:`H`-orthonormal bases of the group function spaces, in the order of ``groups``.
@@ -707,7 +706,7 @@ def group_subspaces(
     return out
 
 
-def ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
+def _ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
     r"""Ritz values of the loss's function-space operator on the span of an
     :math:`H`-orthonormal ``S``.
 
@@ -725,7 +724,7 @@ def ritz_values(H: np.ndarray, S: np.ndarray) -> np.ndarray:
         The Hessian, a finite symmetric matrix.
     S : ndarray of shape (m, r)
         A basis with :math:`S^\top H S = I_r` (e.g. a value of
-        :func:`companion.group_subspaces`); ``r = 0`` (an empty array) is allowed.
+        :func:`_group_subspaces`); ``r = 0`` (an empty array) is allowed.
 
     Returns
     -------
@@ -761,7 +760,7 @@ def _norm2(E) -> float:
     return float(np.abs(top[0]))
 
 
-def hessian_error(
+def _hessian_error(
     H: np.ndarray,
     J: np.ndarray,
     W: np.ndarray,
@@ -779,7 +778,7 @@ def hessian_error(
       :math:`u = v^{(0)}/\|v^{(0)}\|` (the error with the top direction removed);
     * one entry per group :math:`g`: :math:`\|Q_g^\top E\,Q_g\|_2`, with :math:`Q_g` a
       (Euclidean) orthonormal basis of the nested span :math:`S_g` of :math:`J`
-      (:func:`companion.group_subspaces` with :math:`H = J`).
+      (:func:`_group_subspaces` with :math:`H = J`).
 
     The last is what a group's rate sees to first order: the Ritz values of :math:`H` and
     :math:`J` on :math:`S_g` (eigenvalues of :math:`Q_g^\top H Q_g` and :math:`Q_g^\top J Q_g`)
@@ -823,7 +822,7 @@ def hessian_error(
     if W.shape[1] != H.shape[0]:
         raise ValueError(f"W must have m = {H.shape[0]} columns to match H, got shape {W.shape}")
     groups = check_choices(groups, "groups", _SPAN_GROUPS)
-    S = group_subspaces(J, W, groups) if subspaces is None else subspaces
+    S = _group_subspaces(J, W, groups) if subspaces is None else subspaces
     E = H - J
     u = group_vectors(W, "G1")[:, 0]
     u = u / np.linalg.norm(u)
@@ -844,7 +843,7 @@ def hessian_error(
     return out
 
 
-def minimum_loss(H: np.ndarray, b: np.ndarray) -> float:
+def _minimum_loss(H: np.ndarray, b: np.ndarray) -> float:
     r"""The infimum of :math:`\frac12 v^\top Hv - b^\top v` over :math:`v`:
     :math:`-\frac12 b^\top H^+ b`.
 
@@ -948,7 +947,11 @@ class LearningCurves:  # numpydoc ignore=PR01
 
     The residual components :math:`A_g(t)` and the effective eigenvalues :math:`\hat\lambda_g`
     beside the predictions: the Ritz values of the Hessian and of :math:`J`, and the group
-    eigenvalues (exact, and the paper's eq. (5)). The experiment behind the paper's §1 claim that
+    eigenvalues (exact, and the paper's eq. (5)). The Ritz values of a matrix :math:`H` on a
+    group's span are the eigenvalues of :math:`S^\top H^2 S`, for :math:`S` a basis of the span
+    with :math:`S^\top H S = I`: the Rayleigh quotients of the loss's operator
+    :math:`K f_v = f_{Hv}` there (all equal to :math:`\lambda` if the span is an eigenspace of
+    :math:`H` with eigenvalue :math:`\lambda`). The experiment behind the paper's §1 claim that
     gradient descent learns the groups at rates :math:`\frac{2d+1}{4\pi} : \frac14 :
     \frac{1}{2\pi(d+2)}`; beyond the paper: chapter dynamics.
 
@@ -991,13 +994,13 @@ class LearningCurves:  # numpydoc ignore=PR01
     dims : dict
         ``{group: dimension of the span}`` (smaller than the group's size when data are few).
     loss_min : float
-        The smallest value of the loss over all :math:`v` (:func:`companion.minimum_loss` plus
-        the constant), where gradient descent ends after infinitely many steps. Computed on first
-        access (one eigendecomposition of :math:`H`).
+        The smallest value of the loss over all :math:`v`, :math:`c - \frac12 b^\top H^+ b`
+        (:math:`H^+` the pseudo-inverse), where gradient descent ends after infinitely many
+        steps. Computed on first access (one eigendecomposition of :math:`H`).
     problem : tuple
         ``(H, b, c)``: the loss that was minimised, :math:`\frac12 v^\top Hv - b^\top v + c`.
     coefficients : dict
-        The target's coefficients (:func:`companion.target_coefficients`).
+        The target's coefficients ``{group: c}`` (as in :func:`companion.random_target`).
     """
 
     d: int
@@ -1022,7 +1025,7 @@ class LearningCurves:  # numpydoc ignore=PR01
     @functools.cached_property
     def loss_min(self) -> float:
         H, b, c = self.problem
-        return c + minimum_loss(H, b)
+        return c + _minimum_loss(H, b)
 
     def ratios(self, which: str = "measured") -> dict[str, float]:
         r"""The rates of ``which`` divided by that of G2.
@@ -1043,15 +1046,15 @@ class LearningCurves:  # numpydoc ignore=PR01
 
 def _fisher_prediction(J, S_J, groups):
     """``{group: mean Ritz value of J on its span}``: the Fisher prediction (§1's argument)."""
-    return {g: float(ritz_values(J, S_J[g]).mean()) for g in groups}
+    return {g: float(_ritz_values(J, S_J[g]).mean()) for g in groups}
 
 
 def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo, fisher=None):
-    lam_max = largest_eigenvalue(H)
+    lam_max = _lambda_max(H)
     eta = 1.0 / (2.0 * lam_max) if eta is None else _check_eta(eta, lam_max)
-    S = group_subspaces(H, W, groups)
+    S = _group_subspaces(H, W, groups)
     if fisher is None:  # the same for every H: callers with several H pass it in
-        fisher = _fisher_prediction(J, S if J is H else group_subspaces(J, W, groups), groups)
+        fisher = _fisher_prediction(J, S if J is H else _group_subspaces(J, W, groups), groups)
     HS = {g: H @ S[g] for g in groups}
     record = np.vstack([HS[g].T for g in groups])
     run = gradient_descent(H, b, eta, steps, record=record, check_stable=False)
@@ -1064,7 +1067,7 @@ def _run(H, b, W, J, groups, eta, steps, c_half_y2, lo, fisher=None):
         start += k
     measured, hess, rng_, weighted = {}, {}, {}, {}
     for g in groups:
-        rz, U = np.linalg.eigh(HS[g].T @ HS[g])  # the Ritz values (ritz_values) and vectors
+        rz, U = np.linalg.eigh(HS[g].T @ HS[g])  # the Ritz values (_ritz_values) and vectors
         hess[g] = float(rz.mean()) if rz.size else float("nan")
         zz = (U.T @ z0[g]) ** 2
         weighted[g] = float(zz @ rz / zz.sum()) if rz.size and zz.sum() > 0 else float("nan")
@@ -1094,7 +1097,7 @@ class _Setup:
     r"""The problem :func:`learning_curves` and :func:`rates_vs_samples` share (built by
     :func:`_setup`).
 
-    ``W``, the target's coefficients ``coef``, the exact group eigenvalues ``lam``, the Fisher
+    ``W``, the target ``y`` (a :class:`Target`), the exact group eigenvalues ``lam``, the Fisher
     matrix ``J`` (the population Hessian), ``half_pop`` :math:`= \frac12\mathbb E[y^2] =
     \frac12\sum_g \lambda_g\|c_g\|^2` (the population loss's constant; the groups' parts are
     orthogonal), the label ``noise`` and the generator ``rng`` of the training data.
@@ -1103,7 +1106,7 @@ class _Setup:
     d: int
     m: int
     W: np.ndarray
-    coef: dict
+    y: Target
     lam: dict
     J: np.ndarray
     half_pop: float
@@ -1114,7 +1117,7 @@ class _Setup:
         r"""``n`` Gaussian inputs and their targets
         :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n`."""
         x = sample_inputs(self.d, n, self.rng)
-        return x, target_function(x, self.coef) + self.noise * self.rng.standard_normal(n)
+        return x, self.y(x) + self.noise * self.rng.standard_normal(n)
 
 
 def _setup(d, m, target, seed, coefficients, noise=0.0) -> _Setup:
@@ -1125,18 +1128,18 @@ def _setup(d, m, target, seed, coefficients, noise=0.0) -> _Setup:
     check_dense(m)
     seed = check_int(seed, "seed", minimum=0)
     noise = check_real(noise, "noise", lo=0.0, hi_open=True)
-    coef = None if coefficients is None else _check_coefficients(coefficients, d)
+    y = None if coefficients is None else Target(d, coefficients)
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence([seed, d, m]).spawn(3)]
     W = sample_weights(d, m, rngs[0])
-    if coef is None:
-        coef = target_coefficients(d, target, rng=rngs[1])
+    if y is None:
+        y = random_target(d, target, rng=rngs[1])
     lam = group_eigenvalues(d, exact=True)
-    half_pop = 0.5 * sum(lam[g] * float(c @ c) for g, c in coef.items())
+    half_pop = 0.5 * sum(lam[g] * float(c @ c) for g, c in y.coefficients.items())
     return _Setup(
         d=d,
         m=m,
         W=W,
-        coef=coef,
+        y=y,
         lam=lam,
         J=fisher_exact(W),
         half_pop=half_pop,
@@ -1163,12 +1166,15 @@ def learning_curves(
 
     Draws :math:`W` (``d x m``) and the target's coefficients from ``seed``; builds the population
     loss (``n_train`` None: Hessian :math:`J`, :func:`companion.fisher_exact`, linear term
-    :func:`companion.target_moment`) or the training loss on ``n_train`` Gaussian inputs with
-    targets :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n` (:func:`companion.training_problem`);
+    :meth:`companion.dynamics.Target.moment`) or the training loss on ``n_train`` Gaussian
+    inputs with targets :math:`y_n = y(x_n) + \text{noise}\cdot\epsilon_n`
+    (:func:`companion.training_problem`);
     runs :func:`companion.gradient_descent` from :math:`v_0 = 0` with
     :math:`\eta = 1/(2\lambda_{\max}(H))` (or the given ``eta``); and measures each group's
     residual component :math:`A_g(t) = \|\Pi_{S_g} r_t\|` in the loss's own inner product
-    (:func:`companion.group_subspaces`) and its effective eigenvalue :math:`\hat\lambda_g`
+    :math:`\langle f_u, f_w\rangle = u^\top H w` (:math:`S_g` the span of the group's functions
+    :math:`f_{v^{(k)}}` with the spans of the groups before it projected out, in the order of
+    the hierarchy G1, G2, G3) and its effective eigenvalue :math:`\hat\lambda_g`
     (:func:`companion.fit_rate`). Groups absent from the target are still measured when their
     component is not zero (with few data, other groups' residual leaks into them). This is the
     experiment behind the paper's §1 claim (rates in the ratio
@@ -1183,7 +1189,7 @@ def learning_curves(
     n_train : int, optional
         Number of training inputs, ``>= 1``; None for the population loss.
     target : {"mixed", "G1", "G2", "G3_ab"} or sequence of str, default "mixed"
-        See :func:`companion.target_coefficients` (not used, but still checked, if
+        See :func:`companion.random_target` (not used, but still checked, if
         ``coefficients`` is given).
     coefficients : dict, optional
         Explicit target coefficients ``{group: c}`` (keys among
@@ -1222,7 +1228,7 @@ def learning_curves(
         n_train = check_int(n_train, "n_train", minimum=1)
     p = _setup(d, m, target, seed, coefficients, noise)
     if n_train is None:
-        H, b, half_y2 = p.J, target_moment(p.W, p.coef), p.half_pop
+        H, b, half_y2 = p.J, p.y.moment(p.W), p.half_pop
     else:
         x, y = p.sample(n_train)
         H, b = training_problem(p.W, x, y)
@@ -1235,7 +1241,7 @@ def learning_curves(
         steps=np.arange(steps + 1),
         exact=p.lam,
         paper=group_eigenvalues(p.d),
-        coefficients=p.coef,
+        coefficients=p.y.coefficients,
         problem=(H, b, half_y2),
         **res,
     )
@@ -1272,7 +1278,7 @@ def rates_vs_samples(
     sizes : sequence of int
         Distinct sample sizes :math:`N \ge 1`, in any order (the rows are sorted).
     target : {"mixed", "G1", "G2", "G3_ab"} or sequence of str, default "mixed"
-        See :func:`companion.target_coefficients`.
+        See :func:`companion.random_target`.
     steps : int, default 800
         Number of gradient steps of each run, ``>= 2``.
     noise : float, default 0.0
@@ -1293,10 +1299,10 @@ def rates_vs_samples(
         ``hessian_gap`` (:math:`\|\hat J_N - J\|_2 / \|J\|_2`), ``gap_off_G1`` (the same
         with the direction :math:`v^{(0)}` projected out, :math:`\|P(\hat J_N - J)P\|_2/\|J\|_2`),
         ``span_gap`` (the error compressed onto the group's span of :math:`J`,
-        :math:`\|Q_g^\top(\hat J_N - J)Q_g\|_2`, divided by the group's exact eigenvalue;
-        :func:`companion.hessian_error`) and ``vs_population`` (``measured`` over the population
-        row's ``measured``, minus 1). ``attrs`` holds ``d``, ``m``, ``steps`` and ``lambda_max``
-        (:math:`\|J\|_2`).
+        :math:`\|Q_g^\top(\hat J_N - J)Q_g\|_2` with :math:`Q_g` an orthonormal basis of that
+        span, divided by the group's exact eigenvalue) and ``vs_population`` (``measured`` over
+        the population row's ``measured``, minus 1). ``attrs`` holds ``d``, ``m``, ``steps`` and
+        ``lambda_max`` (:math:`\|J\|_2`).
 
     Raises
     ------
@@ -1318,16 +1324,16 @@ def rates_vs_samples(
     d, m, W, J, lam = p.d, p.m, p.W, p.J, p.lam
     groups = DYNAMICS_GROUPS
     problems = training_problem(W, *p.sample(ns[-1]), sizes=ns)
-    normJ = largest_eigenvalue(J)
-    S_J = group_subspaces(J, W, groups)  # once: the same for every N
+    normJ = _lambda_max(J)
+    S_J = _group_subspaces(J, W, groups)  # once: the same for every N
     fisher = _fisher_prediction(J, S_J, groups)
     records = []
-    for n, (H, b) in [*zip(ns, problems, strict=True), (np.inf, (J, target_moment(W, p.coef)))]:
+    for n, (H, b) in [*zip(ns, problems, strict=True), (np.inf, (J, p.y.moment(W)))]:
         # the loss's constant is not reported here: the population one serves every row
         res = _run(H, b, W, J, groups, None, steps, p.half_pop, lo, fisher=fisher)
         err = dict.fromkeys(["total", "orthogonal_to_G1", *groups], 0.0)
         if H is not J:
-            err = hessian_error(H, J, W, groups, subspaces=S_J)
+            err = _hessian_error(H, J, W, groups, subspaces=S_J)
         for g in groups:
             records.append(
                 dict(

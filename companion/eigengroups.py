@@ -56,18 +56,15 @@ __all__ = [
     "GROUPS",
     "group_size",
     "group_vectors",
-    "eigenvectors",
     "basis",
+    "basis_labels",
     "group_outputs",
     "group_eigenvalues",
     "rayleigh_quotients",
-    "rayleigh_leakage",
     "gram_matrix",
-    "Decomposition",
     "decomposition",
     "cluster_means",
     "cluster_labels",
-    "basis_labels",
 ]
 
 #: Group names, in the order of decomposition (5) (G3_tilde last: it is not part of the basis).
@@ -186,35 +183,6 @@ def group_vectors(W: np.ndarray, group: str) -> np.ndarray:
         )
     norms = np.sqrt(np.einsum("ij,ij->j", W, W))
     return np.ascontiguousarray(_block(group, W, norms).T)
-
-
-def eigenvectors(W: np.ndarray) -> dict[str, np.ndarray]:
-    r"""Every group of :func:`companion.group_vectors` at once, as a dict keyed by group name.
-
-    The approximate eigenvectors :math:`v^{(0)}`, :math:`v^{(l)}`, :math:`v^{(\gamma)}`,
-    :math:`v^{(\alpha,\beta)}` and :math:`\tilde v^{(\gamma)}` of §2.2 (eqs. (3), (4)), the
-    formulas of :func:`companion.group_vectors`.
-
-    Parameters
-    ----------
-    W : ndarray of shape (d, m), d > 2
-        Hidden weights (e.g. :func:`companion.sample_weights`); finite, no zero column.
-
-    Returns
-    -------
-    dict of str to ndarray
-        ``out[group]`` is ``group_vectors(W, group)``, of shape ``(m, K)``, for every group of
-        ``companion.GROUPS``.
-
-    Raises
-    ------
-    TypeError
-        If ``W`` is not an array of real numbers.
-    ValueError
-        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column, or a
-        group's array would exceed 4 GiB.
-    """
-    return {g: group_vectors(W, g) for g in GROUPS}
 
 
 def basis(W: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -524,78 +492,6 @@ def rayleigh_quotients(J: np.ndarray, V: np.ndarray) -> np.ndarray:
     return np.einsum("ik,ik->k", V, J @ V) / np.einsum("ik,ik->k", V, V)
 
 
-def rayleigh_leakage(J: np.ndarray, W: np.ndarray, group: str = "G3_ab") -> dict[str, np.ndarray]:
-    r"""Split the Rayleigh-quotient bias of a group into leakage towards G1 and towards G2.
-
-    Beyond the paper: chapter eigengroups (the paper's §2.3 only states
-    :math:`v^\top J v \approx \lambda`).
-
-    For a unit vector :math:`u = v/\lVert v\rVert` of the group, with unit
-    :math:`u^{(0)} \propto v^{(0)}` and :math:`u^{(l)} \propto v^{(l)}`, and the exact
-    :math:`m \to \infty` eigenvalues :math:`\lambda_0, \lambda_1, \lambda_2`
-    (:func:`companion.group_eigenvalues` with ``exact=True``):
-
-    .. math::
-
-       u^\top J u - \lambda_g \approx \lambda_0\,(u^{(0)\top}u)^2
-       + \lambda_1 \sum_{l=1}^d (u^{(l)\top}u)^2,
-
-    the part of the bias due to the overlaps of :math:`u` with the larger groups, which are
-    :math:`O(m^{-1/2})` noise (for :math:`v^{(\alpha,\beta)}`,
-    :math:`v^{(0)\top}v^{(\alpha,\beta)} = \sqrt{(d+2)/d}\,(WW^\top)_{\alpha\beta}` exactly),
-    so that the bias is :math:`O(1/m)`. The remainder comes from :math:`v^{(0)}, v^{(l)}`
-    being only approximate eigenvectors and from the spread of the clusters.
-
-    Parameters
-    ----------
-    J : ndarray of shape (m, m)
-        The Fisher information of ``W`` (e.g. :func:`companion.fisher_exact`); finite.
-    W : ndarray of shape (d, m), d > 2
-        Hidden weights (e.g. :func:`companion.sample_weights`); finite, no zero column.
-    group : {"G3_ab", "G3_gamma", "G3_tilde", "G2", "G1"}, default "G3_ab"
-        The group whose members are split (for G2 the G2 term and for G1 both terms are left out).
-
-    Returns
-    -------
-    dict of ndarray, each of shape (K,)
-        ``"rq"`` the Rayleigh quotients :math:`u^\top J u`; ``"bias"`` ``rq`` minus the group's
-        exact eigenvalue; ``"G1"`` :math:`\lambda_0 (u^{(0)\top}u)^2`; ``"G2"``
-        :math:`\lambda_1\sum_l (u^{(l)\top}u)^2`; ``"rest"`` ``bias - G1 - G2``. ``K`` is
-        :func:`companion.group_size`.
-
-    Raises
-    ------
-    TypeError
-        If ``J`` or ``W`` is not an array of real numbers.
-    ValueError
-        If ``W`` is not 2-D, is empty, not finite, has fewer than 3 rows or a zero column,
-        ``J`` is not finite or not of shape ``(m, m)``, or ``group`` is not one of
-        ``companion.GROUPS``.
-    """
-    W = check_W(W, min_d=3)
-    check_choice(group, "group", GROUPS)
-    d, m = W.shape
-    J = check_array(J, "J", ndim=2)
-    if J.shape != (m, m):
-        raise ValueError(
-            f"J must have shape (m, m) = ({m}, {m}) for W of shape {W.shape}, got {J.shape}"
-        )
-    V = group_vectors(W, group)
-    lam = group_eigenvalues(d, exact=True)
-    U = V / np.linalg.norm(V, axis=0)
-    out = {"rq": rayleigh_quotients(J, U)}
-    out["bias"] = out["rq"] - lam[group]
-    for g in ("G1", "G2"):
-        if g == group or (g == "G2" and group == "G1"):
-            out[g] = np.zeros(U.shape[1])
-            continue
-        B = group_vectors(W, g)
-        B = B / np.linalg.norm(B, axis=0)
-        out[g] = lam[g] * ((B.T @ U) ** 2).sum(axis=0)
-    out["rest"] = out["bias"] - out["G1"] - out["G2"]
-    return out
-
-
 def gram_matrix(J: np.ndarray, V: np.ndarray) -> np.ndarray:
     r"""Gram matrix of the basis functions,
     :math:`\langle f_{v_i}, f_{v_j}\rangle = v_i^\top J v_j` (§2.3).
@@ -715,7 +611,7 @@ def decomposition(
 
     Returns
     -------
-    companion.Decomposition
+    companion.eigengroups.Decomposition
         :math:`J`, :math:`\hat J`, :math:`R`, the eigenvalues used, the residual share
         :math:`\operatorname{tr} R / \operatorname{tr} J` and the smallest eigenvalue of
         :math:`R`.

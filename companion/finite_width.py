@@ -1,12 +1,14 @@
 r"""Finite width: how far a network of width :math:`m` is from the limits, and from which
 :math:`m` the asymptotic picture is useful (a chapter beyond the paper).
 
-The error of a basis function against its limit is a sum of :math:`m` independent terms, so
-by the central limit theorem its mean square is :math:`C_g/m` (:func:`clt_mse`); the study
-(:func:`finite_width_study`) measures it over a grid of widths with the same draws as Table 1,
-fits the exponent of :math:`m` (:func:`width_exponents`), finds the width where an error
-crosses a threshold (:func:`crossing_widths`), and follows the spectrum's clusters as
-:math:`m` grows (:func:`spectral_resolution`).
+The error of a basis function against its limit is a mean of :math:`m` independent terms, so
+by the central limit theorem its mean square is exactly :math:`C_g/m` and its MAE close to
+:math:`\sqrt{2C_g/(\pi m)}` (:func:`clt_mae`). The study (:func:`finite_width_study`) measures
+both over a grid of widths with the same draws as Table 1; its result fits the exponent of
+:math:`m` (:meth:`FiniteWidthStudy.width_exponents`) and finds the width where the relative
+error crosses a threshold (:meth:`FiniteWidthStudy.crossing_widths`). :func:`spectral_resolution`
+follows the spectrum's clusters as :math:`m` grows, and :func:`first_width` reads off the width
+from which a measured criterion holds.
 """
 
 from __future__ import annotations
@@ -38,26 +40,17 @@ from .fisher import fisher_exact, fisher_spectrum, sample_weights
 from .simulations import fit_slope, member_mae
 
 __all__ = [
-    "FINITE_WIDTH_GROUPS",
-    "SPECTRAL_MAX_M",
     "limit_norm2",
-    "clt_mse",
     "clt_mae",
     "clt_crossing_width",
     "clt_term_cumulants",
-    "crossing_width",
-    "fit_exponent",
-    "FiniteWidthStudy",
     "finite_width_study",
-    "width_exponents",
-    "crossing_widths",
     "spectral_resolution",
     "first_width",
 ]
 
-#: The groups of the finite-width study: Table 1's four columns and Lemma 3.3's vectors
-#: (all of :data:`companion.eigengroups.GROUPS`).
-FINITE_WIDTH_GROUPS = GROUPS
+#: Largest width :func:`spectral_resolution` diagonalises (a dense m x m eigenproblem).
+_SPECTRAL_MAX_M = 8000
 
 
 def _check_widths(m, name: str = "m") -> np.ndarray:
@@ -67,6 +60,16 @@ def _check_widths(m, name: str = "m") -> np.ndarray:
     if np.ndim(m) != 1 or len(m) == 0:
         raise ValueError(f"{name} must be a positive integer or a non-empty 1-d sequence of them")
     return np.array([check_int(v.item() if isinstance(v, np.generic) else v, name) for v in m])
+
+
+def _check_threshold(threshold: float, name: str = "threshold") -> float:
+    """A relative error in (0, 10] (:func:`companion._validate.check_real`)."""
+    return check_real(threshold, name, lo=0, hi=10, lo_open=True)
+
+
+def _vector_norm2(d: int, group: str) -> float:
+    """Expected squared norm E[g(z)^2] of a member: 1, except 1 - 1/d for G3_tilde."""
+    return 1.0 - 1.0 / d if group == "G3_tilde" else 1.0
 
 
 def limit_norm2(d: int, group: str) -> float:
@@ -109,20 +112,16 @@ def limit_norm2(d: int, group: str) -> float:
     return float(_vector_norm2(d, group) * lam)
 
 
-def _vector_norm2(d: int, group: str) -> float:
-    """Expected squared norm E[g(z)^2] of a member: 1, except 1 - 1/d for G3_tilde."""
-    return 1.0 - 1.0 / d if group == "G3_tilde" else 1.0
+def clt_mae(d: int, m, group: str = "G2", *, kind: str = "mae"):
+    r"""The error of one member at width :math:`m` by the central limit theorem: its MAE
+    (approximate), or with ``kind="mse"`` its mean squared error (exact).
 
-
-def clt_mse(d: int, m, group: str = "G2"):
-    r"""The mean squared error of one member, exactly, at every width :math:`m`.
-
-    Every entry of a group vector is :math:`v_i = h(w_i)` with :math:`h` positively homogeneous
-    of degree one, so with :math:`w_i = z_i/\sqrt m`, :math:`z_i \sim N(0, I_d)`,
-    :math:`X(x)^\top v = \frac1m\sum_{i=1}^m \sigma(x^\top z_i)\,h(z_i)` is a mean of :math:`m`
-    iid terms whose expectation is the limit :math:`F(x)` (the law of large numbers identifies
-    the limits of Theorems 3.1–3.5 with it). Hence, with :math:`\mathbb E[h(z)^2] = n_g`
-    (1, or :math:`1 - 1/d` for :math:`\tilde v^{(\gamma)}`),
+    **The mean squared error.** Every entry of a group vector is :math:`v_i = h(w_i)` with
+    :math:`h` positively homogeneous of degree one, so with :math:`w_i = z_i/\sqrt m`,
+    :math:`z_i \sim N(0, I_d)`, :math:`X(x)^\top v = \frac1m\sum_{i=1}^m \sigma(x^\top z_i)\,h(z_i)`
+    is a mean of :math:`m` iid terms whose expectation is the limit :math:`F(x)` (the law of
+    large numbers identifies the limits of Theorems 3.1–3.5 with it). Hence, with
+    :math:`\mathbb E[h(z)^2] = n_g` (1, or :math:`1 - 1/d` for :math:`\tilde v^{(\gamma)}`),
     :math:`\mathbb E_x\sigma(x^\top z)^2 = \|z\|^2/2` and
     :math:`\mathbb E[\|z\|^2 h(z)^2] = (d+2)\,n_g`,
 
@@ -134,59 +133,24 @@ def clt_mse(d: int, m, group: str = "G2"):
     for **every** :math:`m \ge 1`, not only asymptotically (:math:`\lambda_g` the exact group
     eigenvalue, :func:`companion.group_eigenvalues` with ``exact=True``).
 
-    Beyond the paper (chapter finite_width): the paper proves the convergence in probability
-    (Theorems 3.1–3.5, Lemma 3.3); this is its exact rate in mean square.
-
-    Parameters
-    ----------
-    d : int
-        Input dimension, ``d >= 3``.
-    m : int or sequence of int
-        Width(s), each ``>= 1`` (a non-empty 1-d sequence).
-    group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
-        The group of the member (every member of a group has the same value).
-
-    Returns
-    -------
-    float or ndarray
-        :math:`C_g(d)/m`, shaped like ``m``.
-
-    Raises
-    ------
-    TypeError
-        If ``d`` or a width is not an integer.
-    ValueError
-        If ``d < 3``, a width is below 1 or ``m`` is an empty or nested sequence, or
-        ``group`` is unknown.
-    """
-    d = check_d(d)
-    group = check_choice(group, "group", GROUPS)
-    ms = _check_widths(m)
-    lam = group_eigenvalues(d, exact=True)[group]
-    out = _vector_norm2(d, group) * ((d + 2) / 2 - lam) / ms
-    return float(out) if out.ndim == 0 else out
-
-
-def clt_mae(d: int, m, group: str = "G2"):
-    r"""Central-limit prediction of the MAE of Table 1 (the book's eq. ``simulations-eq-clt``).
-
-    The error :math:`X(x)^\top v - F(x)` at one input is a mean of :math:`m` iid terms, hence
-    close to :math:`N(0, s_x^2)`, and :math:`\mathbb E|N(0, s^2)| = s\sqrt{2/\pi}`; replacing
-    :math:`\mathbb E_x s_x` by :math:`(\mathbb E_x s_x^2)^{1/2}` (:func:`clt_mse`) gives
+    **The MAE** (the book's eq. ``simulations-eq-clt``). The error at one input is a mean of
+    :math:`m` iid terms, hence close to :math:`N(0, s_x^2)`, and
+    :math:`\mathbb E|N(0, s^2)| = s\sqrt{2/\pi}`; replacing :math:`\mathbb E_x s_x` by
+    :math:`(\mathbb E_x s_x^2)^{1/2}` gives
 
     .. math::
 
-       \mathrm{MAE} \approx \sqrt{\frac2\pi}\,\sqrt{\frac{n_g\bigl((d+2)/2 - \lambda_g\bigr)}{m}},
+       \mathrm{MAE} \approx \sqrt{\frac2\pi}\,\sqrt{\frac{C_g(d)}{m}}.
 
-    with :math:`n_g = 1` for Table 1's four columns and :math:`1 - 1/d` for
-    :math:`\tilde v^{(\gamma)}`. Two approximations remain: the Gaussian shape (corrections of
-    order :math:`1/m`, the factor :math:`1 - (\kappa_4 - \kappa_3^2)/(24m)` of an Edgeworth
-    expansion, with :math:`\kappa_3`, :math:`\kappa_4` the skewness and excess kurtosis of one
-    term, :func:`companion.clt_term_cumulants`) and Jensen's step over the inputs (an
-    overestimate, of relative size about :math:`1/(4d)` when :math:`s_x \propto \|x\|`).
+    Two approximations remain: the Gaussian shape (corrections of order :math:`1/m`, the factor
+    :math:`1 - (\kappa_4 - \kappa_3^2)/(24m)` of an Edgeworth expansion, with :math:`\kappa_3`,
+    :math:`\kappa_4` the skewness and excess kurtosis of one term,
+    :func:`companion.clt_term_cumulants`) and Jensen's step over the inputs (an overestimate, of
+    relative size about :math:`1/(4d)` when :math:`s_x \propto \|x\|`).
 
-    A prediction of the paper's Table 1 (§4.2), beyond the paper (chapters simulations and
-    finite_width).
+    The paper proves the convergence in probability (Theorems 3.1–3.5, Lemma 3.3); this is its
+    exact rate in mean square, and a prediction of the paper's Table 1 (§4.2): beyond the paper
+    (chapters simulations and finite_width).
 
     Parameters
     ----------
@@ -196,11 +160,14 @@ def clt_mae(d: int, m, group: str = "G2"):
         Width(s), each ``>= 1`` (a non-empty 1-d sequence).
     group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
         The group of the member (every member of a group has the same value).
+    kind : {"mae", "mse"}, default "mae"
+        The predicted MAE, or the exact mean squared error.
 
     Returns
     -------
     float or ndarray
-        The predicted MAE, shaped like ``m``.
+        :math:`\sqrt{2C_g(d)/(\pi m)}` (``"mae"``) or :math:`C_g(d)/m` (``"mse"``), shaped
+        like ``m``.
 
     Raises
     ------
@@ -208,9 +175,16 @@ def clt_mae(d: int, m, group: str = "G2"):
         If ``d`` or a width is not an integer.
     ValueError
         If ``d < 3``, a width is below 1 or ``m`` is an empty or nested sequence, or
-        ``group`` is unknown.
+        ``group`` or ``kind`` is unknown.
     """
-    out = np.sqrt(2 / np.pi * np.asarray(clt_mse(d, m, group)))
+    d = check_d(d)
+    group = check_choice(group, "group", GROUPS)
+    kind = check_choice(kind, "kind", ("mae", "mse"))
+    ms = _check_widths(m)
+    lam = group_eigenvalues(d, exact=True)[group]
+    out = _vector_norm2(d, group) * ((d + 2) / 2 - lam) / ms
+    if kind == "mae":
+        out = np.sqrt(2 / np.pi * out)
     return float(out) if out.ndim == 0 else out
 
 
@@ -258,19 +232,14 @@ def clt_crossing_width(d: int, group: str, threshold: float = 0.1) -> float:
     d = check_d(d)
     group = check_choice(group, "group", GROUPS)
     eps = _check_threshold(threshold)
-    return float(2 / (np.pi * eps**2) * clt_mse(d, 1, group) / limit_norm2(d, group))
-
-
-def _check_threshold(threshold: float, name: str = "threshold") -> float:
-    """A relative error in (0, 10] (:func:`companion._validate.check_real`)."""
-    return check_real(threshold, name, lo=0, hi=10, lo_open=True)
+    return float(2 / (np.pi * eps**2) * clt_mae(d, 1, group, kind="mse") / limit_norm2(d, group))
 
 
 def clt_term_cumulants(group: str) -> dict[str, float]:
     r"""Skewness and excess kurtosis of one term of :math:`X(x)^\top v - F(x)`, at large :math:`d`.
 
     Given :math:`x`, the error is the mean of :math:`m` iid terms
-    :math:`t = \sigma(x^\top z)\,g(z) - F(x)` (:func:`clt_mse`). For :math:`\lVert x\rVert`
+    :math:`t = \sigma(x^\top z)\,g(z) - F(x)` (:func:`clt_mae`). For :math:`\lVert x\rVert`
     scaled to 1 and large :math:`d`, :math:`u = x^\top z` and the coordinates of :math:`z` in
     :math:`g` are nearly independent standard normals, and the term becomes
 
@@ -323,69 +292,94 @@ def clt_term_cumulants(group: str) -> dict[str, float]:
     return {"skewness": float(k3), "excess_kurtosis": float(k4), "edgeworth": float(k4 - k3**2)}
 
 
-def crossing_width(ms, errors, threshold: float) -> float:
-    r"""The width at which a decreasing error curve first falls to ``threshold``.
+def first_width(values, ms, tol: float, *, above: bool = False, interpolate: bool = False) -> float:
+    r"""The first width of a grid at which a measured quantity meets the level ``tol``.
 
-    Linear interpolation of :math:`\log(\text{error})` in :math:`\log m` between the last grid
-    point above the threshold and the next one (exact for a power law between the two): with
-    :math:`k` the first grid point where :math:`e_k \le \varepsilon`,
+    Two readings of a quantity measured on a grid of increasing widths :math:`m_1 < \dots < m_n`
+    (beyond the paper: chapters finite_width and dynamics):
 
-    .. math::
+    * by default, the first grid width from which the criterion ``|values| <= tol`` (or
+      ``values >= tol`` with ``above=True``) holds at every larger width of the grid: for a
+      column of :func:`spectral_resolution`, or a rate's relative error in
+      :func:`companion.rates_vs_samples`;
+    * with ``interpolate=True``, the width :math:`m^*` at which a positive, decreasing error
+      curve :math:`e_k` first falls to :math:`\varepsilon` = ``tol``, between the grid points:
+      :math:`\log e` is interpolated linearly in :math:`\log m` between the last grid point
+      above the level and the next one (exact for a power law between the two). With
+      :math:`k` the first grid point where :math:`e_k \le \varepsilon`,
 
-       \log m^* = \log m_{k-1} + (\log\varepsilon - \log e_{k-1})
-       \frac{\log m_k - \log m_{k-1}}{\log e_k - \log e_{k-1}}.
+      .. math::
 
-    Beyond the paper: chapter finite_width.
+         \log m^* = \log m_{k-1} + (\log\varepsilon - \log e_{k-1})
+         \frac{\log m_k - \log m_{k-1}}{\log e_k - \log e_{k-1}}
+
+      (the measured crossings of
+      :meth:`companion.finite_width.FiniteWidthStudy.crossing_widths`).
 
     Parameters
     ----------
+    values : array_like of shape (n,)
+        The measured quantity at each width, finite (positive with ``interpolate``).
     ms : array_like of shape (n,)
-        Increasing positive widths, ``n >= 2``.
-    errors : array_like of shape (n,)
-        Positive errors at those widths (finite).
-    threshold : float
-        The level :math:`\varepsilon`, in (0, 10].
+        The widths, increasing (positive, and ``n >= 2``, with ``interpolate``).
+    tol : float
+        The level of the criterion, in (0, 10].
+    above : bool, default False
+        Require ``values >= tol`` instead of ``|values| <= tol`` (not with ``interpolate``).
+    interpolate : bool, default False
+        Return the interpolated crossing :math:`m^*` of a decreasing error instead of a grid
+        width.
 
     Returns
     -------
     float
-        :math:`m^*`; ``nan`` when the curve is below the threshold already at ``ms[0]`` or
-        never reaches it on the grid (no extrapolation).
+        The width: a grid width, ``nan`` when the criterion fails at the largest width; with
+        ``interpolate``, :math:`m^*`, ``nan`` when the curve is at or below ``tol`` already at
+        ``ms[0]`` or never reaches it on the grid (no extrapolation).
 
     Raises
     ------
     TypeError
-        If ``ms`` or ``errors`` is not an array of real numbers, or ``threshold`` not a real
-        number.
+        If ``values`` or ``ms`` is not an array of real numbers, or ``tol`` not a real number.
     ValueError
-        If ``ms`` and ``errors`` are not finite 1-d arrays of the same length ``>= 2``, ``ms``
-        is not positive and increasing, an error is not positive, or ``threshold`` is outside
-        (0, 10].
+        If ``values`` or ``ms`` is not a finite 1-d array, their lengths differ, or ``tol``
+        is outside (0, 10]; with ``interpolate``, also if ``above`` is True, there are fewer
+        than two widths, ``ms`` is not positive and increasing, or a value is not positive.
     """
+    values = check_array(values, "values", ndim=1)
     ms = check_array(ms, "ms", ndim=1)
-    errors = check_array(errors, "errors", ndim=1)
-    eps = _check_threshold(threshold)
-    if ms.shape != errors.shape or ms.size < 2:
-        raise ValueError("ms and errors must have the same length >= 2")
+    tol = _check_threshold(tol, "tol")
+    if values.shape != ms.shape:
+        raise ValueError("values and ms must have the same length")
+    if not interpolate:
+        ok = values >= tol if above else np.abs(values) <= tol
+        if not ok[-1]:
+            return float("nan")
+        bad = np.flatnonzero(~ok)
+        return float(ms[0] if bad.size == 0 else ms[bad[-1] + 1])
+    if above:
+        raise ValueError("interpolate=True reads a decreasing error: above must be False")
+    if ms.size < 2:
+        raise ValueError("interpolate=True needs at least two widths")
     if np.any(ms <= 0) or np.any(np.diff(ms) <= 0):
         raise ValueError("ms must be positive and increasing")
-    if np.any(errors <= 0):
-        raise ValueError("errors must be positive")
-    below = np.flatnonzero(errors <= eps)
+    if np.any(values <= 0):
+        raise ValueError("values must be positive with interpolate=True")
+    below = np.flatnonzero(values <= tol)
     if below.size == 0 or below[0] == 0:
         return float("nan")
     k = below[0]
     u0, u1 = np.log(ms[k - 1]), np.log(ms[k])
-    y0, y1 = np.log(errors[k - 1]), np.log(errors[k])
-    return float(np.exp(u0 + (np.log(eps) - y0) * (u1 - u0) / (y1 - y0)))
+    y0, y1 = np.log(values[k - 1]), np.log(values[k])
+    return float(np.exp(u0 + (np.log(tol) - y0) * (u1 - u0) / (y1 - y0)))
 
 
-def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
+def _fit_exponent(ms, errors, log_se) -> tuple[float, float]:
     r"""Fitted exponent of :math:`\text{error} \propto m^{p}` with its standard error.
 
     Ordinary least squares of :math:`y_k = \log(\text{error}_k)` on :math:`u_k = \log m_k`
-    (the slope of :func:`fit_slope`); the independent errors of the :math:`y_k`, with standard
-    deviations ``log_se`` (for a mean over :math:`S` draws,
+    (the slope of :func:`companion.fit_slope`); the independent errors of the :math:`y_k`, with
+    standard deviations ``log_se`` (for a mean over :math:`S` draws,
     :math:`\mathrm{sd}/(\mathrm{mean}\sqrt S)` by the delta method), propagate to
 
     .. math::
@@ -393,23 +387,17 @@ def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
        \operatorname{se}(\hat p) = \frac{\bigl(\sum_k (u_k - \bar u)^2\,\sigma_k^2\bigr)^{1/2}}
        {\sum_k (u_k - \bar u)^2}.
 
-    Beyond the paper: chapter finite_width.
-
     Parameters
     ----------
-    ms : array_like of shape (n,)
-        Widths, positive, at least two different ones (``n >= 2``).
-    errors : array_like of shape (n,)
-        Errors at those widths, positive.
+    ms, errors : array_like of shape (n,)
+        Positive widths (at least two different ones, ``n >= 2``) and the errors at them.
     log_se : array_like of shape (n,)
         Standard errors :math:`\sigma_k` of :math:`\log(\text{error}_k)`, non-negative.
 
     Returns
     -------
-    slope : float
-        The fitted exponent :math:`\hat p` (:func:`companion.fit_slope`).
-    se : float
-        Its standard error :math:`\operatorname{se}(\hat p)`.
+    slope, se : float
+        The fitted exponent :math:`\hat p` and its standard error.
 
     Raises
     ------
@@ -437,7 +425,8 @@ def fit_exponent(ms, errors, log_se) -> tuple[float, float]:
 
 @dataclass
 class FiniteWidthStudy:
-    r"""Errors of every group on a grid of input dimensions and widths (:func:`finite_width_study`).
+    r"""Errors of every group on a grid of input dimensions and widths
+    (:func:`companion.finite_width_study`).
 
     For each group :math:`g`, input dimension :math:`d_i`, width :math:`m_j` and draw
     :math:`s`, the MAE and the mean squared error of §4.2 averaged over the :math:`K` members,
@@ -560,8 +549,8 @@ class FiniteWidthStudy:
         Returns
         -------
         ndarray of shape (len(ds), len(ms))
-            :math:`\mathrm{sd}/(\mathrm{mean}\sqrt{S_j})`, the ``log_se`` of
-            :func:`companion.fit_exponent`.
+            :math:`\mathrm{sd}/(\mathrm{mean}\sqrt{S_j})`, the standard errors of the fit of
+            :meth:`width_exponents`.
 
         Raises
         ------
@@ -571,7 +560,7 @@ class FiniteWidthStudy:
         return self.sd(group, kind) / (self.mean(group, kind) * np.sqrt(self.seeds)[None, :])
 
     def clt_ratio(self, group: str) -> np.ndarray:
-        """Measured mean MAE divided by :func:`clt_mae` at each (d, m).
+        """Measured mean MAE divided by :func:`companion.clt_mae` at each (d, m).
 
         Parameters
         ----------
@@ -592,7 +581,8 @@ class FiniteWidthStudy:
         return self.mean(group) / pred
 
     def mse_ratio(self, group: str) -> np.ndarray:
-        """Measured mean squared error divided by the exact :func:`clt_mse` (1 up to noise).
+        """Measured mean squared error divided by the exact one (:func:`companion.clt_mae` with
+        ``kind="mse"``; 1 up to noise).
 
         Parameters
         ----------
@@ -609,12 +599,12 @@ class FiniteWidthStudy:
         ValueError
             If ``group`` is not in the study.
         """
-        pred = np.array([clt_mse(int(d), self.ms, group) for d in self.ds])
+        pred = np.array([clt_mae(int(d), self.ms, group, kind="mse") for d in self.ds])
         return self.mean(group, "mse") / pred
 
     def relative(self, group: str) -> np.ndarray:
         r"""The relative error: mean MAE divided by :math:`\mathrm{RMS}(F)`
-        (:func:`limit_norm2`).
+        (:func:`companion.limit_norm2`).
 
         Parameters
         ----------
@@ -634,6 +624,130 @@ class FiniteWidthStudy:
         norms = np.array([np.sqrt(limit_norm2(int(d), group)) for d in self.ds])
         return self.mean(group) / norms[:, None]
 
+    def width_exponents(self, *, kind: str = "mae", m_min: int = 1, m_max: int | None = None):
+        r"""Fitted exponent of each group's error against :math:`m`, per :math:`d`, with its
+        standard error.
+
+        Ordinary least squares of the log of the mean error (:meth:`mean`) on :math:`\log m`
+        over the widths in ``[m_min, m_max]`` (the slope of :func:`companion.fit_slope`); the
+        independent errors of the logs, with standard deviations :math:`\sigma_k` (:meth:`log_se`),
+        propagate to
+
+        .. math::
+
+           \operatorname{se}(\hat p) = \frac{\bigl(\sum_k (u_k - \bar u)^2\,\sigma_k^2\bigr)^{1/2}}
+           {\sum_k (u_k - \bar u)^2}, \qquad u_k = \log m_k.
+
+        For ``kind="mse"`` the exponent of the root mean squared error (half that of the mean
+        squared error), whose exact value is :math:`-1/2` at every width
+        (:func:`companion.clt_mae`). Beyond the paper: chapter finite_width.
+
+        Parameters
+        ----------
+        kind : {"mae", "mse"}, default "mae"
+            Fit the MAE, or the root of the mean squared error.
+        m_min : int, default 1
+            Smallest width in the fit, ``>= 1``.
+        m_max : int, optional
+            Largest width in the fit, ``>= 1``; by default the study's largest.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (d, group), columns ``slope``, ``se`` and ``z`` (= (slope + 1/2)/se, the
+            distance from the theory's :math:`-1/2` in standard errors), ``n_widths``.
+
+        Raises
+        ------
+        TypeError
+            If ``m_min`` or ``m_max`` is not an integer.
+        ValueError
+            If ``kind`` is unknown, ``m_min`` or ``m_max`` is below 1, fewer than two of the
+            study's widths lie in ``[m_min, m_max]``, or one of them has a single draw (every
+            width in the fit needs ``seeds >= 2``).
+        """
+        import pandas as pd
+
+        if kind not in ("mae", "mse"):
+            raise ValueError(f"kind must be 'mae' or 'mse', got {kind!r}")
+        m_min = check_int(m_min, "m_min")
+        m_max = int(self.ms.max()) if m_max is None else check_int(m_max, "m_max")
+        sel = (self.ms >= m_min) & (self.ms <= m_max)
+        if sel.sum() < 2:
+            raise ValueError(
+                f"[m_min, m_max] = [{m_min}, {m_max}] must contain at least two of the study's "
+                "widths"
+            )
+        if np.any(self.seeds[sel] < 2):
+            raise ValueError(
+                "every width in the fit needs at least two draws (seeds >= 2) for a standard error"
+            )
+        power = 0.5 if kind == "mse" else 1.0
+        records = []
+        for g in self.groups:
+            mean, lse = self.mean(g, kind), self.log_se(g, kind)
+            for i, d in enumerate(self.ds):
+                slope, se = _fit_exponent(self.ms[sel], mean[i, sel] ** power, power * lse[i, sel])
+                records.append(
+                    {
+                        "d": int(d),
+                        "group": g,
+                        "slope": slope,
+                        "se": se,
+                        "z": (slope + 0.5) / se if se > 0 else np.inf,
+                        "n_widths": int(sel.sum()),
+                    }
+                )
+        frame = pd.DataFrame(records).set_index(["d", "group"])
+        return frame.sort_index(level=0, sort_remaining=False)
+
+    def crossing_widths(self, threshold: float = 0.1):
+        r"""Measured and predicted widths at which the relative error MAE / RMS(F) reaches
+        ``threshold``.
+
+        ``measured`` is :func:`companion.first_width` with ``interpolate=True`` of
+        :meth:`relative` on the study's grid (``nan`` outside it), ``predicted``
+        :func:`companion.clt_crossing_width`. Beyond the paper: chapter finite_width.
+
+        Parameters
+        ----------
+        threshold : float, default 0.1
+            The relative error :math:`\varepsilon`, in (0, 10].
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (d, group), columns ``measured``, ``predicted``, ``ratio``
+            (measured/predicted).
+
+        Raises
+        ------
+        TypeError
+            If ``threshold`` is not a real number.
+        ValueError
+            If ``threshold`` is outside (0, 10].
+        """
+        import pandas as pd
+
+        eps = _check_threshold(threshold)
+        records = []
+        for g in self.groups:
+            rel = self.relative(g)
+            for i, d in enumerate(self.ds):
+                meas = first_width(rel[i], self.ms, eps, interpolate=True)
+                pred = clt_crossing_width(int(d), g, eps)
+                records.append(
+                    {
+                        "d": int(d),
+                        "group": g,
+                        "measured": meas,
+                        "predicted": pred,
+                        "ratio": meas / pred,
+                    }
+                )
+        frame = pd.DataFrame(records).set_index(["d", "group"])
+        return frame.sort_index(level=0, sort_remaining=False)
+
 
 def finite_width_study(
     ds,
@@ -642,7 +756,7 @@ def finite_width_study(
     seeds=4,
     n_inputs: int = 100,
     rng: int | np.random.Generator = 0,
-    groups: tuple[str, ...] = FINITE_WIDTH_GROUPS,
+    groups: tuple[str, ...] = GROUPS,
 ) -> FiniteWidthStudy:
     r"""Table 1's error (and mean squared error) of every group on a grid of :math:`(d, m)`.
 
@@ -666,14 +780,15 @@ def finite_width_study(
         Inputs per draw, ``>= 1`` (the paper: 100).
     rng : int or numpy.random.Generator, default 0
         Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
-    groups : tuple of str, default ``FINITE_WIDTH_GROUPS``
-        Any of ``FINITE_WIDTH_GROUPS``, distinct.
+    groups : tuple of str, default ``GROUPS``
+        Distinct groups among :data:`companion.eigengroups.GROUPS` (by default all of them:
+        Table 1's four columns and Lemma 3.3's vectors).
 
     Returns
     -------
     FiniteWidthStudy
         The member-averaged MAE and mean squared error of every draw, and the time of each
-        cell.
+        cell; its methods read the study (:class:`companion.finite_width.FiniteWidthStudy`).
 
     Raises
     ------
@@ -728,129 +843,6 @@ def finite_width_study(
     )
 
 
-def width_exponents(
-    study: FiniteWidthStudy, *, kind: str = "mae", m_min: int = 1, m_max: int | None = None
-):
-    r"""Fitted exponent of each group's error against :math:`m`, per :math:`d`, with its
-    standard error.
-
-    :func:`fit_exponent` of the study's mean errors over the widths in ``[m_min, m_max]``; for
-    ``kind="mse"`` the exponent of the root mean squared error (half that of the mean squared
-    error), whose exact value is :math:`-1/2` at every width (:func:`clt_mse`).
-    Beyond the paper: chapter finite_width.
-
-    Parameters
-    ----------
-    study : FiniteWidthStudy
-        From :func:`companion.finite_width_study`; every width in the fit with ``seeds >= 2``.
-    kind : {"mae", "mse"}, default "mae"
-        Fit the MAE, or the root of the mean squared error.
-    m_min : int, default 1
-        Smallest width in the fit, ``>= 1``.
-    m_max : int, optional
-        Largest width in the fit, ``>= 1``; by default the study's largest.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by (d, group), columns ``slope``, ``se`` and ``z`` (= (slope + 1/2)/se, the
-        distance from the theory's :math:`-1/2` in standard errors), ``n_widths``.
-
-    Raises
-    ------
-    TypeError
-        If ``study`` is not a :class:`companion.FiniteWidthStudy`, or ``m_min`` or ``m_max``
-        not an integer.
-    ValueError
-        If ``kind`` is unknown, ``m_min`` or ``m_max`` is below 1, fewer than two of the
-        study's widths lie in ``[m_min, m_max]``, or one of them has a single draw.
-    """
-    import pandas as pd
-
-    if not isinstance(study, FiniteWidthStudy):
-        raise TypeError(f"study must be a FiniteWidthStudy, got {type(study).__name__}")
-    if kind not in ("mae", "mse"):
-        raise ValueError(f"kind must be 'mae' or 'mse', got {kind!r}")
-    m_min = check_int(m_min, "m_min")
-    m_max = int(study.ms.max()) if m_max is None else check_int(m_max, "m_max")
-    sel = (study.ms >= m_min) & (study.ms <= m_max)
-    if sel.sum() < 2:
-        raise ValueError(
-            f"[m_min, m_max] = [{m_min}, {m_max}] must contain at least two of the study's widths"
-        )
-    if np.any(study.seeds[sel] < 2):
-        raise ValueError(
-            "every width in the fit needs at least two draws (seeds >= 2) for a standard error"
-        )
-    power = 0.5 if kind == "mse" else 1.0
-    records = []
-    for g in study.groups:
-        mean, lse = study.mean(g, kind), study.log_se(g, kind)
-        for i, d in enumerate(study.ds):
-            slope, se = fit_exponent(study.ms[sel], mean[i, sel] ** power, power * lse[i, sel])
-            records.append(
-                {
-                    "d": int(d),
-                    "group": g,
-                    "slope": slope,
-                    "se": se,
-                    "z": (slope + 0.5) / se if se > 0 else np.inf,
-                    "n_widths": int(sel.sum()),
-                }
-            )
-    return pd.DataFrame(records).set_index(["d", "group"]).sort_index(level=0, sort_remaining=False)
-
-
-def crossing_widths(study: FiniteWidthStudy, threshold: float = 0.1):
-    r"""Measured and predicted widths at which the relative error MAE / RMS(F) reaches
-    ``threshold``.
-
-    ``measured`` is :func:`crossing_width` of ``FiniteWidthStudy.relative`` on the study's
-    grid (``nan`` outside it), ``predicted`` :func:`clt_crossing_width`. Beyond the paper:
-    chapter finite_width.
-
-    Parameters
-    ----------
-    study : FiniteWidthStudy
-        From :func:`companion.finite_width_study`.
-    threshold : float, default 0.1
-        The relative error :math:`\varepsilon`, in (0, 10].
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by (d, group), columns ``measured``, ``predicted``, ``ratio`` (measured/predicted).
-
-    Raises
-    ------
-    TypeError
-        If ``study`` is not a :class:`companion.FiniteWidthStudy`, or ``threshold`` not a real
-        number.
-    ValueError
-        If ``threshold`` is outside (0, 10].
-    """
-    import pandas as pd
-
-    if not isinstance(study, FiniteWidthStudy):
-        raise TypeError(f"study must be a FiniteWidthStudy, got {type(study).__name__}")
-    eps = _check_threshold(threshold)
-    records = []
-    for g in study.groups:
-        rel = study.relative(g)
-        for i, d in enumerate(study.ds):
-            meas = crossing_width(study.ms, rel[i], eps)
-            pred = clt_crossing_width(int(d), g, eps)
-            records.append(
-                {"d": int(d), "group": g, "measured": meas, "predicted": pred, "ratio": meas / pred}
-            )
-    return pd.DataFrame(records).set_index(["d", "group"]).sort_index(level=0, sort_remaining=False)
-
-
-#: Largest width :func:`companion.spectral_resolution` diagonalises (a dense m x m
-#: eigenproblem).
-SPECTRAL_MAX_M = 8000
-
-
 def spectral_resolution(d: int, ms, *, rng: int | np.random.Generator = 0):
     r"""How well the exact spectrum of :math:`J` shows the three groups at each width.
 
@@ -867,9 +859,10 @@ def spectral_resolution(d: int, ms, *, rng: int | np.random.Generator = 0):
       (for G3: the largest of the rest of the spectrum); above 1 means a visible step;
     * ``rq_c`` — the mean Rayleigh quotient :math:`v^\top J v / v^\top v` of the group's vectors
       (G3: :math:`v^{(\gamma)}` and :math:`v^{(\alpha,\beta)}` together) over :math:`\lambda_c`,
-      minus 1, and ``rq_pred_c`` — :math:`C_c/(m\lambda_c)` (:func:`clt_mse`), the exact mean
-      excess :math:`(\mathbb E_W[v^\top J v] - \lambda_c)/\lambda_c` of the numerator (the
-      squared relative RMS error of the functions). It is not the exact mean of ``rq_c``:
+      minus 1, and ``rq_pred_c`` — :math:`C_c/(m\lambda_c)` (:func:`clt_mae`,
+      ``kind="mse"``), the exact mean excess
+      :math:`(\mathbb E_W[v^\top J v] - \lambda_c)/\lambda_c` of the numerator (the squared
+      relative RMS error of the functions). It is not the exact mean of ``rq_c``:
       dividing by :math:`v^\top v` (mean 1, fluctuations of order :math:`m^{-1/2}` correlated
       with :math:`v^\top J v`) adds a relative term of order :math:`1/m` of its own, with a
       constant that does not grow with :math:`d`. It is small against :math:`C_c/(m\lambda_c)`,
@@ -887,7 +880,7 @@ def spectral_resolution(d: int, ms, *, rng: int | np.random.Generator = 0):
         Input dimension, ``d >= 3``.
     ms : int or sequence of int
         Widths, each at least :math:`d(d+3)/2 + 1` (all three clusters and one more eigenvalue)
-        and at most ``SPECTRAL_MAX_M``.
+        and at most 8000.
     rng : int or numpy.random.Generator, default 0
         Root seed ``>= 0``, or a ``numpy.random.Generator`` that one is drawn from.
 
@@ -903,7 +896,7 @@ def spectral_resolution(d: int, ms, *, rng: int | np.random.Generator = 0):
         If ``d``, a width or ``seed`` is not an integer.
     ValueError
         If ``d < 3``, ``ms`` is empty or nested, a width is outside
-        :math:`[d(d+3)/2 + 1, \mathrm{SPECTRAL\_MAX\_M}]`, or ``seed < 0``.
+        :math:`[d(d+3)/2 + 1, 8000]`, or ``seed < 0``.
     """
     import pandas as pd
 
@@ -915,7 +908,7 @@ def spectral_resolution(d: int, ms, *, rng: int | np.random.Generator = 0):
     n = labels.size
     need = n + 1
     for m in ms_arr:
-        check_int(int(m), "m", minimum=need, maximum=SPECTRAL_MAX_M)
+        check_int(int(m), "m", minimum=need, maximum=_SPECTRAL_MAX_M)
     seed = check_seed(rng)
     lam = group_eigenvalues(d, exact=True)
     lam_c = {"G1": lam["G1"], "G2": lam["G2"], "G3": lam["G3_ab"]}
@@ -938,51 +931,8 @@ def spectral_resolution(d: int, ms, *, rng: int | np.random.Generator = 0):
             members = ("G1",) if c == "G1" else ("G2",) if c == "G2" else ("G3_gamma", "G3_ab")
             rq = np.concatenate([rayleigh_quotients(J, group_vectors(W, g)) for g in members])
             row[f"rq_{c}"] = float(rq.mean() / lam_c[c] - 1)
-            row[f"rq_pred_{c}"] = clt_mse(d, m, members[0]) / lam_c[c]
+            row[f"rq_pred_{c}"] = clt_mae(d, m, members[0], kind="mse") / lam_c[c]
         records[m] = row
     frame = pd.DataFrame.from_dict(records, orient="index")
     frame.index.name = "m"
     return frame
-
-
-def first_width(values, ms, tol: float, *, above: bool = False) -> float:
-    r"""The first width of a grid from which a criterion holds at every larger width.
-
-    The criterion is ``|values| <= tol`` (or ``values >= tol`` with ``above=True``), for a
-    measured quantity on a grid of widths: a column of :func:`spectral_resolution`, a relative
-    error of ``FiniteWidthStudy.relative``. Beyond the paper: chapter finite_width.
-
-    Parameters
-    ----------
-    values : array_like of shape (n,)
-        The measured quantity at each width, finite.
-    ms : array_like of shape (n,)
-        The widths, increasing.
-    tol : float
-        The level of the criterion, in (0, 10].
-    above : bool, default False
-        Require ``values >= tol`` instead of ``|values| <= tol``.
-
-    Returns
-    -------
-    float
-        The width; ``nan`` when the criterion fails at the largest width.
-
-    Raises
-    ------
-    TypeError
-        If ``values`` or ``ms`` is not an array of real numbers, or ``tol`` not a real number.
-    ValueError
-        If ``values`` or ``ms`` is not a finite 1-d array, their lengths differ, or ``tol``
-        is outside (0, 10].
-    """
-    values = check_array(values, "values", ndim=1)
-    ms = check_array(ms, "ms", ndim=1)
-    tol = _check_threshold(tol, "tol")
-    if values.shape != ms.shape:
-        raise ValueError("values and ms must have the same length")
-    ok = values >= tol if above else np.abs(values) <= tol
-    if not ok[-1]:
-        return float("nan")
-    bad = np.flatnonzero(~ok)
-    return float(ms[0] if bad.size == 0 else ms[bad[-1] + 1])

@@ -36,7 +36,7 @@ Theorems 3.1 and 3.5 of the paper give ``lambda_0 = d^2 B(d/2, 1/2)^2 / (4 pi^2)
 and ``lambda_2 = lambda_0 / (d + 1)^2``.  The paper's approximations (Section 1
 and eq. (5)) are ``(2d + 1) / (4 pi)``, ``1/4`` and ``1 / (2 pi (d + 2))``.
 In fact ``lambda_{k+2} = lambda_k ((k - 1) / (k + d + 1))^2`` for even ``k``
-(:func:`mercer_eigenvalues_closed_form`), so ``lambda_k ~ k^{-(d+2)}`` (the
+(:func:`mercer_eigenvalues` with ``method="closed_form"``), so ``lambda_k ~ k^{-(d+2)}`` (the
 ``(1 - t)^{3/2}`` singularity of ``g`` at ``t = 1``) and the trace tail beyond
 degree ``K`` is ``~ K^{-3}``.
 """
@@ -49,21 +49,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import binom, comb, eval_gegenbauer, gammaln, roots_legendre
 
-from companion._validate import check_d, check_int
+from companion._validate import check_choice, check_d, check_int
 from companion.limits import limit_constants
 
 __all__ = [
     "multiplicity",
     "zonal_kernel",
-    "legendre_d",
     "mercer_eigenvalues",
-    "default_n_nodes",
     "closed_form_eigenvalues",
-    "mercer_eigenvalues_closed_form",
     "paper_eigenvalues",
     "paper_comparison",
     "trace_share",
-    "paper_trace_share",
 ]
 
 #: The quadrature window keeps ``|phi - pi/2| <= a`` with ``sin^{d-2}(phi) >= exp(-_LOG_CUT)``
@@ -83,11 +79,11 @@ _MAX_D_QUADRATURE = 10**9
 _SECONDS_PER_EVALUATION = 1.5e-9
 _TIME_BUDGET = 120.0
 
-#: Largest ``log C_kmax^{(d-2)/2}(1)`` accepted by :func:`legendre_d` and
-#: :func:`mercer_eigenvalues`.  ``scipy.special.eval_gegenbauer`` returns the
-#: unnormalised ``C_k = C_k(1) P_k``, which overflows once ``log C_k(1) > 709.78``
-#: (e.g. ``k >= 135`` at ``d = 10^4``); 700 keeps a margin of ``e^9``.  Up to the
-#: overflow the quotient ``P_k`` was measured accurate to ``1e-13`` absolute.
+#: Largest ``log C_kmax^{(d-2)/2}(1)`` accepted by the quadrature of :func:`mercer_eigenvalues`.
+#: ``scipy.special.eval_gegenbauer`` returns the unnormalised ``C_k = C_k(1) P_k``, which
+#: overflows once ``log C_k(1) > 709.78`` (e.g. ``k >= 135`` at ``d = 10^4``); 700 keeps a
+#: margin of ``e^9``.  Up to the overflow the quotient ``P_k`` was measured accurate to
+#: ``1e-13`` absolute.
 _LOG_GEGENBAUER_MAX = 700.0
 
 
@@ -249,86 +245,37 @@ def _check_gegenbauer_range(d: int, kmax: int) -> None:
 
 
 def _legendre_rows(d: int, kmax: int, t: np.ndarray) -> np.ndarray:
-    """Rows ``P_0(t), ..., P_kmax(t)``, shape ``(kmax + 1,) + t.shape`` (no checks).
+    """Legendre polynomials of dimension ``d``: rows ``P_0(t), ..., P_kmax(t)`` (no checks).
 
-    One broadcast call of ``eval_gegenbauer`` (degrees along the first axis)
-    divided by ``C_k^{(d-2)/2}(1) = binom(k + d - 3, k)``.
+    ``P_k = C_k^{(d-2)/2} / C_k^{(d-2)/2}(1)``, so ``P_k(1) = 1``, and ``P_k(u . v)`` is the
+    reproducing kernel of the degree-``k`` harmonics on ``S^{d-1}`` divided by ``N(d, k)``
+    (the Funk--Hecke kernels of the Mercer decomposition).  One broadcast call of
+    ``scipy.special.eval_gegenbauer`` (integer degrees along the first axis, the points
+    along the others) divided by ``C_k^{(d-2)/2}(1) = binom(k + d - 3, k)``
+    (``scipy.special.binom``); shape ``(kmax + 1,) + t.shape``.
+
+    Accuracy.  For ``|t| >= 1e-5`` scipy's ``eval_gegenbauer`` runs the recurrence of the
+    normalised polynomial and multiplies it by this same ``binom``, so the quotient is the
+    normalised value to round-off; the log form
+    ``exp(gammaln(k + 2 alpha) - gammaln(k + 1) - gammaln(2 alpha))`` differs from that
+    ``binom`` by ``~ eps gammaln(k + 2 alpha)`` relative (measured ``2e-12`` at ``d = 10^3``,
+    ``3e-11`` at ``d = 10^4``, ``k <= 100``, also in ``P_k(1)``), so it is used only to check
+    the range.  Measured absolute error
+    against exact rational values (``k <= 100``, ``t`` in ``[-1, 1]``): ``<= 2e-13`` at
+    ``d = 3`` (that of ``eval_gegenbauer`` / ``eval_legendre``), ``<= 2e-14`` for ``d >= 7``.
+    Near ``t = 0`` at large ``d``, where ``P_k ~ d^{-k/2}`` is small, the error is ``~ eps``
+    times the ``O(|t|)`` terms of scipy's recurrence rather than ``eps |P_k|``.
+
+    Range.  The numerator ``C_k(t)`` is as large as ``C_k(1)``, which overflows float64 when
+    ``log C_kmax(1) > 709.78``; the callers first refuse ``log C_kmax(1) > 700``
+    (:func:`_check_gegenbauer_range`): every ``kmax <= 100`` passes for ``d <= 10^4``
+    (``log C_100(1) = 558`` at ``d = 10^4``), every ``kmax <= 10^4`` for ``d <= 134``, but
+    e.g. only ``kmax <= 131`` at ``d = 10^4`` and ``kmax <= 87`` at ``d = 10^5``.  The cost
+    is ``O(kmax^2)`` per point (``eval_gegenbauer`` recurs up to each degree separately).
     """
     # integer degrees (C long) select scipy's integer-order evaluation, not hyp2f1
     k = np.arange(kmax + 1, dtype="l").reshape((-1,) + (1,) * t.ndim)
     return eval_gegenbauer(k, 0.5 * (d - 2), t) / binom(k + (d - 3), k)
-
-
-def legendre_d(d: int, kmax: int, t: ArrayLike) -> np.ndarray:
-    r"""Legendre polynomials of dimension ``d``, :math:`P_k = C_k^{(d-2)/2} / C_k^{(d-2)/2}(1)`.
-
-    :math:`P_k(1) = 1` and :math:`P_k(u^\top v)` is the reproducing kernel of degree-:math:`k`
-    harmonics on :math:`S^{d-1}` divided by :math:`N(d, k)` (the Funk--Hecke kernels of the
-    Mercer decomposition the paper mentions in Section 1: beyond the paper, chapter
-    harmonics).  Computed as
-
-    .. math::
-
-       P_k(t) = \frac{C_k^{\alpha}(t)}{C_k^{\alpha}(1)}, \qquad \alpha = \frac{d - 2}{2},
-       \qquad C_k^{\alpha}(1) = \frac{\Gamma(k + 2\alpha)}{\Gamma(k + 1)\,\Gamma(2\alpha)}
-       = \binom{k + d - 3}{k},
-
-    with ``scipy.special.eval_gegenbauer`` (integer degrees) broadcast over
-    ``k = 0..kmax`` and the points, and ``scipy.special.binom`` for
-    :math:`C_k^{\alpha}(1)`.  For ``|t| >= 1e-5`` scipy's ``eval_gegenbauer`` runs the
-    recurrence of the normalised polynomial and multiplies it by this same
-    ``binom``, so the quotient is the normalised value to round-off; the log form
-    ``exp(gammaln(k + 2 alpha) - gammaln(k + 1) - gammaln(2 alpha))`` differs from
-    that ``binom`` by ``~ eps gammaln(k + 2 alpha)`` relative (measured ``2e-12`` at
-    ``d = 10^3``, ``3e-11`` at ``d = 10^4``, ``k <= 100``, also in ``P_k(1)``), so it is
-    used only to check the range.  Measured absolute error
-    against exact rational values (``k <= 100``, ``t`` in ``[-1, 1]``):
-    ``<= 2e-13`` at ``d = 3`` (that of ``eval_gegenbauer`` / ``eval_legendre``),
-    ``<= 2e-14`` for ``d >= 7``.  Near ``t = 0`` at large ``d``, where
-    ``P_k ~ d^{-k/2}`` is small, the error is ``~ eps`` times the ``O(|t|)`` terms of
-    scipy's recurrence rather than ``eps |P_k|``.
-
-    Range: the numerator :math:`C_k^{\alpha}(t)` is as large as :math:`C_k^{\alpha}(1)`, which
-    overflows float64 when ``log C_kmax^{alpha}(1) > 709.78``.  Degrees with
-    ``log C_kmax^{alpha}(1) > 700`` are refused with a ``ValueError``: every
-    ``kmax <= 100`` is accepted for ``d <= 10^4`` (``log C_100(1) = 558`` at
-    ``d = 10^4``), every ``kmax <= 10^4`` for ``d <= 134``, but e.g. only
-    ``kmax <= 131`` at ``d = 10^4`` and ``kmax <= 87`` at ``d = 10^5``.
-    The cost is ``O(kmax^2)`` per point (``eval_gegenbauer`` recurs up to each
-    degree separately).
-
-    Parameters
-    ----------
-    d : int
-        Dimension, ``d >= 3``.
-    kmax : int
-        Highest degree, ``0 <= kmax <= 10^4`` and ``log C_kmax^{(d-2)/2}(1) <= 700``.
-    t : array_like
-        Points, normally in ``[-1, 1]``; finite.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(kmax + 1,) + shape(t)``; row ``k`` holds ``P_k(t)``.
-
-    Raises
-    ------
-    ValueError
-        If ``d < 3``, ``kmax`` is out of range (including ``C_kmax^{(d-2)/2}(1)``
-        too large for float64) or ``t`` is not finite.
-    TypeError
-        If ``d`` or ``kmax`` is not an integer or ``t`` is not numeric.
-    """
-    d = check_d(d)
-    kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
-    try:
-        arr = np.asarray(t, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"t must be an array of real numbers ({exc})") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("t must be finite (no NaN or inf)")
-    _check_gegenbauer_range(d, kmax)
-    return _legendre_rows(d, kmax, arr)
 
 
 # --------------------------------------------------------------------------- #
@@ -339,7 +286,7 @@ def _check_time(d: int, kmax: int, n_nodes: int, default_nodes: bool) -> None:
     SciPy that Ctrl-C cannot stop), naming the largest ``kmax`` that fits."""
 
     def seconds(k: int) -> float:
-        n = default_n_nodes(d, k) if default_nodes else n_nodes
+        n = _default_n_nodes(d, k) if default_nodes else n_nodes
         return _SECONDS_PER_EVALUATION * (k + 1) ** 2 * n
 
     if seconds(kmax) <= _TIME_BUDGET:
@@ -364,50 +311,23 @@ def _window(d: int) -> float:
     return float(min(np.pi / 2, np.arccos(np.exp(-_LOG_CUT / (d - 2)))))
 
 
-def default_n_nodes(d: int, kmax: int) -> int:
-    r"""Default number of Gauss--Legendre nodes used by :func:`companion.mercer_eigenvalues`.
+def _default_n_nodes(d: int, kmax: int) -> int:
+    """Default number of Gauss--Legendre nodes of the quadrature (checked ``d``, ``kmax``).
 
-    On the window :math:`|\phi - \pi/2| \le a` (see ``_window``) the integrand is an
-    analytic function made of a Gaussian-like envelope :math:`\sin^{d-2}\phi` and
-    :math:`P_k(\cos\phi)`, which oscillates with angular frequency :math:`\sim k`.  The rule
-
-    .. math::
-
-       n = \lceil 1.1\, k_{\max}\, a \rceil + 60, \qquad
-       a = \min\bigl(\pi/2,\ \arccos e^{-50/(d-2)}\bigr)
-
-    (:math:`\sim 1.1` nodes per radian per unit of frequency, plus 60 for the
-    envelope and for :math:`g`) keeps a margin of at least 1.4 over the fewest
-    nodes that reach ``1e-14 lambda_0`` in a scan of ``3 <= d <= 10^4``,
-    ``kmax <= 100`` (those were ``~kmax + 5`` for small ``d`` and ``~41`` for
-    large ``d``); see the convergence test in ``tests/test_harmonics.py``.
-    Beyond the paper: chapter harmonics.
-
-    Parameters
-    ----------
-    d : int
-        Input dimension, ``d >= 3``.
-    kmax : int
-        Highest degree, ``0 <= kmax <= 10^4``.
-
-    Returns
-    -------
-    int
-        The number of nodes :math:`n` (at least 60).
-
-    Raises
-    ------
-    TypeError
-        If ``d`` or ``kmax`` is not an integer.
-    ValueError
-        If ``d < 3``, ``kmax < 0`` or ``kmax > 10^4``.
+    On the window ``|phi - pi/2| <= a`` (:func:`_window`) the integrand is an analytic
+    function made of a Gaussian-like envelope ``sin^{d-2} phi`` and ``P_k(cos phi)``, which
+    oscillates with angular frequency ``~ k``.  The rule ``n = ceil(1.1 kmax a) + 60``
+    (``~1.1`` nodes per radian per unit of frequency, plus 60 for the envelope and for ``g``)
+    keeps a margin of at least 1.4 over the fewest nodes that reach ``1e-14 lambda_0`` in a
+    scan of ``3 <= d <= 10^4``, ``kmax <= 100`` (those were ``~kmax + 5`` for small ``d`` and
+    ``~41`` for large ``d``); see the convergence test in ``tests/test_harmonics.py``.
     """
-    d = check_d(d)
-    kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
     return int(math.ceil(1.1 * kmax * _window(d))) + 60
 
 
-def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.ndarray:
+def mercer_eigenvalues(
+    d: int, kmax: int, *, method: str = "quadrature", n_nodes: int | None = None
+) -> np.ndarray:
     r"""Eigenvalues :math:`\lambda_0, \dots, \lambda_{k_{\max}}` of :math:`J` as :math:`m\to\infty`.
 
     One eigenvalue per degree :math:`k` of the spherical harmonics.
@@ -421,69 +341,105 @@ def mercer_eigenvalues(d: int, kmax: int, *, n_nodes: int | None = None) -> np.n
     .. math::
 
        \mu_k = \frac{1}{B(\frac{d-1}{2}, \frac12)} \int_0^\pi g(\cos\phi)\, P_k(\cos\phi)\,
-       \sin^{d-2}\phi \, d\phi.
+       \sin^{d-2}\phi \, d\phi,
 
-    The paper identifies degrees :math:`k \le 2` only approximately (and quotes
+    :math:`P_k = C_k^{(d-2)/2} / C_k^{(d-2)/2}(1)` the Legendre polynomial of dimension
+    :math:`d`.  The paper identifies degrees :math:`k \le 2` only approximately (and quotes
     :math:`\lambda_k = O(k^{-d})` from the NTK literature); the whole spectrum is beyond the
-    paper: chapter harmonics.
+    paper: chapter harmonics.  Two independent computations:
 
-    The integral is computed by Gauss--Legendre quadrature in ``phi`` (the
-    integrand is analytic in ``phi``) on the window ``|phi - pi/2| <= a`` outside
-    which ``sin^{d-2} phi < 2e-22``.  The weight is formed in log form,
+    ``method="quadrature"`` (the default): Gauss--Legendre quadrature of the integral in
+    ``phi`` (the integrand is analytic in ``phi``) on the window ``|phi - pi/2| <= a``
+    outside which ``sin^{d-2} phi < 2e-22``.  The weight is formed in log form,
     ``exp((d-2) log sin phi)`` with ``log sin phi = log1p(-2 sin^2(x/2))``,
     ``x = phi - pi/2`` (finite and accurate for large ``d``), and divided by its
     own quadrature sum, which equals ``B((d-1)/2, 1/2)`` to round-off (more
     accurately than ``exp(betaln(...))``, off by up to ``~1e-11`` relative for
-    ``d <= 10^4``).  ``P_k`` comes from :func:`companion.legendre_d` (``eval_gegenbauer``,
-    broadcast over all degrees and nodes at once), hence the same range of
-    ``kmax``: any ``kmax <= 100`` for ``d <= 10^4``, in general
-    ``log C_kmax^{(d-2)/2}(1) <= 700``, else a ``ValueError``.  The cost grows like
-    ``kmax^2 n_nodes`` (about 0.2 s at ``kmax = 400``, 3 s at ``kmax = 1000``).
-
-    Accuracy: absolute error ``<= 1e-15 lambda_0`` measured (``1e-14`` tested,
-    against exact rational values) for ``d <= 10^4``, ``kmax <= 100`` with the
-    default ``n_nodes``.  Hence ``lambda_k`` for large
-    ``k`` (which decays like ``k^{-(d+2)}``) is known only to that *absolute*
+    ``d <= 10^4``).  ``P_k`` comes from ``scipy.special.eval_gegenbauer`` (integer degrees,
+    broadcast over all degrees and nodes at once) divided by
+    :math:`C_k^{(d-2)/2}(1) = \binom{k + d - 3}{k}`; the numerator overflows float64 when
+    :math:`\log C_{k_{\max}}^{(d-2)/2}(1) > 709.78`, so ``kmax`` is limited to
+    ``log C_kmax^{(d-2)/2}(1) <= 700``: any ``kmax <= 100`` for ``d <= 10^4``, every
+    ``kmax <= 10^4`` for ``d <= 134``, but only ``kmax <= 131`` at ``d = 10^4``.  The cost
+    grows like ``kmax^2 n_nodes`` (about 0.2 s at ``kmax = 400``, 3 s at ``kmax = 1000``);
+    calls that would take over two minutes are refused.  Accuracy: absolute error
+    ``<= 1e-15 lambda_0`` measured (``1e-14`` tested, against exact rational values) for
+    ``d <= 10^4``, ``kmax <= 100`` with the default ``n_nodes``.  Hence ``lambda_k`` for
+    large ``k`` (which decays like ``k^{-(d+2)}``) is known only to that *absolute*
     accuracy, and odd ``k >= 3`` (exactly 0) come out as round-off ``~ 1e-17``.
     The same holds for small ``lambda_k`` at large ``d``: ``lambda_2 = lambda_0 / (d+1)^2``
     is accurate to ``~1e-14`` relative for ``d <= 100`` but only ``5e-12`` at
-    ``d = 10^3`` and ``1e-8`` at ``d = 10^4`` (``lambda_4``: ``6e-8`` and ``2e-4``);
-    use :func:`companion.mercer_eigenvalues_closed_form` for relative accuracy.
+    ``d = 10^3`` and ``1e-8`` at ``d = 10^4`` (``lambda_4``: ``6e-8`` and ``2e-4``).
+
+    ``method="closed_form"``: since :math:`g(u^\top v) = \mathbb E[\sigma(x^\top u)
+    \sigma(x^\top v)] = d\, \mathbb E_s[\sigma(s^\top u)\sigma(s^\top v)]` (:math:`s`
+    uniform on :math:`S^{d-1}`), Funk--Hecke gives :math:`\lambda_k = d^2 \nu_k^2` with
+    :math:`\nu_k` the Funk--Hecke eigenvalue of :math:`\sigma` itself; Rodrigues' formula and
+    two integrations by parts give :math:`\nu_1 = 1/(2d)`, :math:`\nu_k = 0` for odd
+    :math:`k \ge 3` and, for even :math:`k`, the recursion
+
+    .. math::
+
+       \lambda_{k+2} = \lambda_k \left(\frac{k - 1}{k + d + 1}\right)^2,
+       \qquad k = 0, 2, 4, \dots,
+
+    started from :math:`\lambda_0 = d^2 B(d/2, 1/2)^2 / (4\pi^2)` (Theorem 3.1), which
+    reproduces :math:`\lambda_2 = \lambda_0 / (d + 1)^2` (Theorem 3.5) and shows
+    :math:`\lambda_k \sim k^{-(d+2)}`.  The product is accumulated in logarithms (no
+    underflow before the true value leaves the float range), so every entry is accurate
+    *relative* to itself, which :func:`companion.trace_share` needs for large ``kmax`` and
+    ``d``: the product adds ``<= 2e-13`` (measured, ``k <= 100``) to the relative error of
+    ``lambda_0`` from :func:`companion.closed_form_eigenvalues` (round-off for
+    ``d <= 342``, ``<= 2.3e-11`` for ``d <= 10^4``, ``<= 3e-10`` for
+    ``d <= 10^5``, all entries shifted by the same factor).  Odd ``k >= 3`` are
+    exactly ``0.0``; any ``d >= 3`` and ``kmax <= 10^4`` are accepted.
 
     Parameters
     ----------
     d : int
-        Input dimension, ``d >= 3``.
+        Input dimension, ``d >= 3`` (``d <= 10^9`` for the quadrature).
     kmax : int
-        Highest degree, ``0 <= kmax <= 10^4`` and ``log C_kmax^{(d-2)/2}(1) <= 700``.
+        Highest degree, ``0 <= kmax <= 10^4`` (and ``log C_kmax^{(d-2)/2}(1) <= 700`` for the
+        quadrature).
+    method : {"quadrature", "closed_form"}, default "quadrature"
+        Gauss--Legendre quadrature of the Funk--Hecke integral (error absolute, a fraction
+        of :math:`\lambda_0`), or the recursion (error relative to each :math:`\lambda_k`).
     n_nodes : int, optional
-        Number of quadrature nodes, ``1 <= n_nodes <= 200000``; default
-        :func:`companion.default_n_nodes`.
+        Number of quadrature nodes, ``1 <= n_nodes <= 200000``; by default
+        :math:`\lceil 1.1\, k_{\max}\, a \rceil + 60` with
+        :math:`a = \min(\pi/2, \arccos e^{-50/(d-2)})` the half-width of the window.
+        Only with ``method="quadrature"``.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(kmax + 1,)``; entry ``k`` is ``lambda_k``.
+        Shape ``(kmax + 1,)``; entry ``k`` is ``lambda_k``, float64.
 
     Raises
     ------
     ValueError
         If ``d < 3``, ``kmax`` or ``n_nodes`` is out of range (including
-        ``C_kmax^{(d-2)/2}(1)`` too large for float64, see :func:`companion.legendre_d`).
+        ``C_kmax^{(d-2)/2}(1)`` too large for float64, or a quadrature longer than two
+        minutes), ``method`` is unknown, or ``n_nodes`` is given with
+        ``method="closed_form"``.
     TypeError
-        If an argument is not an integer.
+        If ``d``, ``kmax`` or ``n_nodes`` is not an integer.
     """
     d = check_d(d)
     kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
+    check_choice(method, "method", ("quadrature", "closed_form"))
+    if method == "closed_form":
+        if n_nodes is not None:
+            raise ValueError("n_nodes is a parameter of the quadrature, not of the closed form")
+        return np.exp(_log_closed_form(d, kmax))
     default_nodes = n_nodes is None
     if n_nodes is None:
-        n_nodes = default_n_nodes(d, kmax)
+        n_nodes = _default_n_nodes(d, kmax)
     n_nodes = check_int(n_nodes, "n_nodes", minimum=1, maximum=_MAX_NODES)
     if d > _MAX_D_QUADRATURE:
         raise ValueError(
             f"d must be <= {_MAX_D_QUADRATURE} for the quadrature, got {d} (beyond, its error "
-            "exceeds the eigenvalues of degree 2; companion.closed_form_eigenvalues holds "
-            "for any d)"
+            'exceeds the eigenvalues of degree 2; method="closed_form" holds for any d)'
         )
     _check_time(d, kmax, n_nodes, default_nodes)
     _check_gegenbauer_range(d, kmax)
@@ -555,59 +511,6 @@ def closed_form_eigenvalues(d: int) -> np.ndarray:
     d = check_d(d)
     c = limit_constants(d)
     return np.array([d * c["c0"] ** 2, 0.25, c["c3"] ** 2 / (d + 2.0)])
-
-
-def mercer_eigenvalues_closed_form(d: int, kmax: int) -> np.ndarray:
-    r""":math:`\lambda_0, \dots, \lambda_{k_{\max}}` in closed form, accurate *relative* to each.
-
-    Since :math:`g(u^\top v) = \mathbb E[\sigma(x^\top u)\sigma(x^\top v)]
-    = d\, \mathbb E_s[\sigma(s^\top u)\sigma(s^\top v)]` (:math:`s`
-    uniform on :math:`S^{d-1}`), Funk--Hecke gives :math:`\lambda_k = d^2 \nu_k^2` with
-    :math:`\nu_k` the Funk--Hecke eigenvalue of :math:`\sigma` itself; Rodrigues' formula and
-    two integrations by parts give :math:`\nu_1 = 1/(2d)`, :math:`\nu_k = 0` for odd
-    :math:`k \ge 3` and, for even :math:`k`, the recursion
-
-    .. math::
-
-       \lambda_{k+2} = \lambda_k \left(\frac{k - 1}{k + d + 1}\right)^2,
-       \qquad k = 0, 2, 4, \dots,
-
-    started from :math:`\lambda_0 = d^2 B(d/2, 1/2)^2 / (4\pi^2)` (Theorem 3.1), which
-    reproduces :math:`\lambda_2 = \lambda_0 / (d + 1)^2` (Theorem 3.5) and shows
-    :math:`\lambda_k \sim k^{-(d+2)}` (degrees :math:`k > 2`: beyond the paper, chapter
-    harmonics).  The product is accumulated in logarithms (no
-    underflow before the true value leaves the float range).  Unlike the
-    quadrature :func:`companion.mercer_eigenvalues`, whose error is absolute
-    (``~1e-15 lambda_0``), every entry here is accurate *relative* to itself,
-    which :func:`companion.trace_share` needs for large ``kmax`` and ``d``: the product
-    adds ``<= 2e-13`` (measured, ``k <= 100``) to the relative error of
-    ``lambda_0`` from :func:`companion.closed_form_eigenvalues` (round-off for
-    ``d <= 342``, ``<= 2.3e-11`` for ``d <= 10^4``, ``<= 3e-10`` for
-    ``d <= 10^5``, all entries shifted by the same factor).  Odd ``k >= 3`` are
-    exactly ``0.0``.
-
-    Parameters
-    ----------
-    d : int
-        Input dimension, ``d >= 3``.
-    kmax : int
-        Highest degree, ``0 <= kmax <= 10^4``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(kmax + 1,)``; entry ``k`` is :math:`\lambda_k`, float64.
-
-    Raises
-    ------
-    TypeError
-        If ``d`` or ``kmax`` is not an integer.
-    ValueError
-        If ``d < 3``, ``kmax < 0`` or ``kmax > 10^4``.
-    """
-    d = check_d(d)
-    kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
-    return np.exp(_log_closed_form(d, kmax))
 
 
 def _log_closed_form(d: int, kmax: int) -> np.ndarray:
@@ -703,7 +606,7 @@ def paper_comparison(d: int) -> dict[str, np.ndarray]:
     }
 
 
-def trace_share(d: int, kmax: int = 2) -> float:
+def trace_share(d: int, kmax: int = 2, *, paper: bool = False) -> float:
     r"""Share of :math:`\operatorname{tr} J` (as :math:`m\to\infty`) carried by degrees ``<= kmax``.
 
     .. math::
@@ -716,20 +619,30 @@ def trace_share(d: int, kmax: int = 2) -> float:
     :math:`1/2 + 3/(2\pi) = 0.97746\ldots` as :math:`d \to \infty`, approximately
     :math:`+0.08/d` above the limit for large :math:`d`.
 
-    The terms use :func:`companion.mercer_eigenvalues_closed_form` (relative accuracy
-    for every ``k``), combined in logarithms as ``exp(log N(d, k) + log lambda_k)``
+    The terms use :func:`companion.mercer_eigenvalues` with ``method="closed_form"`` (relative
+    accuracy for every ``k``), combined in logarithms as ``exp(log N(d, k) + log lambda_k)``
     so that neither the huge ``N(d, k) ~ k^{d-2}`` nor the tiny ``lambda_k``
-    overflows.  The quadrature :func:`companion.mercer_eigenvalues` gives the same
+    overflows.  The quadrature (``method="quadrature"``) gives the same
     numbers while ``N(d, k) * 1e-15 lambda_0`` is negligible (small ``d`` or
     ``kmax``), but its absolute error would swamp the sum for large ``kmax``
     at large ``d``.
+
+    With ``paper=True`` the :math:`\lambda_k` are the paper's approximations
+    (:func:`companion.paper_eigenvalues`), so ``kmax <= 2``.  Since
+    :math:`d(d + 1)/2 - 1 = (d + 2)(d - 1)/2`, the numerator for ``kmax = 2`` is then
+    :math:`\frac{2d + 1}{4\pi} + \frac d4 + \frac{d(d + 1)/2 - 1}{2\pi(d + 2)}
+    = \frac{3d}{4\pi} + \frac d4`, and the share is :math:`1/2 + 3/(2\pi) = 0.97746\ldots`
+    (the paper's 97.7 %) for *every* :math:`d`; the exact share is larger and decreases to the
+    same limit.
 
     Parameters
     ----------
     d : int
         Input dimension, ``d >= 3``.
     kmax : int, default 2
-        Highest degree included, ``0 <= kmax <= 10^4``.
+        Highest degree included, ``0 <= kmax <= 10^4`` (``<= 2`` with ``paper=True``).
+    paper : bool, default False
+        Use the paper's approximate eigenvalues instead of the exact ones.
 
     Returns
     -------
@@ -741,12 +654,18 @@ def trace_share(d: int, kmax: int = 2) -> float:
     Raises
     ------
     TypeError
-        If ``d`` or ``kmax`` is not an integer.
+        If ``d`` or ``kmax`` is not an integer, or ``paper`` not a bool.
     ValueError
-        If ``d < 3``, ``kmax < 0`` or ``kmax > 10^4``.
+        If ``d < 3``, ``kmax < 0``, ``kmax > 10^4``, or ``kmax > 2`` with ``paper=True``.
     """
+    if not isinstance(paper, (bool, np.bool_)):
+        raise TypeError(f"paper must be True or False, got {type(paper).__name__}")
     d = check_d(d)
-    kmax = check_int(kmax, "kmax", minimum=0, maximum=_MAX_KMAX)
+    kmax = check_int(kmax, "kmax", minimum=0, maximum=2 if paper else _MAX_KMAX)
+    if paper:
+        lam = paper_eigenvalues(d)[: kmax + 1]
+        mult = [multiplicity(d, k) for k in range(kmax + 1)]
+        return float(sum(n * lam_k for n, lam_k in zip(mult, lam, strict=True)) / (d / 2))
     log_lam = _log_closed_form(d, kmax)
     terms = [
         math.exp(math.log(multiplicity(d, k)) + log_lam[k])
@@ -754,40 +673,3 @@ def trace_share(d: int, kmax: int = 2) -> float:
         if np.isfinite(log_lam[k])
     ]
     return math.fsum(terms) / (d / 2)
-
-
-def paper_trace_share(d: int) -> float:
-    r"""Share of :math:`d/2` carried by the paper's approximate eigenvalues (Section 1).
-
-    .. math::
-
-       \text{share} = \frac{\frac{2d + 1}{4\pi} + \frac d4
-       + \frac{d(d + 1)/2 - 1}{2\pi(d + 2)}}{d / 2}.
-
-    Since :math:`d(d + 1)/2 - 1 = (d + 2)(d - 1)/2` the numerator is
-    :math:`3d/(4\pi) + d/4`, so this equals :math:`1/2 + 3/(2\pi) = 0.97746\ldots` (the
-    paper's 97.7 %) for *every* :math:`d`; the exact :func:`companion.trace_share` is larger
-    and decreases to the same limit.
-
-    Parameters
-    ----------
-    d : int
-        Input dimension, ``d >= 3``.
-
-    Returns
-    -------
-    float
-        :math:`1/2 + 3/(2\pi)` up to round-off: the share of :math:`d/2` (the limit of
-        :math:`\operatorname{tr} J`) carried by the paper's three eigenvalue groups.
-
-    Raises
-    ------
-    TypeError
-        If ``d`` is not an integer.
-    ValueError
-        If ``d < 3``.
-    """
-    d = check_d(d)
-    paper = paper_eigenvalues(d)
-    mult = [multiplicity(d, k) for k in range(3)]
-    return float(sum(n * lam for n, lam in zip(mult, paper, strict=True)) / (d / 2))

@@ -35,63 +35,26 @@ from scipy.special import betaln
 
 from ._validate import check_array, check_choice, check_d
 
-__all__ = [
-    "beta_half",
-    "limit_constants",
-    "F0",
-    "F_l",
-    "F_tilde",
-    "F_gamma",
-    "F_ab",
-    "limit",
-    "pairs",
-    "LIMITS",
-]
+__all__ = ["limit_constants", "limit", "pairs"]
 
-
-def beta_half(d: int) -> float:
-    r""":math:`B(d/2, 1/2)`, from ``exp(betaln(d/2, 1/2))`` (finite for every :math:`d`).
-
-    .. math::
-
-       B\Bigl(\frac d2, \frac12\Bigr)
-       = \frac{\Gamma(\frac d2)\Gamma(\frac12)}{\Gamma(\frac{d+1}{2})},
-
-    the Beta function in the constants of Theorems 3.1 to 3.5 (eqs. (6)-(9)); the paper
-    approximates it by :math:`\sqrt{\pi(2d+1)}/d` (§3) to recover the eigenvalues of (5).
-
-    Parameters
-    ----------
-    d : int
-        Input dimension, ``d >= 1``.
-
-    Returns
-    -------
-    float
-        :math:`B(d/2, 1/2)`, positive (:math:`\pi` at :math:`d = 1`, about
-        :math:`\sqrt{2\pi/d}` for large :math:`d`).
-
-    Raises
-    ------
-    TypeError
-        If ``d`` is not an integer.
-    ValueError
-        If ``d < 1``.
-    """
-    d = check_d(d, minimum=1)
-    return float(np.exp(betaln(d / 2.0, 0.5)))
+#: The group names of ``companion.GROUPS``, in its order (not imported from
+#: :mod:`companion.eigengroups`, which imports this module through :mod:`companion.harmonics`).
+_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab", "G3_tilde")
 
 
 def limit_constants(d: int) -> dict[str, float]:
-    r"""The constants of Theorems 3.1 and 3.5.
+    r"""The constants of Theorems 3.1 to 3.5: :math:`c_0`, :math:`c_3` and :math:`B(d/2, 1/2)`.
 
     .. math::
 
        c_0 = \frac{\sqrt d}{2\pi}B\Bigl(\frac d2,\frac12\Bigr), \qquad
-       c_3 = \frac{d\sqrt{d+2}}{2\pi(d+1)}B\Bigl(\frac d2,\frac12\Bigr),
+       c_3 = \frac{d\sqrt{d+2}}{2\pi(d+1)}B\Bigl(\frac d2,\frac12\Bigr), \qquad
+       B\Bigl(\frac d2, \frac12\Bigr)
+       = \frac{\Gamma(\frac d2)\Gamma(\frac12)}{\Gamma(\frac{d+1}{2})},
 
     so that :math:`F_0(x) = c_0\|x\|` (eq. (6)) and
-    :math:`F_{\alpha\beta}(x) = c_3 x_\alpha x_\beta/\|x\|` (eq. (9)).
+    :math:`F_{\alpha\beta}(x) = c_3 x_\alpha x_\beta/\|x\|` (eq. (9)). The paper approximates
+    the Beta function by :math:`\sqrt{\pi(2d+1)}/d` (§3) to recover the eigenvalues of (5).
 
     Parameters
     ----------
@@ -101,9 +64,11 @@ def limit_constants(d: int) -> dict[str, float]:
     Returns
     -------
     dict of str to float
-        ``"c0"`` :math:`= \frac{\sqrt d}{2\pi}B(\frac d2,\frac12)` (eq. (6)) and
-        ``"c3"`` :math:`= \frac{d\sqrt{d+2}}{2\pi(d+1)}B(\frac d2,\frac12)` (eq. (9));
-        eq. (8) and Theorem 3.4 use :math:`c_3/\sqrt 2`. Computed in log form.
+        ``"c0"`` :math:`= \frac{\sqrt d}{2\pi}B(\frac d2,\frac12)` (eq. (6)),
+        ``"c3"`` :math:`= \frac{d\sqrt{d+2}}{2\pi(d+1)}B(\frac d2,\frac12)` (eq. (9); eq. (8)
+        and Theorem 3.4 use :math:`c_3/\sqrt 2`) and ``"B"`` :math:`= B(\frac d2,\frac12)`
+        (about :math:`\sqrt{2\pi/d}` for large :math:`d`). Computed in log form, from
+        ``scipy.special.betaln``: finite for every :math:`d`.
 
     Raises
     ------
@@ -117,7 +82,7 @@ def limit_constants(d: int) -> dict[str, float]:
     log2pi = np.log(2.0 * np.pi)
     c0 = np.exp(0.5 * np.log(d) + lb - log2pi)
     c3 = np.exp(np.log(d) + 0.5 * np.log(d + 2.0) + lb - log2pi - np.log(d + 1.0))
-    return {"c0": float(c0), "c3": float(c3)}
+    return {"c0": float(c0), "c3": float(c3), "B": float(np.exp(lb))}
 
 
 def pairs(d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -165,192 +130,37 @@ def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     return x, r, inv_r, single
 
 
-def _out(a: np.ndarray, single: bool) -> np.ndarray:
-    return a[0] if single else a
-
-
-def F0(x: np.ndarray) -> np.ndarray:
-    r"""Theorem 3.1, eq. (6): :math:`F_0(x) = \frac{\sqrt d}{2\pi}B(\frac d2,\frac12)\|x\|`.
-
-    The limit in probability of :math:`X^\top v^{(0)}` as :math:`m \to \infty` (group G1).
-
-    Parameters
-    ----------
-    x : ndarray of shape (N, d) or (d,), with d > 2
-        Inputs, one per row; finite real numbers (:math:`x = 0` allowed).
-
-    Returns
-    -------
-    ndarray of shape (N,)
-        :math:`F_0(x_n)` for each input, float64 (a NumPy float64 scalar for a single input).
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers.
-    ValueError
-        If ``x`` is not 1-D or 2-D, is empty or not finite, or has fewer than 3 entries per
-        input.
-    """
-    x, r, _, single = _prepare(x)
-    return _out(limit_constants(x.shape[1])["c0"] * r, single)
-
-
-def F_l(x: np.ndarray) -> np.ndarray:
-    r"""Theorem 3.2, eq. (7): :math:`F_l(x) = x_l / 2` for :math:`l = 1..d`; shape (N, d).
-
-    The limits in probability of :math:`X^\top v^{(l)}` as :math:`m \to \infty` (group G2).
-
-    Parameters
-    ----------
-    x : ndarray of shape (N, d) or (d,), with d > 2
-        Inputs, one per row; finite real numbers (:math:`x = 0` allowed).
-
-    Returns
-    -------
-    ndarray of shape (N, d)
-        Column :math:`l` holds :math:`F_l(x_n) = x_{nl}/2`, float64 (shape ``(d,)`` for a single
-        input).
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers.
-    ValueError
-        If ``x`` is not 1-D or 2-D, is empty or not finite, or has fewer than 3 entries per
-        input.
-    """
-    x, _, _, single = _prepare(x)
-    return _out(x / 2.0, single)
-
-
-def F_tilde(x: np.ndarray) -> np.ndarray:
-    r"""Lemma 3.3, eq. (8): the limits :math:`\tilde F_\gamma` of :math:`X^\top\tilde v^{(\gamma)}`.
-
-    .. math::
-
-       \tilde F_\gamma(x) = \frac{c_3}{\sqrt2}\bigl(\frac{x_\gamma^2}{\|x\|}
-       - \frac{\|x\|}{d}\bigr).
-
-    Returns an array of shape (N, d), one column per :math:`\gamma = 1..d` (group
-    ``"G3_tilde"``; :math:`c_3` from :func:`companion.limit_constants`, 0 at :math:`x = 0`).
-
-    Parameters
-    ----------
-    x : ndarray of shape (N, d) or (d,), with d > 2
-        Inputs, one per row; finite real numbers (:math:`x = 0` allowed).
-
-    Returns
-    -------
-    ndarray of shape (N, d)
-        Column :math:`\gamma` holds :math:`\tilde F_\gamma(x_n)`, float64 (shape ``(d,)`` for
-        a single input).
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers.
-    ValueError
-        If ``x`` is not 1-D or 2-D, is empty or not finite, or has fewer than 3 entries per
-        input.
-    """
-    x, r, inv_r, single = _prepare(x)
-    d = x.shape[1]
-    c = limit_constants(d)["c3"] / np.sqrt(2.0)
-    out = x * x * inv_r[:, None] - (r / d)[:, None]
-    return _out(c * out, single)
-
-
-def F_gamma(x: np.ndarray) -> np.ndarray:
-    r"""Theorem 3.4: the limits :math:`F_\gamma` of :math:`X^\top v^{(\gamma)}`, :math:`\gamma < d`.
-
-    .. math::
-
-       F_\gamma = \frac{c_3}{\sqrt2}\bigl(\frac{x_\gamma^2}{\|x\|}
-       - \frac{1}{\sqrt d+1}\frac{x_d^2}{\|x\|} - \frac{\|x\|}{d+\sqrt d}\bigr).
-
-    Equals :math:`\tilde F_\gamma - \tilde F_d/(\sqrt d + 1)`, mirroring eq. (3). Shape (N, d-1)
-    (group ``"G3_gamma"``; 0 at :math:`x = 0`).
-
-    Parameters
-    ----------
-    x : ndarray of shape (N, d) or (d,), with d > 2
-        Inputs, one per row; finite real numbers (:math:`x = 0` allowed).
-
-    Returns
-    -------
-    ndarray of shape (N, d - 1)
-        Column :math:`\gamma` holds :math:`F_\gamma(x_n)`, :math:`\gamma = 1..d-1`, float64
-        (shape ``(d - 1,)`` for a single input).
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers.
-    ValueError
-        If ``x`` is not 1-D or 2-D, is empty or not finite, or has fewer than 3 entries per
-        input.
-    """
-    x, r, inv_r, single = _prepare(x)
-    d = x.shape[1]
-    c = limit_constants(d)["c3"] / np.sqrt(2.0)
-    s = np.sqrt(d)
-    q = x * x * inv_r[:, None]
-    out = q[:, :-1] - (q[:, -1] / (s + 1.0))[:, None] - (r / (d + s))[:, None]
-    return _out(c * out, single)
-
-
-def F_ab(x: np.ndarray) -> np.ndarray:
-    r"""Theorem 3.5, eq. (9): :math:`F_{\alpha\beta}(x) = c_3\, x_\alpha x_\beta / \|x\|` for
-    :math:`\alpha<\beta`.
-
-    The limits in probability of :math:`X^\top v^{(\alpha,\beta)}` (group ``"G3_ab"``), with
-    :math:`c_3` from :func:`companion.limit_constants` (0 at :math:`x = 0`). Shape
-    (N, d(d-1)/2), columns in the order of :func:`companion.pairs`.
-
-    Parameters
-    ----------
-    x : ndarray of shape (N, d) or (d,), with d > 2
-        Inputs, one per row; finite real numbers (:math:`x = 0` allowed).
-
-    Returns
-    -------
-    ndarray of shape (N, d(d-1)/2)
-        Column :math:`k` holds :math:`F_{\alpha\beta}(x_n)` for the :math:`k`-th pair of
-        :func:`companion.pairs`, float64 (shape ``(d(d-1)/2,)`` for a single input).
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers.
-    ValueError
-        If ``x`` is not 1-D or 2-D, is empty or not finite, or has fewer than 3 entries per
-        input.
-    """
-    x, _, inv_r, single = _prepare(x)
-    a, b = pairs(x.shape[1])
-    c = limit_constants(x.shape[1])["c3"]
-    return _out(c * (x[:, a] * x[:, b]) * inv_r[:, None], single)
-
-
-#: The limit function of each group, keyed like ``companion.GROUPS``.
-LIMITS = {"G1": F0, "G2": F_l, "G3_gamma": F_gamma, "G3_ab": F_ab, "G3_tilde": F_tilde}
-
-
 def limit(x: np.ndarray, group: str) -> np.ndarray:
-    r"""The limit :math:`F(x)` of every member of ``group``, shape (N, K).
+    r"""The limit :math:`F(x)` of :math:`X(x)^\top v` for every member :math:`v` of ``group``.
 
     .. math::
 
        X(x)^\top v_k \xrightarrow{p} F_k(x) \quad (m \to \infty),
 
-    :math:`v_k` the k-th column of :func:`companion.group_vectors` (Theorems 3.1, 3.2, 3.4,
-    3.5 and Lemma 3.3, eqs. (6)-(9)): the functions to which Table 1 compares
-    :func:`companion.group_outputs`.
+    :math:`v_k` the k-th column of :func:`companion.group_vectors` (paper §3): the functions
+    to which Table 1 compares :func:`companion.group_outputs`. With :math:`c_0, c_3` of
+    :func:`companion.limit_constants`, the limits of the five groups are
 
-    ``group`` is one of ``"G1"`` (:math:`F_0`, K = 1), ``"G2"`` (:math:`F_l`, K = d),
-    ``"G3_gamma"`` (:math:`F_\gamma`, K = d-1), ``"G3_ab"`` (:math:`F_{\alpha\beta}`,
-    K = d(d-1)/2) or ``"G3_tilde"`` (:math:`\tilde F_\gamma`, K = d).
+    - ``"G1"``, :math:`K = 1` (Theorem 3.1, eq. (6)):
+      :math:`F_0(x) = c_0\|x\| = \frac{\sqrt d}{2\pi} B(\frac d2, \frac12)\|x\|`;
+    - ``"G2"``, :math:`K = d` (Theorem 3.2, eq. (7)): :math:`F_l(x) = x_l/2`,
+      :math:`l = 1..d`;
+    - ``"G3_gamma"``, :math:`K = d - 1` (Theorem 3.4), :math:`\gamma = 1..d-1`:
+
+      .. math::
+
+         F_\gamma(x) = \frac{c_3}{\sqrt2}\Bigl(\frac{x_\gamma^2}{\|x\|}
+         - \frac{1}{\sqrt d+1}\frac{x_d^2}{\|x\|} - \frac{\|x\|}{d+\sqrt d}\Bigr);
+
+    - ``"G3_ab"``, :math:`K = d(d-1)/2` (Theorem 3.5, eq. (9)), :math:`\alpha < \beta` in the
+      order of :func:`companion.pairs`:
+      :math:`F_{\alpha\beta}(x) = c_3\, x_\alpha x_\beta / \|x\|`;
+    - ``"G3_tilde"``, :math:`K = d` (Lemma 3.3, eq. (8)), :math:`\gamma = 1..d`:
+      :math:`\tilde F_\gamma(x) = \frac{c_3}{\sqrt2}\bigl(\frac{x_\gamma^2}{\|x\|}
+      - \frac{\|x\|}{d}\bigr)`, so that
+      :math:`F_\gamma = \tilde F_\gamma - \tilde F_d/(\sqrt d + 1)`, mirroring eq. (3).
+
+    At :math:`x = 0` every limit is 0, its value by continuity.
 
     Parameters
     ----------
@@ -373,8 +183,22 @@ def limit(x: np.ndarray, group: str) -> np.ndarray:
         If ``group`` is not one of ``companion.GROUPS``, or ``x`` is not 1-D or 2-D, is empty
         or not finite, or has fewer than 3 entries per input.
     """
-    check_choice(group, "group", LIMITS)
-    out = LIMITS[group](x)
-    if group == "G1":
-        out = out[..., None]
-    return out
+    check_choice(group, "group", _GROUPS)
+    x, r, inv_r, single = _prepare(x)
+    d = x.shape[1]
+    if group == "G1":  # Theorem 3.1
+        out = (limit_constants(d)["c0"] * r)[:, None]
+    elif group == "G2":  # Theorem 3.2
+        out = x / 2.0
+    elif group == "G3_ab":  # Theorem 3.5
+        a, b = pairs(d)
+        out = limit_constants(d)["c3"] * (x[:, a] * x[:, b]) * inv_r[:, None]
+    else:
+        c = limit_constants(d)["c3"] / np.sqrt(2.0)
+        q = x * x * inv_r[:, None]
+        if group == "G3_tilde":  # Lemma 3.3
+            out = c * (q - (r / d)[:, None])
+        else:  # Theorem 3.4
+            s = np.sqrt(d)
+            out = c * (q[:, :-1] - (q[:, -1] / (s + 1.0))[:, None] - (r / (d + s))[:, None])
+    return out[0] if single else out

@@ -17,8 +17,6 @@ from .eigengroups import group_eigenvalues
 from .harmonics import multiplicity
 
 __all__ = [
-    "GROUP_LABELS",
-    "GROUP_COLORS",
     "plot_spectrum",
     "plot_gram",
     "plot_limits",
@@ -29,10 +27,11 @@ __all__ = [
     "plot_finite_width",
     "plot_empirical_fisher",
     "plot_input_levels",
+    "plot_model",
 ]
 
 #: Display names of the groups, as in the paper's Table 1.
-GROUP_LABELS = {
+_GROUP_LABELS = {
     "G1": r"G1 $v^{(0)}$",
     "G2": r"G2 $v^{(l)}$",
     "G3_gamma": r"G3 $v^{(\gamma)}$",
@@ -40,9 +39,13 @@ GROUP_LABELS = {
     "G3_tilde": r"G3 $\tilde v^{(\gamma)}$",
 }
 #: One colour per group, used by every figure.
-GROUP_COLORS = {"G1": "C0", "G2": "C1", "G3_gamma": "C2", "G3_ab": "C3", "G3_tilde": "C4"}
+_GROUP_COLORS = {"G1": "C0", "G2": "C1", "G3_gamma": "C2", "G3_ab": "C3", "G3_tilde": "C4"}
 #: Colours of the three clusters of the spectrum (:func:`companion.cluster_labels`).
-_CLUSTER_COLORS = {"G1": GROUP_COLORS["G1"], "G2": GROUP_COLORS["G2"], "G3": GROUP_COLORS["G3_ab"]}
+_CLUSTER_COLORS = {
+    "G1": _GROUP_COLORS["G1"],
+    "G2": _GROUP_COLORS["G2"],
+    "G3": _GROUP_COLORS["G3_ab"],
+}
 
 
 def _axes(ax=None, ncols: int = 1, figsize=(6.4, 4.0)):
@@ -100,17 +103,17 @@ def plot_spectrum(eigenvalues: np.ndarray, d: int, *, ax=None, title: str | None
     for (lo, hi), g in zip(
         zip(bounds[:-1], bounds[1:], strict=True), ("G1", "G2", "G3_ab"), strict=True
     ):
-        c = GROUP_COLORS[g]
+        c = _GROUP_COLORS[g]
         ax.axvspan(lo + 0.5, hi + 0.5, color=c, alpha=0.12)
         ax.axhline(
-            exact[g], color=c, lw=1.2, label=f"{GROUP_LABELS[g].split()[0]}: exact {exact[g]:.4g}"
+            exact[g], color=c, lw=1.2, label=f"{_GROUP_LABELS[g].split()[0]}: exact {exact[g]:.4g}"
         )
         ax.axhline(
             paper[g],
             color=c,
             lw=1.2,
             ls="--",
-            label=f"{GROUP_LABELS[g].split()[0]}: paper {paper[g]:.4g}",
+            label=f"{_GROUP_LABELS[g].split()[0]}: paper {paper[g]:.4g}",
         )
     ax.set_xscale("log")
     ax.set_xlabel("index (descending order)")
@@ -135,8 +138,8 @@ def plot_gram(G: np.ndarray, labels: list[str], *, ax=None, title: str | None = 
         positive diagonal.
     labels : list of str
         The group of each row, ``K`` entries (:func:`companion.basis_labels`); a boundary is
-        drawn wherever the label changes, and each block is named by
-        :data:`companion.plotting.GROUP_LABELS`.
+        drawn wherever the label changes, and each block is named after its group
+        (G1 :math:`v^{(0)}`, ...).
     ax : matplotlib.axes.Axes, optional
         Draw on this axes (of a sequence or array of axes, the first); default a new figure.
     title : str, optional
@@ -170,7 +173,7 @@ def plot_gram(G: np.ndarray, labels: list[str], *, ax=None, title: str | None = 
         ax.axvline(e - 0.5, color="k", lw=0.6)
     starts = [0, *edges]
     ticks = [(a + b - 1) / 2 for a, b in zip(starts, [*edges, len(labels)], strict=True)]
-    names = [GROUP_LABELS.get(labels[a], labels[a]).split(" ", 1)[-1] for a in starts]
+    names = [_GROUP_LABELS.get(labels[a], labels[a]).split(" ", 1)[-1] for a in starts]
     ax.set_xticks(ticks, names, fontsize=8)
     ax.set_yticks(ticks, names, fontsize=8)
     ax.set_title(title or "Correlations of the basis functions")
@@ -190,8 +193,8 @@ def plot_limits(
     Parameters
     ----------
     data : Mapping of str to tuple of ndarray
-        ``{group: (F, Xv)}``: for each group (a key of
-        :data:`companion.plotting.GROUP_LABELS`, or any name used as the panel's title), the
+        ``{group: (F, Xv)}``: for each group (a name of ``companion.GROUPS``, shown as
+        G1 :math:`v^{(0)}`, ..., or any name used as the panel's title), the
         limits :math:`F(x_n)` and the outputs :math:`X(x_n)^\top v`, two arrays of the same
         shape ``(N,)``.
     axes : sequence of matplotlib.axes.Axes, optional
@@ -212,7 +215,7 @@ def plot_limits(
         lo, hi = min(F.min(), Xv.min()), max(F.max(), Xv.max())
         ax.plot([lo, hi], [lo, hi], color="red", lw=1.2, label="limit $F(x)$")
         ax.plot(F, Xv, ".", color="C0", ms=4, label=r"$X^\top v$")
-        ax.set_title(GROUP_LABELS.get(g, g), fontsize=10)
+        ax.set_title(_GROUP_LABELS.get(g, g), fontsize=10)
         ax.set_xlabel("$F(x)$")
     axes[0].set_ylabel(r"$X^\top v$")
     axes[0].legend(fontsize=7, loc="upper left")
@@ -324,8 +327,8 @@ def plot_error_decay(decay: Mapping, *, ax=None, title: str | None = None):
             fmt="o-",
             ms=4,
             capsize=2,
-            color=GROUP_COLORS.get(g),
-            label=f"{GROUP_LABELS.get(g, g)}: slope {decay[g]['slope']:.2f}",
+            color=_GROUP_COLORS.get(g),
+            label=f"{_GROUP_LABELS.get(g, g)}: slope {decay[g]['slope']:.2f}",
         )
     first = np.mean([decay[g]["mean"][0] for g in groups])
     ax.loglog(ms, first * (ms / ms[0]) ** -0.5, ":", color="grey", label="slope $-1/2$")
@@ -350,7 +353,7 @@ def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted
     Parameters
     ----------
     curves : LearningCurves
-        The run to draw (:class:`companion.LearningCurves`).
+        The run to draw (:class:`companion.dynamics.LearningCurves`).
     ax : matplotlib.axes.Axes, optional
         Draw on this axes (of a sequence or array of axes, the first); default a new figure.
     title : str, optional
@@ -373,8 +376,8 @@ def plot_learning_curves(curves, *, ax=None, title: str | None = None, predicted
         A = np.asarray(A, dtype=float)
         if not A[0] > 0 or not np.isfinite(curves.measured[g]):
             continue
-        c = GROUP_COLORS.get(g)
-        name = GROUP_LABELS.get(g, g).split(" ")[0]
+        c = _GROUP_COLORS.get(g)
+        name = _GROUP_LABELS.get(g, g).split(" ")[0]
         r = A / A[0]
         keep = r >= floor
         ax.semilogy(
@@ -442,8 +445,8 @@ def plot_rates_vs_samples(frame, *, axes=None, title: str | None = None):
     for g in groups:
         sub = finite.xs(g, level="group")
         n = sub.index.to_numpy(dtype=float)
-        c = GROUP_COLORS.get(g)
-        name = GROUP_LABELS.get(g, g)
+        c = _GROUP_COLORS.get(g)
+        name = _GROUP_LABELS.get(g, g)
         axes[0].semilogx(n, sub["vs_population"].to_numpy() + 1.0, "o-", color=c, ms=4, label=name)
         f = sub["fisher"].to_numpy()
         axes[1].semilogx(n, sub["hessian"].to_numpy() / f, "o-", color=c, ms=4, label=name)
@@ -504,7 +507,7 @@ def plot_finite_width(
     Parameters
     ----------
     study : FiniteWidthStudy
-        The study to draw (:class:`companion.FiniteWidthStudy`).
+        The study to draw (:class:`companion.finite_width.FiniteWidthStudy`).
     d : int
         Input dimension, one of ``study.ds``.
     kind : {"mae", "ratio", "relative"}, default "mae"
@@ -529,7 +532,8 @@ def plot_finite_width(
     Raises
     ------
     TypeError
-        If ``study`` is not a :class:`companion.FiniteWidthStudy` or ``d`` not an integer.
+        If ``study`` is not a :class:`companion.finite_width.FiniteWidthStudy` or ``d`` not an
+        integer.
     ValueError
         If ``d`` is not one of the study's dimensions, ``kind`` is not one of the three, or (for
         ``"relative"``) ``threshold`` is not in (0, 10].
@@ -552,18 +556,25 @@ def plot_finite_width(
     fig, (ax,) = _axes(ax)
     groups = study.groups
     for g in groups:
-        c = GROUP_COLORS.get(g)
+        c = _GROUP_COLORS.get(g)
         mean, sd = study.mean(g)[i], study.sd(g)[i]
         if kind == "mae":
             ax.errorbar(
-                ms, mean, yerr=sd, fmt="o", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g)
+                ms, mean, yerr=sd, fmt="o", ms=4, capsize=2, color=c, label=_GROUP_LABELS.get(g, g)
             )
             ax.plot(line_m, clt_mae(d, line_m, g), "--", lw=1, color=c)
         elif kind == "ratio":
             ratio = study.clt_ratio(g)[i]
             se = sd / np.sqrt(study.seeds) / clt_mae(d, study.ms, g)  # standard error of the mean
             ax.errorbar(
-                ms, ratio, yerr=se, fmt="o-", ms=4, capsize=2, color=c, label=GROUP_LABELS.get(g, g)
+                ms,
+                ratio,
+                yerr=se,
+                fmt="o-",
+                ms=4,
+                capsize=2,
+                color=c,
+                label=_GROUP_LABELS.get(g, g),
             )
         else:
             rms = np.sqrt(limit_norm2(d, g))
@@ -575,7 +586,7 @@ def plot_finite_width(
                 ms=4,
                 capsize=2,
                 color=c,
-                label=GROUP_LABELS.get(g, g),
+                label=_GROUP_LABELS.get(g, g),
             )
             ax.plot(line_m, clt_mae(d, line_m, g) / rms, "--", lw=1, color=c)
             m_star = clt_crossing_width(d, g, threshold)
@@ -610,7 +621,7 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
     Parameters
     ----------
     study : EmpiricalFisherStudy
-        The study to draw (:class:`companion.EmpiricalFisherStudy`).
+        The study to draw (:class:`companion.distributions.EmpiricalFisherStudy`).
     reference : {"theory", "J", "paper"}, default "theory"
         The :math:`\lambda_i`: the exact :math:`m\to\infty` group eigenvalue of the cluster of
         :math:`i` (``"theory"``), the sorted eigenvalues of the exact :math:`J` of the same draw
@@ -684,7 +695,8 @@ def plot_empirical_fisher(study, *, reference: str = "theory", axes=None, title:
 def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: str | None = None):
     r"""The levels of the three eigen-groups under several input distributions.
 
-    ``summaries`` maps a distribution name to :func:`companion.gram_summary`'s output; for each
+    ``summaries`` maps a distribution name to a summary (:meth:`BasisGram.summary
+    <companion.distributions.BasisGram.summary>`); for each
     distribution the levels of G1, G2 and G3 (the eigenvalues of each group's block of the Gram
     matrix) are drawn side by side on a log scale, with the Gaussian (exact :math:`m\to\infty`)
     group eigenvalues as horizontal lines. Levels of zero (vanished functions) are left out. The
@@ -695,8 +707,8 @@ def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: 
     ----------
     summaries : Mapping of str to dict
         ``{name: summary}``, each ``summary`` with a ``"levels"`` entry ``{"G1": array,
-        "G2": array, "G3": array}`` (:func:`companion.gram_summary`), one column per name, in the
-        order of the mapping.
+        "G2": array, "G3": array}`` (:meth:`companion.distributions.BasisGram.summary`), one
+        column per name, in the order of the mapping.
     d : int
         Input dimension of the Gaussian reference lines, ``d >= 3``.
     ax : matplotlib.axes.Axes, optional
@@ -741,4 +753,144 @@ def plot_input_levels(summaries: Mapping[str, dict], d: int, *, ax=None, title: 
     ax.set_ylabel(r"levels $\langle F, F\rangle_p$ (block eigenvalues)")
     ax.set_title(title or f"Eigen-group levels by input distribution, d = {d}")
     ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+# --- the network as a small linear model (chapter model) -----------------------------------
+#: Short names of the targets of :func:`companion.fit_targets`, for the figure's axes.
+_MODEL_TARGET_LABELS = {
+    "span": "in the span",
+    "abs": r"$|x_1|$",
+    "harmonic4": "degree 4",
+    "teacher": "teacher",
+    "sin": r"$\sin 3x_1$",
+}
+
+
+def plot_model(
+    d: int,
+    m: int,
+    *,
+    rng=0,
+    n_train: int = 2000,
+    n_test: int = 2000,
+    ridge: float = 1e-6,
+    axes=None,
+    title: str | None = None,
+):
+    r"""How much of a random and of a trained network the :math:`d(d+3)/2` model of eq. (2) keeps.
+
+    Draws :math:`W` (``d x m``), then on the left the share of :math:`\|f_v\|^2` kept by the
+    span of eq. (2) (:func:`companion.project`), split by group (orthogonalised in the order of
+    eq. (2)): for a random network (the ratio of expectations of
+    :func:`companion.expected_share`, with its :math:`m \to \infty` limit
+    :func:`companion.trace_share` and :math:`1/2 + 3/(2\pi)`), and for the networks fitted by
+    ridge least squares to each target of :func:`companion.fit_targets`. On the right the
+    held-out relative squared errors of the width-:math:`m` network (:math:`m` numbers) and of
+    the small model fitted directly on the limit functions (:math:`d(d+3)/2` numbers), with
+    the heuristic prediction :math:`\text{error} + (1 - \text{share})\|f_v\|^2/\|y\|^2` of
+    the latter; errors below :math:`10^{-6}` are drawn at :math:`10^{-6}`. Chapter model.
+    About 1.5 s at :math:`d = 20`, :math:`m = 4000` with the default sample sizes (the exact
+    :math:`J`, then :math:`\min(N, m)^2 \max(N, m)` flops for the fits).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension, ``d >= 3``.
+    m : int
+        Hidden units, ``m >= d(d+3)/2``.
+    rng : numpy.random.Generator or int, default 0
+        Source of :math:`W` (drawn first), then of the targets and inputs; or a seed ``>= 0``.
+    n_train : int, default 2000
+        Training inputs of the fits, ``>= 1``.
+    n_test : int, default 2000
+        Held-out inputs, ``>= 1``.
+    ridge : float, default 1e-6
+        The ridge penalty of both fits (:func:`companion.fit_targets`).
+    axes : sequence of two matplotlib.axes.Axes, optional
+        Draw on these; default a new figure.
+    title : str, optional
+        Title of the figure; default ``"d = ..., m = ...: ..."``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on (that of ``axes`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``d``, ``m``, ``n_train`` or ``n_test`` is not an integer, ``ridge`` is not a real
+        number, or ``rng`` is neither a generator nor an integer seed.
+    ValueError
+        If ``d < 3``, ``m < d(d+3)/2`` or ``m > 11585`` (the dense :math:`J`), ``n_train < 1``,
+        ``n_test < 1``, ``ridge < 0``, the seed is negative, or ``axes`` holds fewer than two
+        axes.
+    """
+    from ._validate import check_dense, check_int, check_real, check_rng
+    from .fisher import fisher_exact, sample_weights
+    from .model import expected_share, fit_targets
+
+    d = check_d(d)
+    K = d * (d + 3) // 2
+    m = check_int(m, "m", minimum=K)
+    check_dense(m, "m", copies=2)  # J and the Gram matrix of the fits
+    n_train = check_int(n_train, "n_train")
+    n_test = check_int(n_test, "n_test")
+    ridge = check_real(ridge, "ridge", lo=0.0)
+    rng = check_rng(rng)
+    if axes is not None and np.size(axes) < 2:
+        raise ValueError(f"axes must hold two axes, got {np.size(axes)}")
+
+    W = sample_weights(d, m, rng)
+    J = fisher_exact(W)
+    random = expected_share(W, J=J, top=False)
+    fits = fit_targets(W, J=J, n_train=n_train, n_test=n_test, ridge=ridge, rng=rng)
+    del J
+
+    if axes is None:
+        fig, axes = _axes(None, ncols=2, figsize=(10.0, 4.0))
+    else:
+        axes = np.ravel(axes)
+        fig = axes[0].figure
+    ax, bx = axes[0], axes[1]
+    colors = {"G1": "C0", "G2": "C1", "G3_gamma": "C2", "G3_ab": "C3"}  # as the other figures
+    names = {"G1": "G1", "G2": "G2", "G3_gamma": r"G3 $\gamma$", "G3_ab": r"G3 $\alpha\beta$"}
+    bars = {"random\n(expected)": (random.group_shares, random.share)}
+    bars |= {
+        _MODEL_TARGET_LABELS.get(k, k): (f.projection.group_shares, f.share)
+        for k, f in fits.items()
+    }
+    for j, (groups, total) in enumerate(bars.values()):
+        bottom = 0.0
+        for g, c in colors.items():
+            label = names[g] if j == 0 else None
+            ax.bar(j, groups[g], bottom=bottom, color=c, width=0.7, label=label)
+            bottom += groups[g]
+        ax.text(j, total + 0.015, f"{100 * total:.1f}%", ha="center", va="bottom", fontsize=8)
+    ax.axhline(random.limit, color="k", lw=0.9, ls="--", label=r"$m\to\infty$: degrees $\leq 2$")
+    ax.axhline(random.limit_large_d, color="k", lw=0.9, ls=":", label=r"$1/2 + 3/(2\pi)$")
+    ax.set_xticks(range(len(bars)), list(bars), fontsize=8)
+    ax.set_ylim(0, 1.4)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.set_ylabel(r"share of $\|f_v\|^2$ in the span of eq. (2)")
+    ax.legend(fontsize=7, loc="upper center", ncol=3, framealpha=0.9)
+
+    floor = 1e-6
+    x = np.arange(len(fits))
+    net = [max(f.error, floor) for f in fits.values()]
+    small = [max(f.limit_error, floor) for f in fits.values()]
+    pred = [max(f.predicted_limit_error, floor) for f in fits.values()]
+    bx.bar(x - 0.18, net, width=0.36, color="0.55", label=f"network, {m:,} numbers")
+    bx.bar(x + 0.18, small, width=0.36, color="C0", label=f"eq. (2) model, {K} numbers")
+    bx.plot(x + 0.18, pred, "k_", ms=14, mew=2, label="predicted from the share")
+    bx.set_yscale("log")
+    bx.set_ylim(floor / 2, 3.0 * max(1.0, *net, *small, *pred))
+    bx.set_xticks(x, [_MODEL_TARGET_LABELS.get(k, k) for k in fits], fontsize=8)
+    bx.set_ylabel("held-out relative squared error")
+    bx.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    bx.axhline(1.0, color="k", lw=0.6, ls=":")  # the error of predicting 0
+    fig.suptitle(
+        title or f"d = {d}, m = {m:,}: what the {K}-function model of eq. (2) keeps", fontsize=10
+    )
     return fig

@@ -35,24 +35,20 @@ from .limits import limit
 
 __all__ = [
     "TABLE1_GROUPS",
-    "PAPER_ROWS",
     "PAPER_TABLE1",
     "member_mae",
-    "Table1Row",
     "table1_row",
     "table1",
     "figure1_data",
     "error_decay",
     "fit_slope",
-    "table1_frame",
-    "table1_readings",
 ]
 
 #: The four columns of Table 1: G1 v^(0), G2 v^(l), G3 v^(gamma), G3 v^(alpha,beta).
 TABLE1_GROUPS = ("G1", "G2", "G3_gamma", "G3_ab")
 
-#: The (d, m) rows of the paper's Table 1, in its order.
-PAPER_ROWS = (
+#: The (d, m) rows of the paper's Table 1, in its order (the keys of PAPER_TABLE1).
+_PAPER_ROWS = (
     (50, 500),
     (100, 500),
     (10, 10000),
@@ -63,11 +59,12 @@ PAPER_ROWS = (
     (100, 100000),
 )
 
-#: The paper's own Table 1 (typed from arXiv 2505.17907v2), keyed by (d, m).
+#: The paper's own Table 1 (typed from arXiv 2505.17907v2), keyed by its eight (d, m) rows in
+#: its order; each value maps the four groups of TABLE1_GROUPS to the printed MAE.
 PAPER_TABLE1 = {
     (d, m): dict(zip(TABLE1_GROUPS, vals, strict=True))
     for (d, m), vals in zip(
-        PAPER_ROWS,
+        _PAPER_ROWS,
         (
             (0.1344, 0.1782, 0.1739, 0.1748),
             (0.2033, 0.3874, 0.3471, 0.2486),
@@ -221,6 +218,134 @@ class Table1Row:
         return row
 
 
+@dataclass
+class Table1:
+    r"""Table 1 rebuilt: one :class:`companion.simulations.Table1Row` per :math:`(d, m)` row.
+
+    What :func:`companion.table1` returns: the paper's Table 1 (§4.2), every cell the MAE
+    :math:`\frac1N\sum_n |F(x_n) - X(x_n)^\top v|` over every member of the group and several
+    draws. It behaves as the list of its rows (``len``, iteration, ``table[i]``; a slice is
+    again a ``Table1``) and adds the two views of chapter simulations: :meth:`frame` (the
+    table beside the paper's numbers) and :meth:`readings` (each paper cell read against it).
+
+    Parameters
+    ----------
+    rows : list of Table1Row
+        The rows, in the order computed.
+
+    Attributes
+    ----------
+    rows : list of Table1Row
+        The rows, in the order computed.
+    """
+
+    rows: list[Table1Row]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Table1(self.rows[index])
+        return self.rows[index]
+
+    def frame(self, *, digits: int = 4):
+        """Table 1 as a :class:`pandas.DataFrame`: each cell "mean ± sd" beside the paper's
+        number.
+
+        Columns are a two-level index (group, "this book" / "paper"); rows are indexed by
+        (d, m). The layout of the paper's Table 1 (§4.2), with the rebuilt cells
+        (:attr:`companion.simulations.Table1Row.mean` ±
+        :attr:`companion.simulations.Table1Row.sd`) beside the printed ones.
+
+        Parameters
+        ----------
+        digits : int, default 4
+            Decimals shown, ``>= 0`` (the paper prints four).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Strings: the column ``(group, "this book (mean ± sd)")`` holds ``"mean ± sd"``,
+            ``(group, "paper")`` the paper's number (empty when the row is not one of the
+            paper's, the keys of ``PAPER_TABLE1``).
+        """
+        import pandas as pd
+
+        records = {}
+        for r in self.rows:
+            cells = {}
+            for g in r.mean:
+                cells[(g, "this book (mean ± sd)")] = (
+                    f"{r.mean[g]:.{digits}f} ± {r.sd[g]:.{digits}f}"
+                )
+                cells[(g, "paper")] = "" if r.paper is None else f"{r.paper[g]:.{digits}f}"
+            records[(r.d, r.m)] = cells
+        frame = pd.DataFrame.from_dict(records, orient="index")
+        frame.index = frame.index.set_names(["d", "m"])
+        frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+        return frame
+
+    def readings(self):
+        r"""Two readings of each of the paper's Table 1 cells against the rebuilt table.
+
+        For each row with a paper number and each group:
+
+        * ``z_a`` — reading (a), *a group average from one draw*: the paper's number minus our
+          mean, in units of ``sd`` (the spread of the group-averaged MAE across seeds);
+        * ``z_b`` — reading (b), *one member from one draw*: the same difference in units of
+          ``member_sd`` (the spread of a single member's MAE);
+        * ``pct_b`` — the paper's number's percentile among all single-member, single-draw
+          MAEs.
+
+        That is, with :math:`p` the paper's number, :math:`z_a = (p - \bar e)/\mathrm{sd}`,
+        :math:`z_b = (p - \bar e)/\mathrm{member\_sd}` (``inf`` when the spread is 0) and
+        :math:`\mathrm{pct}_b = 100\,\#\{e_{s,k} \le p\}/(SK)`. The paper's Table 1 (§4.2)
+        read against the rebuilt one; beyond the paper: chapter simulations. Rows that are
+        not the paper's are skipped.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (d, m, group), columns ``paper``, ``mean``, ``z_a``, ``z_b``,
+            ``pct_b``.
+
+        Raises
+        ------
+        ValueError
+            If no row is one of the paper's (the keys of ``PAPER_TABLE1``).
+        """
+        import pandas as pd
+
+        records = []
+        for r in self.rows:
+            if r.paper is None:
+                continue
+            for g in r.mean:
+                p = r.paper[g]
+                records.append(
+                    {
+                        "d": r.d,
+                        "m": r.m,
+                        "group": g,
+                        "paper": p,
+                        "mean": r.mean[g],
+                        "z_a": (p - r.mean[g]) / r.sd[g] if r.sd[g] > 0 else np.inf,
+                        "z_b": (p - r.mean[g]) / r.member_sd[g] if r.member_sd[g] > 0 else np.inf,
+                        "pct_b": 100 * float(np.mean(r.per_member[g] <= p)),
+                    }
+                )
+        if not records:
+            raise ValueError(
+                "the table must contain at least one of the paper's (d, m) rows "
+                "(the keys of companion.PAPER_TABLE1)"
+            )
+        return pd.DataFrame(records).set_index(["d", "m", "group"])
+
+
 def table1_row(
     d: int,
     m: int,
@@ -269,7 +394,7 @@ def table1_row(
     -------
     Table1Row
         The per-member errors of every draw and their summaries; ``paper`` holds the paper's
-        numbers when :math:`(d, m)` is one of ``PAPER_ROWS``.
+        numbers when :math:`(d, m)` is one of its rows (a key of ``PAPER_TABLE1``).
 
     Raises
     ------
@@ -333,13 +458,13 @@ def _table1_row(d, m, seeds, n_inputs, groups, dtype, draws) -> Table1Row:
 
 
 def table1(
-    rows: tuple[tuple[int, int], ...] | list[tuple[int, int]] = PAPER_ROWS,
+    rows: tuple[tuple[int, int], ...] | list[tuple[int, int]] = _PAPER_ROWS,
     *,
     seeds: int = 5,
     n_inputs: int = 100,
     rng: int | np.random.Generator = 0,
     dtype: str = "float32",
-) -> list[Table1Row]:
+) -> Table1:
     r"""Table 1 for the given (d, m) rows (by default the paper's eight), see :func:`table1_row`
     (also for ``dtype``).
 
@@ -350,8 +475,9 @@ def table1(
 
     Parameters
     ----------
-    rows : sequence of (int, int), default ``PAPER_ROWS``
-        The :math:`(d, m)` pairs, ``d >= 3``, ``m >= 1``; may be empty.
+    rows : sequence of (int, int), default the paper's eight rows
+        The :math:`(d, m)` pairs, ``d >= 3``, ``m >= 1``; may be empty. By default those of
+        the paper, in its order (the keys of ``PAPER_TABLE1``).
     seeds : int, default 5
         Draws of :math:`(W, x)` per row, ``>= 1``.
     n_inputs : int, default 100
@@ -363,8 +489,11 @@ def table1(
 
     Returns
     -------
-    list of Table1Row
-        One per row, in the order given (empty for no rows).
+    Table1
+        The :class:`companion.simulations.Table1Row` of each row, in the order given (none
+        for no rows); it behaves as the list of them and adds
+        :meth:`~companion.simulations.Table1.frame` (the table beside the paper's) and
+        :meth:`~companion.simulations.Table1.readings`.
 
     Raises
     ------
@@ -382,12 +511,14 @@ def table1(
     n_inputs = check_int(n_inputs, "n_inputs")
     check_dtype(dtype)
     if not rows:
-        return []
+        return Table1([])
     cells = [(d, m, seeds) for d, m in rows]  # each row's own draws
     seed = check_seed(rng)
     _check_memory(rows, seeds, n_inputs, TABLE1_GROUPS, dtype)
     with _compute.draws(cells, seed, n_inputs, dtype) as draws:
-        return [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
+        return Table1(
+            [_table1_row(d, m, seeds, n_inputs, TABLE1_GROUPS, dtype, draws) for d, m in rows]
+        )
 
 
 def figure1_data(
@@ -542,98 +673,3 @@ def error_decay(
             "slope": fit_slope(ms_arr, mean),
         }
     return out
-
-
-def table1_frame(rows: list[Table1Row], *, digits: int = 4):
-    """Table 1 as a :class:`pandas.DataFrame`: each cell "mean ± sd" beside the paper's number.
-
-    Columns are a two-level index (group, "this book" / "paper"); rows are indexed by (d, m).
-    The layout of the paper's Table 1 (§4.2), with the rebuilt cells
-    (:attr:`companion.Table1Row.mean` ± :attr:`companion.Table1Row.sd`) beside the printed ones.
-
-    Parameters
-    ----------
-    rows : list of Table1Row
-        Rows from :func:`table1` or :func:`table1_row`.
-    digits : int, default 4
-        Decimals shown, ``>= 0`` (the paper prints four).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Strings: the column ``(group, "this book (mean ± sd)")`` holds ``"mean ± sd"``,
-        ``(group, "paper")`` the paper's number (empty when the row is not one of
-        ``PAPER_ROWS``).
-    """
-    import pandas as pd
-
-    records = {}
-    for r in rows:
-        cells = {}
-        for g in r.mean:
-            cells[(g, "this book (mean ± sd)")] = f"{r.mean[g]:.{digits}f} ± {r.sd[g]:.{digits}f}"
-            cells[(g, "paper")] = "" if r.paper is None else f"{r.paper[g]:.{digits}f}"
-        records[(r.d, r.m)] = cells
-    frame = pd.DataFrame.from_dict(records, orient="index")
-    frame.index = frame.index.set_names(["d", "m"])
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
-    return frame
-
-
-def table1_readings(rows: list[Table1Row]):
-    r"""Two readings of each of the paper's Table 1 cells against a rebuilt table.
-
-    For each row with a paper number and each group:
-
-    * ``z_a`` — reading (a), *a group average from one draw*: the paper's number minus our
-      mean, in units of ``sd`` (the spread of the group-averaged MAE across seeds);
-    * ``z_b`` — reading (b), *one member from one draw*: the same difference in units of
-      ``member_sd`` (the spread of a single member's MAE);
-    * ``pct_b`` — the paper's number's percentile among all single-member, single-draw MAEs.
-
-    That is, with :math:`p` the paper's number, :math:`z_a = (p - \bar e)/\mathrm{sd}`,
-    :math:`z_b = (p - \bar e)/\mathrm{member\_sd}` (``inf`` when the spread is 0) and
-    :math:`\mathrm{pct}_b = 100\,\#\{e_{s,k} \le p\}/(SK)`. The paper's Table 1 (§4.2)
-    read against the rebuilt one; beyond the paper: chapter simulations.
-
-    Parameters
-    ----------
-    rows : list of Table1Row
-        Rebuilt rows (:func:`table1`), at least one of them a row of ``PAPER_ROWS``; the
-        others are skipped.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by (d, m, group), columns ``paper``, ``mean``, ``z_a``, ``z_b``, ``pct_b``.
-
-    Raises
-    ------
-    ValueError
-        If no row has a number in the paper.
-    """
-    import pandas as pd
-
-    records = []
-    for r in rows:
-        if r.paper is None:
-            continue
-        for g in r.mean:
-            p = r.paper[g]
-            records.append(
-                {
-                    "d": r.d,
-                    "m": r.m,
-                    "group": g,
-                    "paper": p,
-                    "mean": r.mean[g],
-                    "z_a": (p - r.mean[g]) / r.sd[g] if r.sd[g] > 0 else np.inf,
-                    "z_b": (p - r.mean[g]) / r.member_sd[g] if r.member_sd[g] > 0 else np.inf,
-                    "pct_b": 100 * float(np.mean(r.per_member[g] <= p)),
-                }
-            )
-    if not records:
-        raise ValueError(
-            "rows must contain at least one of the paper's (d, m) rows (companion.PAPER_ROWS)"
-        )
-    return pd.DataFrame(records).set_index(["d", "m", "group"])

@@ -17,6 +17,7 @@ The mode is chosen by ``live=None`` (the default): static when the environment v
 from __future__ import annotations
 
 import functools
+import inspect
 import io
 import os
 import time
@@ -24,18 +25,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._validate import check_d, check_int, check_seed
+from ._validate import check_choice, check_d, check_int, check_seed
 
-__all__ = [
-    "explore",
-    "spectrum_explorer",
-    "limits_explorer",
-    "mercer_explorer",
-    "decay_explorer",
-    "dynamics_explorer",
-    "finite_width_explorer",
-    "distributions_explorer",
-]
+__all__ = ["explore", "explorer"]
 
 
 def _png(fig, dpi: int) -> bytes:
@@ -207,65 +199,57 @@ def explore(
     return box
 
 
-def spectrum_explorer(*, live: bool | None = None, rng: int | np.random.Generator = 0):
-    r"""Chapter 1: the spectrum of the exact :math:`J` with its predicted levels,
-    over :math:`(d, m)`."""
-    seed = check_seed(rng)
+def _fisher(seed):
     from .fisher import fisher_spectrum, sample_weights
     from .plotting import plot_spectrum
 
     def draw(d, m):
         return plot_spectrum(fisher_spectrum(sample_weights(d, m, rng=seed)), d)
 
-    return explore(
-        draw,
-        d=(5, 10, 20),
-        m=(300, 1000),
-        d_range=(3, 30),
-        m_range=(100, 3000),
-        d_default=10,
-        m_default=1000,
-        live=live,
-    )
+    return draw, {
+        "d": (5, 10, 20),
+        "m": (300, 1000),
+        "d_range": (3, 30),
+        "m_range": (100, 3000),
+        "d_default": 10,
+        "m_default": 1000,
+    }
 
 
-def limits_explorer(*, live: bool | None = None, rng: int | np.random.Generator = 0):
-    r"""Chapter 3: Figure 1 (:math:`X^\top v` against :math:`F(x)`) over :math:`(d, m)`."""
-    seed = check_seed(rng)
+def _limits(seed):
     from .plotting import plot_limits
     from .simulations import figure1_data
 
     def draw(d, m):
         return plot_limits(figure1_data(d, m, rng=seed))
 
-    return explore(
-        draw,
-        d=(5, 10, 30),
-        m=(1000, 10000),
-        d_range=(3, 100),
-        m_range=(100, 100_000),
-        d_default=10,
-        m_default=10000,
-        live=live,
-    )
+    return draw, {
+        "d": (5, 10, 30),
+        "m": (1000, 10000),
+        "d_range": (3, 100),
+        "m_range": (100, 100_000),
+        "d_default": 10,
+        "m_default": 10000,
+    }
 
 
-def mercer_explorer(*, live: bool | None = None, kmax: int = 30):
-    r"""Chapter 4: the Mercer eigenvalues :math:`\lambda_k` over :math:`d`."""
+def _harmonics(seed, *, kmax: int = 30):
     from .harmonics import mercer_eigenvalues
     from .plotting import plot_mercer
+
+    kmax = check_int(kmax, "kmax")
 
     def draw(d):
         return plot_mercer(mercer_eigenvalues(d, kmax), d)
 
-    return explore(draw, d=(3, 4, 5, 10, 20, 50, 100), d_range=(3, 1000), d_default=10, live=live)
+    return draw, {"d": (3, 4, 5, 10, 20, 50, 100), "d_range": (3, 1000), "d_default": 10}
 
 
-def decay_explorer(*, live: bool | None = None, rng: int | np.random.Generator = 0, seeds: int = 2):
-    r"""Chapter 5: Table 1's error against :math:`m` (up to a largest width) over :math:`d`."""
-    seed = check_seed(rng)
+def _simulations(seed, *, seeds: int = 2):
     from .plotting import plot_error_decay
     from .simulations import error_decay
+
+    seeds = check_int(seeds, "seeds")
 
     def draw(d, m_max):
         ms = np.unique(np.geomspace(100, m_max, 6).astype(int))
@@ -274,61 +258,23 @@ def decay_explorer(*, live: bool | None = None, rng: int | np.random.Generator =
             title=f"Error against width, d = {d}",
         )
 
-    return explore(
-        draw,
-        d=(5, 10, 30),
-        m=(3000, 30000),
-        d_range=(3, 50),
-        m_range=(1000, 100_000),
-        d_default=10,
-        m_default=30000,
-        m_label="largest m",
-        live=live,
-    )
+    return draw, {
+        "d": (5, 10, 30),
+        "m": (3000, 30000),
+        "d_range": (3, 50),
+        "m_range": (1000, 100_000),
+        "d_default": 10,
+        "m_default": 30000,
+        "m_label": "largest m",
+    }
 
 
-def dynamics_explorer(
-    *, live: bool | None = None, rng: int | np.random.Generator = 0, m: int = 500, steps: int = 800
-):
-    r"""Chapter "Learning dynamics": gradient descent's group components over :math:`(d, N)`,
-    width ``m``."""
-    seed = check_seed(rng)
-    from .dynamics import learning_curves
-    from .plotting import plot_learning_curves
-
-    def draw(d, n_train):
-        return plot_learning_curves(learning_curves(d, m, n_train=n_train, steps=steps, rng=seed))
-
-    return explore(
-        draw,
-        d=(5, 10),
-        m=(50, 500, 5000),
-        d_range=(3, 20),
-        m_range=(10, 20_000),
-        d_default=10,
-        m_default=500,
-        m_label="N (training inputs)",
-        live=live,
-    )
-
-
-def finite_width_explorer(
-    *, live: bool | None = None, rng: int | np.random.Generator = 0, seeds: int = 2
-):
-    r"""Chapter "Finite width": relative error MAE / RMS(F) against :math:`m`, over :math:`d`
-    and a threshold.
-
-    The second slider is the threshold :math:`\varepsilon` in per cent; the picture shows the
-    measured relative errors (a small :func:`companion.finite_width_study` at
-    :math:`m = 100, 1000, 10\,000`, computed once per :math:`d`), the central-limit lines up to
-    :math:`m = 10^7` and the predicted widths :math:`m^*(d)` where each group reaches
-    :math:`\varepsilon`.
-    """
-
-    seed = check_seed(rng)
+def _finite_width(seed, *, seeds: int = 2):
     from .finite_width import finite_width_study
     from .plotting import plot_finite_width
     from .simulations import TABLE1_GROUPS
+
+    seeds = check_int(seeds, "seeds")
 
     @functools.cache
     def study(d):
@@ -346,46 +292,147 @@ def finite_width_explorer(
             title=f"Relative error, d = {d}, threshold {percent}%",
         )
 
-    return explore(
-        draw,
-        d=(5, 10, 30),
-        m=(5, 10, 20),
-        d_range=(3, 60),
-        m_range=(2, 50),
-        d_default=10,
-        m_default=10,
-        m_label="threshold (%)",
-        live=live,
-    )
+    return draw, {
+        "d": (5, 10, 30),
+        "m": (5, 10, 20),
+        "d_range": (3, 60),
+        "m_range": (2, 50),
+        "d_default": 10,
+        "m_default": 10,
+        "m_label": "threshold (%)",
+    }
 
 
-def distributions_explorer(
-    *, live: bool | None = None, rng: int | np.random.Generator = 0, draws: int = 15
-):
-    r"""Chapter "Other input distributions": the empirical Fisher spectrum over :math:`(d, N)`.
+def _dynamics(seed, *, m: int = 500, steps: int = 800):
+    from .dynamics import learning_curves
+    from .plotting import plot_learning_curves
 
-    Relative deviations of the top eigenvalues of :math:`\hat J_N` (infinite width, ``draws``
-    Gaussian samples of size :math:`N`) from the exact group eigenvalues
-    (:func:`companion.empirical_fisher_study`, :func:`companion.plot_empirical_fisher`).
-    When :math:`N` is below the :math:`d(d+3)/2` eigenvalues of the three groups, :math:`\hat J_N`
-    has only :math:`N` nonzero eigenvalues and the later indices are left out of the picture.
-    """
-    seed = check_seed(rng)
+    m, steps = check_int(m, "m"), check_int(steps, "steps")
+
+    def draw(d, n_train):
+        return plot_learning_curves(learning_curves(d, m, n_train=n_train, steps=steps, rng=seed))
+
+    return draw, {
+        "d": (5, 10),
+        "m": (50, 500, 5000),
+        "d_range": (3, 20),
+        "m_range": (10, 20_000),
+        "d_default": 10,
+        "m_default": 500,
+        "m_label": "N (training inputs)",
+    }
+
+
+def _distributions(seed, *, draws: int = 15):
     from .distributions import empirical_fisher_study
     from .plotting import plot_empirical_fisher
+
+    draws = check_int(draws, "draws")
 
     def draw(d, N):
         study = empirical_fisher_study(d, None, sizes=(N,), draws=draws, rng=seed)
         return plot_empirical_fisher(study)
 
-    return explore(
-        draw,
-        d=(5, 10),
-        m=(100, 300, 1000),
-        d_range=(3, 20),
-        m_range=(30, 3000),
-        d_default=10,
-        m_default=100,
-        m_label="N (samples)",
-        live=live,
-    )
+    return draw, {
+        "d": (5, 10),
+        "m": (100, 300, 1000),
+        "d_range": (3, 20),
+        "m_range": (30, 3000),
+        "d_default": 10,
+        "m_default": 100,
+        "m_label": "N (samples)",
+    }
+
+
+def _model(seed):
+    from .plotting import plot_model
+
+    def draw(d, m):
+        return plot_model(d, m, rng=seed)
+
+    return draw, {
+        "d": (5, 10, 20),
+        "m": (500, 2000, 4000),
+        "d_range": (3, 30),
+        "m_range": (500, 10_000),
+        "d_default": 10,
+        "m_default": 2000,
+    }
+
+
+#: The explorer of each chapter: its figure and its grid.
+_EXPLORERS = {
+    "fisher": _fisher,
+    "limits": _limits,
+    "harmonics": _harmonics,
+    "model": _model,
+    "simulations": _simulations,
+    "finite_width": _finite_width,
+    "dynamics": _dynamics,
+    "distributions": _distributions,
+}
+
+
+def explorer(
+    chapter: str,
+    *,
+    live: bool | None = None,
+    rng: int | np.random.Generator = 0,
+    **options,
+):
+    r"""The explorer of a chapter: its main figure with sliders, built by :func:`explore`.
+
+    The value of ``chapter`` (a chapter of the book) and the figure it explores:
+
+    * ``"fisher"``: the spectrum of the exact :math:`J` with the predicted levels of the three
+      groups; sliders :math:`d`, :math:`m`.
+    * ``"limits"``: Figure 1, :math:`X^\top v` against the limit :math:`F(x)` of each group;
+      sliders :math:`d`, :math:`m`.
+    * ``"harmonics"``: the Mercer eigenvalues :math:`\lambda_k`; slider :math:`d`; option
+      ``kmax=30``.
+    * ``"model"``: the share of a random and of trained networks kept by the
+      :math:`d(d+3)/2`-dimensional model of eq. (2); sliders :math:`d`, :math:`m`.
+    * ``"simulations"``: Table 1's error against :math:`m`; sliders :math:`d` and the largest
+      :math:`m`; option ``seeds=2``.
+    * ``"finite_width"``: the relative error MAE / RMS(F) against :math:`m`, the central-limit
+      lines and the widths :math:`m^*(d)`; sliders :math:`d` and the threshold in per cent;
+      option ``seeds=2``.
+    * ``"dynamics"``: gradient descent's group components; sliders :math:`d` and :math:`N`;
+      options ``m=500``, ``steps=800``.
+    * ``"distributions"``: the deviations of the top eigenvalues of the empirical Fisher matrix
+      :math:`\hat J_N` from the group eigenvalues; sliders :math:`d` and :math:`N`; option
+      ``draws=15``.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's name (its file and its module), one of those listed above.
+    live : bool, optional
+        Force live (True) or static (False); by default static when ``COMPANION_WIDGETS=static``
+        (see :func:`explore`).
+    rng : int or numpy.random.Generator
+        Seed of the random draws (the same seed for every point of the grid).
+    **options
+        The chapter's options listed above (for example ``kmax`` for ``"harmonics"``).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The explorer (see :func:`explore`).
+
+    Raises
+    ------
+    ValueError
+        If ``chapter`` is not one of those listed, or an option is out of its range.
+    TypeError
+        If an option is not one of the chapter's.
+    """
+    build = _EXPLORERS[check_choice(chapter, "chapter", _EXPLORERS)]
+    allowed = [n for n in inspect.signature(build).parameters if n != "seed"]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise TypeError(
+            f"explorer({chapter!r}) has no option {unknown}; its options: {allowed or 'none'}"
+        )
+    draw, grid = build(check_seed(rng), **options)
+    return explore(draw, live=live, **grid)

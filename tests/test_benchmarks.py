@@ -45,6 +45,6 @@ def test_bench_table1_small_rows_cross_checks_the_straightforward_implementation
 
 def test_bench_widgets_redraws_once_per_move():
     """The script runs (on the quickest explorer: the timings themselves are not tested)."""
-    r = _run(str(BENCH / "bench_widgets.py"), "--only", "mercer_explorer")
-    assert set(r) == {"mercer_explorer"}
-    assert r["mercer_explorer"]["redraws"] == 6  # six slider moves, six new pictures
+    r = _run(str(BENCH / "bench_widgets.py"), "--only", "harmonics")
+    assert set(r) == {"harmonics"}
+    assert r["harmonics"]["redraws"] == 6  # six slider moves, six new pictures

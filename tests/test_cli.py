@@ -119,7 +119,7 @@ def test_table1_default_rows_are_the_papers(monkeypatch, capsys):
     def fake_table1(rows, *, seeds, n_inputs, rng):
         seen.update(rows=list(rows), seeds=seeds, n_inputs=n_inputs, seed=rng)
         return [
-            cp.Table1Row(
+            cp.simulations.Table1Row(
                 d,
                 m,
                 n_inputs,
@@ -135,8 +135,8 @@ def test_table1_default_rows_are_the_papers(monkeypatch, capsys):
 
     monkeypatch.setattr(cp, "table1", fake_table1)
     data = run_json(capsys, "table1", "--seeds", "1")
-    assert seen == {"rows": list(cp.PAPER_ROWS), "seeds": 1, "n_inputs": 100, "seed": 0}
-    assert [r["paper"] for r in data["rows"]] == [cp.PAPER_TABLE1[r] for r in cp.PAPER_ROWS]
+    assert seen == {"rows": list(cp.PAPER_TABLE1), "seeds": 1, "n_inputs": 100, "seed": 0}
+    assert [r["paper"] for r in data["rows"]] == list(cp.PAPER_TABLE1.values())
     code, out, err = run(capsys, "table1", "--seeds", "1")
     assert code == 0 and "0.1344" in out and "±" in out  # paper's (50, 500) G1 beside mean ± sd
 
@@ -174,6 +174,41 @@ def test_spectrum_readable(capsys):
 
 
 # --------------------------------------------------------------------------- #
+# model
+# --------------------------------------------------------------------------- #
+def test_model_json_against_the_package(capsys):
+    d, m, seed = 5, 300, 3
+    data = run_json(capsys, "model", "--d", str(d), "--m", str(m), "--seed", str(seed))
+    ref = cp.expected_share(cp.sample_weights(d, m, rng=seed), top=True)
+    assert (data["d"], data["m"], data["seed"], data["n_basis"]) == (d, m, seed, 20)
+    assert data["expected_share_groups"] == pytest.approx(ref.share, rel=1e-12)
+    assert data["expected_share_top"] == pytest.approx(ref.top, rel=1e-12)
+    for g in ("G1", "G2", "G3_gamma", "G3_ab"):
+        assert data["expected_share_by_group"][g] == pytest.approx(ref.group_shares[g], rel=1e-12)
+        assert data["expected_share_own_group"][g] == pytest.approx(ref.own_shares[g], rel=1e-12)
+    # the m -> oo limit at this d is the share of the degrees <= 2, not its d -> oo limit
+    assert data["share_limit"] == pytest.approx(cp.trace_share(d), rel=1e-14)
+    assert data["share_limit_large_d"] == pytest.approx(0.5 + 1.5 / np.pi, rel=1e-14)
+    assert data["share_limit_large_d"] < data["share_limit"] < data["expected_share_groups"]
+    assert data["expected_share_groups"] <= data["expected_share_top"] + 1e-12  # Ky Fan
+
+
+def test_model_readable(capsys):
+    code, out, err = run(capsys, "model", "--d", "4", "--m", "100")
+    assert code == 0 and err == ""
+    assert "G3_ab" in out and "top 14 eigenvectors" in out and "1/2 + 3/(2 pi)" in out
+
+
+def test_too_large_model_is_refused_before_drawing(capsys, monkeypatch):
+    def no_draw(*args, **kw):
+        raise AssertionError("W was drawn before m was checked")
+
+    monkeypatch.setattr(cp, "sample_weights", no_draw)
+    code, out, err = run(capsys, "model", "--d", "10", "--m", "12000")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "--m" in err
+
+
+# --------------------------------------------------------------------------- #
 # bad arguments: non-zero status, one line on stderr naming the argument, nothing on stdout
 # --------------------------------------------------------------------------- #
 BAD = [
@@ -189,6 +224,11 @@ BAD = [
     (["mercer", "--d", "5", "--kmax", "-1"], "kmax must be >= 0"),
     (["mercer", "--d", "five", "--kmax", "1"], "--d"),
     (["mercer", "--d", "5"], "--kmax"),
+    (["model", "--d", "2", "--m", "100"], "d must be >= 3"),
+    (["model", "--d", "5", "--m", "19"], "--m"),
+    (["model", "--d", "5", "--m", "1000000"], "m = 1000000"),
+    (["model", "--d", "5", "--m", "100", "--seed", "-1"], "--seed"),
+    (["model", "--d", "5"], "--m"),
     (["frobnicate"], "frobnicate"),
     ([], "SUBCOMMAND"),
 ]

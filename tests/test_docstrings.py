@@ -8,6 +8,7 @@ numpydoc's order. Not required: an extended summary, "See Also" and "Examples" s
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from numpydoc.validate import validate
 
 import companion as cp
+from companion import widgets
 
 #: numpydoc checks not required here (see the module docstring).
 NOT_REQUIRED = {
@@ -26,28 +28,40 @@ NOT_REQUIRED = {
     "YD01",  # Yields (no generators are public)
 }  # fmt: skip
 
-PUBLIC = [
-    n for n in cp.__all__ if inspect.isfunction(getattr(cp, n)) or inspect.isclass(getattr(cp, n))
-]
+API_PAGE = (Path(__file__).resolve().parents[1] / "book" / "api.md").read_text()
+
+#: The public API: the top level (every chapter's module) and the explorers.
+API = {n: getattr(cp, n) for n in cp.__all__} | {n: getattr(widgets, n) for n in widgets.__all__}
+
+#: The classes of the results that functions return (documented, not in ``__all__``).
+RESULTS = {
+    name: getattr(importlib.import_module(f"companion.{module}"), name)
+    for module, name in re.findall(r"^\.\. autoclass:: companion\.(\w+)\.(\w+)$", API_PAGE, re.M)
+    if name not in API
+}
+
+PUBLIC = [n for n, o in (API | RESULTS).items() if inspect.isfunction(o) or inspect.isclass(o)]
 
 
 def test_every_public_name_is_on_the_api_page_once():
-    """book/api.md documents each name of ``companion.__all__`` once, in its chapter's section."""
-    text = (Path(__file__).resolve().parents[1] / "book" / "api.md").read_text()
+    """book/api.md documents each public name once, in its chapter's section, and besides them
+    only the classes of results."""
     documented = re.findall(
-        r"^\.\. auto(?:function|class|data):: (?:companion\.\w+\.)?(\w+)$", text, re.M
+        r"^\.\. auto(?:function|class|data):: (?:companion\.\w+\.)?(\w+)$", API_PAGE, re.M
     )
-    assert sorted(documented) == sorted(cp.__all__)
-    for n in cp.__all__:
-        module = getattr(cp, n).__module__ if callable(getattr(cp, n)) else None
+    assert sorted(documented) == sorted([*API, *RESULTS])
+    assert all(inspect.isclass(c) for c in RESULTS.values())
+    for n, obj in (API | RESULTS).items():
+        module = obj.__module__ if callable(obj) else None
         if module:
-            section = text[: text.index(f":: {n}\n")].rsplit("## ", 1)[1]
+            at = re.search(rf"^\.\. auto\w+:: (companion\.\w+\.)?{n}$", API_PAGE, re.M).start()
+            section = API_PAGE[:at].rsplit("## ", 1)[1]
             assert f"(`{module}`)" in section.splitlines()[0], f"{n} is not in {module}'s section"
 
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_numpydoc(name):
-    obj = getattr(cp, name)
+    obj = (API | RESULTS)[name]
     errors = [
         f"{code} {msg}"
         for code, msg in validate(f"{obj.__module__}.{name}")["errors"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import companion as cp
-from companion import widgets
+from companion import dynamics, widgets
 
 
 def _psd(m, rank=None, rng=0):
@@ -100,9 +100,9 @@ def test_minimum_loss_is_the_least_squares_training_loss():
     X = cp.features(x, W)
     v, *_ = np.linalg.lstsq(X, y, rcond=None)
     lsq = 0.5 * np.mean((X @ v - y) ** 2)
-    assert 0.5 * np.mean(y**2) + cp.minimum_loss(H, b) == pytest.approx(lsq, abs=1e-10)
+    assert 0.5 * np.mean(y**2) + dynamics._minimum_loss(H, b) == pytest.approx(lsq, abs=1e-10)
     with pytest.raises(ValueError, match="range of H"):
-        cp.minimum_loss(H, np.random.default_rng(3).standard_normal(m))
+        dynamics._minimum_loss(H, np.random.default_rng(3).standard_normal(m))
     # learning_curves: the loss stays above loss_min and approaches it (N = 3000 > m, noise 1:
     # about (1 - m/N)/2 of the loss cannot be fitted)
     c = cp.learning_curves(4, 60, n_train=3000, noise=1.0, steps=3000, rng=2)
@@ -132,20 +132,21 @@ def test_gradient_descent_several_targets_and_record():
 # --------------------------------------------------------------------------- targets
 
 
-def test_target_coefficients_give_unit_norm_parts_and_mixed_second_moment():
+def test_random_target_has_unit_norm_parts_and_mixed_second_moment():
     d = 6
-    coef = cp.target_coefficients(d, "mixed", rng=3)
+    y = cp.random_target(d, "mixed", rng=3)
+    coef = y.coefficients
     lam = cp.group_eigenvalues(d, exact=True)
     assert list(coef) == list(cp.DYNAMICS_GROUPS)
     for g, c in coef.items():
         assert c.shape == (cp.group_size(d, g),)
         assert lam[g] * c @ c == pytest.approx(1.0, rel=1e-12)
-    again = cp.target_coefficients(d, "mixed", rng=3)
+    again = cp.random_target(d, "mixed", rng=3).coefficients
     assert all(np.array_equal(coef[g], again[g]) for g in coef)
-    assert list(cp.target_coefficients(d, "G2", rng=0)) == ["G2"]
+    assert list(cp.random_target(d, "G2", rng=0).coefficients) == ["G2"]
     # E[y^2] = 3 (orthogonal parts of norm 1), by Monte Carlo: sd of y^2 / sqrt(n)
     x = cp.sample_inputs(d, 200_000, rng=4)
-    y2 = cp.target_function(x, coef) ** 2
+    y2 = y(x) ** 2
     assert abs(y2.mean() - 3.0) < 5 * y2.std() / np.sqrt(y2.size)
 
 
@@ -154,16 +155,17 @@ def test_target_moment_is_the_population_expectation():
     standard errors."""
     d, m, n = 5, 30, 400_000
     W = cp.sample_weights(d, m, rng=0)
-    coef = cp.target_coefficients(d, "mixed", rng=1)
-    b = cp.target_moment(W, coef)
+    y = cp.random_target(d, "mixed", rng=1)
+    coef = y.coefficients
+    b = y.moment(W)
     lam = cp.group_eigenvalues(d, exact=True)
     np.testing.assert_allclose(b, sum(lam[g] * cp.group_vectors(W, g) @ c for g, c in coef.items()))
     x = cp.sample_inputs(d, n, rng=2)
     for g in cp.DYNAMICS_GROUPS:  # one member of each group alone: F_0, F_1, F_12
-        c = {g: np.eye(cp.group_size(d, g))[0]}
-        prod = cp.features(x, W) * cp.target_function(x, c)[:, None]
+        one = dynamics.Target(d, {g: np.eye(cp.group_size(d, g))[0]})
+        prod = cp.features(x, W) * one(x)[:, None]
         se = prod.std(axis=0) / np.sqrt(n)
-        z = (prod.mean(axis=0) - cp.target_moment(W, c)) / se
+        z = (prod.mean(axis=0) - one.moment(W)) / se
         assert np.abs(z).max() < 5.0, (g, np.abs(z).max())
 
 
@@ -195,7 +197,7 @@ def test_group_subspaces_are_nested_and_orthonormal(n_train):
         if n_train is None
         else cp.fisher_empirical(W, cp.sample_inputs(d, n_train, rng=1))
     )
-    S = cp.group_subspaces(H, W)
+    S = dynamics._group_subspaces(H, W)
     allS = np.hstack([S[g] for g in cp.DYNAMICS_GROUPS])
     np.testing.assert_allclose(allS.T @ H @ allS, np.eye(allS.shape[1]), atol=1e-8)
     # S_G1 spans f_{v^(0)}; S_G1 + S_G2 spans the G1 and G2 functions (projections in the H
@@ -218,7 +220,7 @@ def test_ritz_values_and_fit_rate_are_exact_on_an_eigenspace():
     mu = np.array([2.0, 0.5, 0.5, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.01])
     H = (U * mu) @ U.T
     S = U[:, 1:3] / np.sqrt(0.5)  # H-orthonormal basis of the 0.5-eigenspace
-    np.testing.assert_allclose(cp.ritz_values(H, S), [0.5, 0.5], rtol=1e-12)
+    np.testing.assert_allclose(dynamics._ritz_values(H, S), [0.5, 0.5], rtol=1e-12)
     eta = 0.4
     A = 3.0 * (1 - eta * 0.1) ** np.arange(100)
     assert cp.fit_rate(A, eta) == pytest.approx(0.1, rel=1e-12)
@@ -236,7 +238,7 @@ def test_population_rates_follow_the_fisher_rayleigh_quotients():
     for g, tol in (("G1", 0.03), ("G2", 0.07), ("G3_ab", 0.12)):
         assert c.measured[g] == pytest.approx(c.fisher[g], rel=tol), g
         # H is J here: both are the mean eigenvalue of the same k x k matrix (H S)^T (H S)
-        # (k <= 10), but `hessian` comes from eigh and `fisher` from eigvalsh (ritz_values),
+        # (k <= 10), but `hessian` comes from eigh and `fisher` from eigvalsh (_ritz_values),
         # two LAPACK routes that may differ by ~k eps ||.|| (the Ritz values of one group are
         # within a factor ~2 of each other, so of their mean): a few ulps; 1e-12 is far above
         assert c.hessian[g] == pytest.approx(c.fisher[g], rel=1e-12, abs=0), g
@@ -257,14 +259,14 @@ def test_hessian_error_matches_a_dense_computation():
     W = cp.sample_weights(d, m, rng=0)
     J = cp.fisher_exact(W)
     H = cp.fisher_empirical(W, cp.sample_inputs(d, 300, rng=1))
-    err = cp.hessian_error(H, J, W)
+    err = dynamics._hessian_error(H, J, W)
     E = H - J
     norm = lambda A: np.abs(np.linalg.eigvalsh(A)).max()  # noqa: E731
     assert err["total"] == pytest.approx(norm(E), rel=1e-8)
     u = cp.group_vectors(W, "G1")[:, 0]
     P = np.eye(m) - np.outer(u, u) / (u @ u)
     assert err["orthogonal_to_G1"] == pytest.approx(norm(P @ E @ P), rel=1e-8)
-    S = cp.group_subspaces(J, W)
+    S = dynamics._group_subspaces(J, W)
     for g in cp.DYNAMICS_GROUPS:
         Q, _ = np.linalg.qr(S[g])
         assert err[g] == pytest.approx(norm(Q.T @ E @ Q), rel=1e-8), g
@@ -273,12 +275,12 @@ def test_hessian_error_matches_a_dense_computation():
     Q, _ = np.linalg.qr(S["G3_ab"])
     shift = np.linalg.eigvalsh(Q.T @ H @ Q) - np.linalg.eigvalsh(Q.T @ J @ Q)
     assert np.abs(shift).max() <= err["G3_ab"] * (1 + 1e-10)
-    assert all(v == 0 for v in cp.hessian_error(J, J, W).values())
+    assert all(v == 0 for v in dynamics._hessian_error(J, J, W).values())
     # m > 200: the Lanczos path (P E P as an operator) agrees with the dense computation
     W = cp.sample_weights(d, 250, rng=2)
     J = cp.fisher_exact(W)
     H = cp.fisher_empirical(W, cp.sample_inputs(d, 500, rng=3))
-    err = cp.hessian_error(H, J, W)
+    err = dynamics._hessian_error(H, J, W)
     u = cp.group_vectors(W, "G1")[:, 0]
     P = np.eye(250) - np.outer(u, u) / (u @ u)
     assert err["total"] == pytest.approx(norm(H - J), rel=1e-6)
@@ -319,13 +321,11 @@ def test_rates_vs_samples_approach_the_population_rates():
         assert row["gap_off_G1"] <= row["hessian_gap"] * (1 + 1e-9)
     assert df.loc[(3000, "G3_ab"), "span_gap"] < df.loc[(8, "G3_ab"), "span_gap"]
     # the same W, target and nested sample as learning_curves (shared set-up): the gaps are
-    # hessian_error of the first N inputs' problem, and the N = 3000 run is learning_curves'
-    from companion.dynamics import _setup
-
-    p = _setup(5, 300, "mixed", 1, None)
+    # _hessian_error of the first N inputs' problem, and the N = 3000 run is learning_curves'
+    p = dynamics._setup(5, 300, "mixed", 1, None)
     x, y = p.sample(3000)
     for n in (8, 3000):
-        err = cp.hessian_error(cp.training_problem(p.W, x[:n], y[:n])[0], p.J, p.W)
+        err = dynamics._hessian_error(cp.training_problem(p.W, x[:n], y[:n])[0], p.J, p.W)
         assert df.loc[(n, "G1"), "hessian_gap"] * normJ == pytest.approx(err["total"], rel=1e-6)
         assert df.loc[(n, "G1"), "gap_off_G1"] * normJ == pytest.approx(
             err["orthogonal_to_G1"], rel=1e-6
@@ -340,20 +340,18 @@ def test_rates_vs_samples_approach_the_population_rates():
     )
 
 
-def test_largest_eigenvalue_is_the_top_of_the_spectrum():
-    """A thin wrapper of fisher_spectrum(H, top=1): the dense largest eigenvalue, tiny H
+def test_stability_check_uses_the_top_of_the_spectrum():
+    """gradient_descent refuses eta >= 2 / lambda_max(H) (fisher_spectrum(H, top=1)), tiny H
     included."""
     for m in (1, 2, 3, 5, 300):
         H = _psd(m, rng=m)
         top = np.linalg.eigvalsh(H)[-1]
-        assert cp.largest_eigenvalue(H) == pytest.approx(top, rel=1e-10), m
-        assert cp.largest_eigenvalue(H) == pytest.approx(
-            cp.fisher_spectrum(H, top=1)[0], rel=1e-10
-        ), m
-    J = cp.fisher_exact(cp.sample_weights(5, 200, rng=0))
-    assert cp.largest_eigenvalue(J) == pytest.approx(cp.fisher_spectrum(J)[0], rel=1e-10)
+        assert cp.fisher_spectrum(H, top=1)[0] == pytest.approx(top, rel=1e-10), m
+        cp.gradient_descent(H, np.ones(m), 1.999 / top, 2)
+        with pytest.raises(ValueError, match="eta"):
+            cp.gradient_descent(H, np.ones(m), 2.001 / top, 2)
     with pytest.raises(ValueError, match="H must be symmetric"):
-        cp.largest_eigenvalue(np.triu(np.ones((4, 4))))
+        cp.gradient_descent(np.triu(np.ones((4, 4))), np.ones(4), 0.1, 3)
 
 
 def test_learning_curves_reproducible_and_noise():
@@ -412,22 +410,27 @@ def test_bad_inputs_raise_naming_the_parameter():
     with pytest.raises(ValueError, match="eta"):
         cp.learning_curves(4, 50, eta=100.0)
     with pytest.raises(ValueError, match=r"target must be 'mixed' or .*'G3_ab'.*got 'G4'"):
-        cp.target_coefficients(5, "G4")
+        cp.random_target(5, "G4")
     for bad in ("G3_gamma", ("G1", "G3_gamma"), ("G1", "G1"), ()):
         with pytest.raises(ValueError, match=r"target .*'mixed'"):
-            cp.target_coefficients(5, bad)
+            cp.random_target(5, bad)
     with pytest.raises(ValueError, match="target.*G3_gamma"):
         cp.learning_curves(5, 50, target="G3_gamma")
     with pytest.raises(TypeError, match="target"):
-        cp.target_coefficients(5, 3)
+        cp.random_target(5, 3)
     with pytest.raises(ValueError, match="coefficients"):
-        cp.target_moment(cp.sample_weights(5, 20, rng=0), {"G3_gamma": np.ones(4)})
+        dynamics.Target(5, {"G3_gamma": np.ones(4)})
     with pytest.raises(ValueError, match="J must have the shape"):
-        cp.hessian_error(np.eye(5), np.eye(4), cp.sample_weights(4, 5, rng=0))
+        dynamics._hessian_error(np.eye(5), np.eye(4), cp.sample_weights(4, 5, rng=0))
     with pytest.raises(ValueError, match="d must be"):
-        cp.target_coefficients(2)
+        cp.random_target(2)
     with pytest.raises(ValueError, match=r"coefficients\['G2'\]"):
-        cp.target_moment(cp.sample_weights(5, 20, rng=0), {"G2": np.ones(4)})
+        dynamics.Target(5, {"G2": np.ones(4)})
+    y = cp.random_target(5, rng=0)
+    with pytest.raises(ValueError, match="W must have d = 5 rows"):
+        y.moment(cp.sample_weights(4, 20, rng=0))
+    with pytest.raises(ValueError, match="x must have d = 5 columns"):
+        y(np.ones((3, 4)))
     with pytest.raises(ValueError, match="seed must be >= 0"):
         cp.learning_curves(4, 50, rng=-1)
     with pytest.raises(TypeError, match="seed"):
@@ -472,7 +475,7 @@ def test_plots_draw_the_curves():
 def test_dynamics_explorer_static_grid():
     import ipywidgets as w
 
-    box = widgets.dynamics_explorer(live=False, m=60, steps=40)
+    box = widgets.explorer("dynamics", live=False, m=60, steps=40)
     d_slider, n_slider, note, pictures = box.children
     assert isinstance(pictures, w.Stack) and len(pictures.children) == 2
     assert all(len(inner.children) == 3 for inner in pictures.children)
@@ -482,12 +485,10 @@ def test_dynamics_explorer_static_grid():
 def test_weighted_ritz_mean_is_the_starting_decay_rate():
     """``weighted``: the Rayleigh quotient of the starting residual, <r, K r>/<r, r>, on each
     span."""
-    from companion.dynamics import _setup
-
     c = cp.learning_curves(5, 400, steps=5, rng=0)
     H, b, _ = c.problem
-    W = _setup(5, 400, "mixed", 0, None).W
-    S = cp.group_subspaces(H, W)
+    W = dynamics._setup(5, 400, "mixed", 0, None).W
+    S = dynamics._group_subspaces(H, W)
     for g in cp.DYNAMICS_GROUPS:
         z, HS = S[g].T @ b, H @ S[g]  # residual coordinates at t = 0 (v_0 = 0)
         assert c.weighted[g] == pytest.approx(z @ (HS.T @ HS) @ z / (z @ z), rel=1e-10), g

@@ -342,52 +342,37 @@ def test_exact_and_paper_eigenvalues_converge_in_d():
     assert rel[-1].max() < 1e-3
 
 
-def test_rayleigh_leakage_g1_term_is_an_entry_of_w_wt():
-    """v0 . v_ab = sqrt((d+2)/d) (W W^T)_ab exactly, so the G1 term is known in closed form."""
+def test_g1_overlap_of_the_pair_vectors_is_an_entry_of_w_wt():
+    """v0 . v_ab = sqrt((d+2)/d) (W W^T)_ab exactly (chapter eigengroups, the Rayleigh bias)."""
     d, m = 6, 800
     W = cp.sample_weights(d, m, rng=21)
-    J = cp.fisher_exact(W)
-    out = cp.rayleigh_leakage(J, W, "G3_ab")
-    lam = cp.group_eigenvalues(d, exact=True)
     a, b = cp.pairs(d)
-    v0 = np.linalg.norm(W, axis=0) / np.sqrt(d)
-    vab = np.sqrt(d + 2.0) * W[a] * W[b] / np.linalg.norm(W, axis=0)  # (K, m)
-    overlap = (
-        np.sqrt((d + 2) / d) * (W @ W.T)[a, b] / (np.linalg.norm(v0) * np.linalg.norm(vab, axis=1))
-    )
-    np.testing.assert_allclose(out["G1"], lam["G1"] * overlap**2, rtol=1e-10)
-    np.testing.assert_allclose(
-        out["rq"], cp.rayleigh_quotients(J, cp.group_vectors(W, "G3_ab")), rtol=1e-12
-    )
-    np.testing.assert_allclose(out["bias"], out["rq"] - lam["G3_ab"], rtol=1e-12)
-    np.testing.assert_allclose(out["rest"], out["bias"] - out["G1"] - out["G2"], rtol=1e-12)
-    assert (out["G1"] >= 0).all() and (out["G2"] >= 0).all()
+    overlap = cp.group_vectors(W, "G1")[:, 0] @ cp.group_vectors(W, "G3_ab")
+    np.testing.assert_allclose(overlap, np.sqrt((d + 2) / d) * (W @ W.T)[a, b], rtol=1e-10)
 
 
-def test_rayleigh_leakage_falls_like_one_over_m():
+def test_third_group_bias_is_mostly_leakage_and_falls_like_one_over_m():
+    """The split of the Rayleigh bias of the unit v_ab computed in chapter eigengroups:
+    lambda_0 (u0 . u)^2 + lambda_1 sum_l (ul . u)^2 is most of it, and both fall like 1/m."""
     d = 8
+    lam = cp.group_eigenvalues(d, exact=True)
     bias, leak = [], []
     for m in (400, 3200):
         W = cp.sample_weights(d, m, rng=m)
-        out = cp.rayleigh_leakage(cp.fisher_exact(W), W)
-        bias.append(out["bias"].mean())
-        leak.append((out["G1"] + out["G2"]).mean())
+        U = cp.group_vectors(W, "G3_ab")
+        U = U / np.linalg.norm(U, axis=0)
+        bias.append((cp.rayleigh_quotients(cp.fisher_exact(W), U) - lam["G3_ab"]).mean())
+        parts = []
+        for g in ("G1", "G2"):
+            B = cp.group_vectors(W, g)
+            B = B / np.linalg.norm(B, axis=0)
+            parts.append(lam[g] * ((B.T @ U) ** 2).sum(axis=0))
+        assert (parts[0] >= 0).all() and (parts[1] >= 0).all()
+        leak.append((parts[0] + parts[1]).mean())
     # 1/m predicts a factor 8 for 8 times as many units; the overlaps are chi-square noise
     assert 4 < bias[0] / bias[1] < 16, bias
     assert 4 < leak[0] / leak[1] < 16, leak
     assert leak[1] > 0.4 * bias[1]  # the leakage is most of the bias
-
-
-def test_rayleigh_leakage_own_group_terms_are_zero_and_shapes_checked():
-    W = cp.sample_weights(5, 60, rng=1)
-    J = cp.fisher_exact(W)
-    assert not cp.rayleigh_leakage(J, W, "G2")["G2"].any()
-    g1 = cp.rayleigh_leakage(J, W, "G1")
-    assert not g1["G1"].any() and not g1["G2"].any()
-    with pytest.raises(ValueError, match=r"J must have shape \(m, m\) = \(60, 60\)"):
-        cp.rayleigh_leakage(J[:50, :50], W)
-    with pytest.raises(ValueError, match="group must be one of"):
-        cp.rayleigh_leakage(J, W, "G7")
 
 
 def test_cluster_and_basis_labels():

@@ -155,6 +155,13 @@ def integral_g(psi: float) -> float:
     return float(0.5 * psi * np.sum(w * x * np.sin(x)) / (2 * np.pi))
 
 
+def legendre_d(d: int, kmax: int, t) -> np.ndarray:
+    """``P_0(t), ..., P_kmax(t)`` of dimension ``d``: the rows the quadrature uses, after its
+    range check (private: the chapter's exercise calls scipy's ``eval_gegenbauer`` itself)."""
+    H._check_gegenbauer_range(d, kmax)
+    return H._legendre_rows(d, kmax, np.asarray(t, dtype=np.float64))
+
+
 # --------------------------------------------------------------------------- #
 # multiplicities
 # --------------------------------------------------------------------------- #
@@ -250,7 +257,7 @@ def test_zonal_kernel_bad_input():
 @pytest.mark.parametrize("d", [3, 4, 7, 20])
 def test_legendre_d_matches_scipy_gegenbauer(d):
     t = np.linspace(-1, 1, 101)
-    P = H.legendre_d(d, 20, t)
+    P = legendre_d(d, 20, t)
     alpha = (d - 2) / 2
     for k in range(21):
         ref = eval_gegenbauer(k, alpha, t) / eval_gegenbauer(k, alpha, 1.0)
@@ -259,10 +266,10 @@ def test_legendre_d_matches_scipy_gegenbauer(d):
 
 def test_legendre_d_dimension_3_is_legendre_and_large_d_is_finite():
     t = np.linspace(-1, 1, 201)
-    P = H.legendre_d(3, 60, t)
+    P = legendre_d(3, 60, t)
     for k in range(61):
         np.testing.assert_allclose(P[k], eval_legendre(k, t), rtol=0, atol=1e-13)
-    P = H.legendre_d(10000, 100, t)  # C_k^{(d-2)/2}(1) ~ 1e242 is never formed
+    P = legendre_d(10000, 100, t)  # C_k^{(d-2)/2}(1) ~ 1e242 is never formed
     assert np.all(np.isfinite(P))
     assert np.max(np.abs(P)) <= 1 + 1e-12
     np.testing.assert_allclose(P[:, -1], 1.0, rtol=1e-13)
@@ -277,7 +284,7 @@ EXACT_T = [(j, 16) for j in range(-16, 17)] + [(1, 10**6), (-3, 10**6), (999, 10
 def test_legendre_d_matches_exact_values(d):
     """P_k, k <= 100, against exact values of the explicit sum (independent of scipy)."""
     ref = exact_legendre_d(d, 100, EXACT_T)
-    P = H.legendre_d(d, 100, np.array([p / q for p, q in EXACT_T]))
+    P = legendre_d(d, 100, np.array([p / q for p, q in EXACT_T]))
     # absolute (|P_k| <= 1); measured max 1.5e-13 (d = 3, at large k near t = +-1, the
     # error of eval_gegenbauer / eval_legendre themselves), 6e-14 (d = 4), <= 1.8e-14 for d >= 7
     np.testing.assert_allclose(P, ref, rtol=0, atol=4e-13 if d <= 5 else 5e-14)
@@ -287,14 +294,14 @@ def test_legendre_d_range_limit():
     """eval_gegenbauer returns C_k = C_k(1) P_k: kmax is refused where C_kmax(1) nears overflow."""
     t = np.array([p / q for p, q in EXACT_T])
     # the largest kmax accepted at d = 10^4 (log C_131(1) <= 700): finite and exact
-    P = H.legendre_d(10000, 131, t)
+    P = legendre_d(10000, 131, t)
     np.testing.assert_allclose(
         P, exact_legendre_d(10000, 131, EXACT_T), rtol=0, atol=5e-14
     )  # measured 3e-15
     with pytest.raises(
         ValueError, match=r"kmax = 132 is too large for d = 10000.*kmax must be <= 131"
     ):
-        H.legendre_d(10000, 132, t)
+        legendre_d(10000, 132, t)
     with pytest.raises(
         ValueError, match=r"kmax = 100 is too large for d = 100000.*kmax must be <= 87"
     ):
@@ -315,7 +322,7 @@ def test_legendre_d_addition_theorem_norm():
     d, kmax = 5, 12
     s, w = roots_legendre(40)
     dens = 0.75 * (1 - s * s) * w
-    P = H.legendre_d(d, kmax, s)
+    P = legendre_d(d, kmax, s)
     gram = (P * dens) @ P.T
     expect = np.diag([1 / H.multiplicity(d, k) for k in range(kmax + 1)])
     np.testing.assert_allclose(gram, expect, rtol=0, atol=1e-14)
@@ -373,7 +380,7 @@ def test_even_degrees_positive_and_decay_like_k_to_minus_d_plus_2():
     "d,kmax", [(3, 2), (3, 100), (10, 50), (100, 100), (1000, 30), (10000, 100)]
 )
 def test_default_nodes_are_converged(d, kmax):
-    default = H.default_n_nodes(d, kmax)
+    default = H._default_n_nodes(d, kmax)
     lam = H.mercer_eigenvalues(d, kmax)
     finer = H.mercer_eigenvalues(d, kmax, n_nodes=2 * default + 50)
     np.testing.assert_allclose(lam, finer, rtol=0, atol=1e-14 * lam[0])
@@ -386,7 +393,7 @@ def test_default_nodes_are_converged(d, kmax):
 @pytest.mark.parametrize("d", [3, 4, 5, 10, 100, 1000, 10000, 100000])
 def test_closed_form_all_degrees_relative_accuracy(d):
     """lambda_{k+2} = lambda_k ((k-1)/(k+d+1))^2 against the rational formula, entry by entry."""
-    lam = H.mercer_eigenvalues_closed_form(d, 100)
+    lam = H.mercer_eigenvalues(d, 100, method="closed_form")
     ref = np.array([exact_lambda(d, k) for k in range(101)])
     assert np.all(lam[3::2] == 0.0)
     # relative, even where lambda_k ~ 1e-245 (d = 1e4, k = 100): the product adds <= 1.6e-13
@@ -476,12 +483,12 @@ def test_trace_share_degrees_up_to_two():
         assert 0 < s - LIMIT_SHARE <= 0.1 / d  # ... to 1/2 + 3/(2 pi) from above, ~0.08/d
 
 
-def test_paper_trace_share_is_exactly_the_limit():
+def test_trace_share_with_paper_eigenvalues_is_exactly_the_limit():
     # (2d+1)/(4pi) + d/4 + (d(d+1)/2 - 1)/(2pi(d+2)) = 3d/(4pi) + d/4 for every d
     for d in [3, 4, 10, 1000, 10**6]:
-        assert H.paper_trace_share(d) == pytest.approx(LIMIT_SHARE, rel=1e-14)
+        assert H.trace_share(d, paper=True) == pytest.approx(LIMIT_SHARE, rel=1e-14)
     for d in [3, 4, 10, 1000, 10000]:  # so the exact share is the larger one
-        assert H.paper_trace_share(d) < H.trace_share(d)
+        assert H.trace_share(d, paper=True) < H.trace_share(d)
 
 
 # --------------------------------------------------------------------------- #
@@ -590,13 +597,18 @@ def test_bad_input():
     with pytest.raises(ValueError, match=r"\bd\b"):
         H.paper_comparison(2)
     with pytest.raises(TypeError, match=r"\bd\b"):
-        H.paper_trace_share(True)
-    with pytest.raises(ValueError, match=r"\bd\b"):
-        H.legendre_d(1, 2, 0.5)
+        H.trace_share(True, paper=True)
     with pytest.raises(ValueError, match="kmax"):
-        H.legendre_d(3, 10_001, 0.5)
-    with pytest.raises(ValueError, match=r"\bt\b"):
-        H.legendre_d(3, 2, [0.5, np.inf])
+        H.trace_share(3, 3, paper=True)  # the paper's approximations stop at degree 2
+    with pytest.raises(TypeError, match="paper"):
+        H.trace_share(3, paper="yes")
+    with pytest.raises(ValueError, match="method"):
+        H.mercer_eigenvalues(3, 2, method="exact")
+    with pytest.raises(ValueError, match="n_nodes"):
+        H.mercer_eigenvalues(3, 2, method="closed_form", n_nodes=100)
+    with pytest.raises(ValueError, match=r"\bd\b.*closed_form"):
+        H.mercer_eigenvalues(10**10, 2)
+    assert H.mercer_eigenvalues(10**10, 2, method="closed_form")[1] == 0.25
 
 
 def test_small_cases_run():

@@ -63,6 +63,7 @@ def test_constants_against_quadrature():
         # C_d = E[relu(zhat_1) zhat_1^2], C'_d = C_d / 2 (Appendix G); c3 = sqrt(d+2) d C_d / 2
         C_d = integrate.quad(lambda u, dens=dens: u**3 * dens(u), 0, 1)[0]
         assert c["c3"] == pytest.approx(np.sqrt(d + 2) * d * C_d / 2, rel=1e-9)
+        assert c["B"] == pytest.approx(special.beta(d / 2, 0.5), rel=1e-13)
 
 
 def test_constants_finite_for_large_d():
@@ -72,7 +73,7 @@ def test_constants_finite_for_large_d():
         # B(d/2, 1/2) ~ sqrt(2 pi / d): c0 -> 1/sqrt(2 pi), c3 -> 1/sqrt(2 pi) * sqrt(d)...
         # to O(1/d)
         assert c["c0"] == pytest.approx(1 / np.sqrt(2 * np.pi), rel=1 / d)
-        assert cp.beta_half(d) == pytest.approx(np.exp(special.betaln(d / 2, 0.5)), rel=1e-14)
+        assert c["B"] == pytest.approx(np.exp(special.betaln(d / 2, 0.5)), rel=1e-14)
 
 
 def test_limits_at_zero_and_homogeneity():
@@ -87,13 +88,25 @@ def test_limits_at_zero_and_homogeneity():
         assert np.all(np.isfinite(tiny)) and np.abs(tiny).max() < 1e-299
 
 
+def test_limit_shapes_follow_the_group_vectors():
+    d = 5
+    x = cp.sample_inputs(d, 3, rng=4)
+    for g in GROUPS:
+        K = cp.group_size(d, g)
+        F = cp.limit(x, g)
+        assert F.shape == (3, K) and F.dtype == np.float64, g
+        np.testing.assert_array_equal(cp.limit(x[1], g), F[1])  # one input: shape (K,)
+    with pytest.raises(ValueError, match="group must be one of"):
+        cp.limit(x, "G3")
+
+
 def test_third_group_limits_are_consistent():
     d = 6
     x = cp.sample_inputs(d, 50, rng=3)
-    Ft = cp.F_tilde(x)
+    Ft = cp.limit(x, "G3_tilde")
     np.testing.assert_allclose(Ft.sum(axis=1), 0, atol=1e-13)  # sum_gamma x_gamma^2/|x| = |x|
     np.testing.assert_allclose(
-        cp.F_gamma(x), Ft[:, :-1] - Ft[:, -1:] / (np.sqrt(d) + 1), rtol=1e-12, atol=1e-14
+        cp.limit(x, "G3_gamma"), Ft[:, :-1] - Ft[:, -1:] / (np.sqrt(d) + 1), rtol=1e-12, atol=1e-14
     )
     a, b = cp.pairs(d)
     assert len(a) == d * (d - 1) // 2 and np.all(a < b)

@@ -51,7 +51,7 @@ def test_plot_mercer_and_gram_and_decay():
 
 def test_table1_frame():
     rows = cp.table1(rows=[(10, 10000), (5, 300)], seeds=2, n_inputs=10)
-    frame = cp.table1_frame(rows)
+    frame = rows.frame()
     assert frame.shape == (2, 8)
     assert frame.loc[(10, 10000), ("G1", "paper")] == "0.0159"
     assert frame.loc[(5, 300), ("G2", "paper")] == ""

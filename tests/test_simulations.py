@@ -51,7 +51,7 @@ def test_table1_rows_are_those_computed_alone():
             alone = cp.table1_row(d, m, seeds=2, n_inputs=25, rng=9, dtype=dtype)
             for g in cp.TABLE1_GROUPS:
                 np.testing.assert_array_equal(r.per_member[g], alone.per_member[g])
-    assert cp.table1([], seeds=1) == []
+    assert len(cp.table1([], seeds=1)) == 0
 
 
 def _draw_threads() -> int:
@@ -108,8 +108,8 @@ def test_table1_error_scale_matches_clt_prediction():
 
 def test_paper_table_is_complete():
     # PAPER_TABLE1 is built with zip(), which would silently drop a missing row or cell:
-    # eight rows (the paper's), each with the four columns
-    assert list(cp.PAPER_TABLE1) == list(cp.PAPER_ROWS) and len(cp.PAPER_ROWS) == 8
+    # eight rows (the paper's, the default of table1), each with the four columns
+    assert list(cp.PAPER_TABLE1) == list(simulations._PAPER_ROWS) and len(cp.PAPER_TABLE1) == 8
     assert all(list(v) == list(cp.TABLE1_GROUPS) for v in cp.PAPER_TABLE1.values())
     assert cp.PAPER_TABLE1[(100, 100000)]["G3_ab"] == 0.0202  # transcription: the paper's last cell
 
@@ -134,7 +134,8 @@ def test_fit_slope():
 
 def test_table1_readings():
     rows = cp.table1(rows=[(10, 10000), (5, 300)], seeds=3, n_inputs=20)
-    readings = cp.table1_readings(rows)
+    assert isinstance(rows[1:], simulations.Table1) and len(rows[1:]) == 1
+    readings = rows.readings()
     assert len(readings) == 4  # only the paper's row, four groups
     r = rows[0]
     cell = readings.loc[(10, 10000, "G2")]
@@ -142,23 +143,23 @@ def test_table1_readings():
     assert cell["z_a"] == pytest.approx((p - r.mean["G2"]) / r.sd["G2"])
     assert cell["z_b"] == pytest.approx((p - r.mean["G2"]) / r.member_sd["G2"])
     assert cell["pct_b"] == pytest.approx(100 * np.mean(r.per_member["G2"] <= p))
-    with pytest.raises(ValueError, match="PAPER_ROWS"):
-        cp.table1_readings(rows[1:])
+    with pytest.raises(ValueError, match="PAPER_TABLE1"):
+        rows[1:].readings()
 
 
 # --- central-limit constants and the finite-width study ---------------------------------------
 
 
-def test_clt_mse_is_exact_at_small_width():
+def test_clt_mean_squared_error_is_exact_at_small_width():
     """E[(X^T v - F)^2] = n_g((d+2)/2 - lambda_g)/m holds at m = 40 already
     (Monte Carlo over draws)."""
     d, S = 5, 150
     st = cp.finite_width_study((d,), (40, 400), seeds=S, n_inputs=40, rng=3)
-    for g in cp.FINITE_WIDTH_GROUPS:
+    for g in cp.GROUPS:
         for j, m in enumerate(st.ms):
             draws = st.mse[g][0, j]
             se = draws.std(ddof=1) / np.sqrt(S)
-            pred = cp.clt_mse(d, int(m), g)
+            pred = cp.clt_mae(d, int(m), g, kind="mse")
             assert abs(draws.mean() - pred) < 4 * se, (g, m, draws.mean(), pred, se)
     # the constant without the -lambda term would be far off for G1 (lambda_0 ~ (2d+1)/(4 pi))
     wrong = (d + 2) / 2 / 40
@@ -169,7 +170,7 @@ def test_clt_mae_against_simulation():
     """The MAE is sqrt(2/pi) times the RMS error, up to Jensen's step (about 1/(4d)) and noise."""
     d, m, S = 6, 4000, 24
     st = cp.finite_width_study((d,), (m,), seeds=S, n_inputs=60, rng=1)
-    for g in cp.FINITE_WIDTH_GROUPS:
+    for g in cp.GROUPS:
         draws = st.mae[g][0, 0]
         se = draws.std(ddof=1) / np.sqrt(S)
         pred = cp.clt_mae(d, m, g)
@@ -179,12 +180,13 @@ def test_clt_mae_against_simulation():
 
 def test_clt_formulas_and_shapes():
     d = 10
-    for g in cp.FINITE_WIDTH_GROUPS:
-        assert cp.clt_mae(d, 100, g) == pytest.approx(np.sqrt(2 / np.pi * cp.clt_mse(d, 100, g)))
+    for g in cp.GROUPS:
+        mse = cp.clt_mae(d, 100, g, kind="mse")
+        assert cp.clt_mae(d, 100, g) == pytest.approx(np.sqrt(2 / np.pi * mse))
         arr = cp.clt_mae(d, [100, 400], g)
         assert arr.shape == (2,) and arr[0] / arr[1] == pytest.approx(2.0)
     lam = cp.group_eigenvalues(d, exact=True)
-    assert cp.clt_mse(d, 1, "G2") == pytest.approx((d + 2) / 2 - 0.25)
+    assert cp.clt_mae(d, 1, "G2", kind="mse") == pytest.approx((d + 2) / 2 - 0.25)
     assert cp.clt_mae(d, 50, "G3_tilde") / cp.clt_mae(d, 50, "G3_gamma") == pytest.approx(
         np.sqrt(1 - 1 / d)
     )
@@ -192,16 +194,16 @@ def test_clt_formulas_and_shapes():
     # the predicted crossing: relative error there equals the threshold
     for g in ("G1", "G2", "G3_ab", "G3_tilde"):
         m_star = cp.clt_crossing_width(d, g, 0.1)
-        rel = np.sqrt(2 / np.pi * cp.clt_mse(d, 1, g) / m_star / cp.limit_norm2(d, g))
+        rel = np.sqrt(2 / np.pi * cp.clt_mae(d, 1, g, kind="mse") / m_star / cp.limit_norm2(d, g))
         assert rel == pytest.approx(0.1)
     assert cp.clt_crossing_width(d, "G3_ab", 0.1) == pytest.approx(
         2 * (d + 2) ** 2 / 0.01, rel=0.05
     )
     # against the constants written out: C_g = n_g((d+2)/2 - lambda_g), RMS(F)^2 = n_g lambda_g
-    for g in cp.FINITE_WIDTH_GROUPS:
+    for g in cp.GROUPS:
         n_g = 1 - 1 / d if g == "G3_tilde" else 1.0
         c = (d + 2) / 2 - lam[g]
-        assert cp.clt_mse(d, 7, g) == pytest.approx(n_g * c / 7, rel=1e-12)
+        assert cp.clt_mae(d, 7, g, kind="mse") == pytest.approx(n_g * c / 7, rel=1e-12)
         assert cp.clt_mae(d, 7, g) == pytest.approx(np.sqrt(2 / np.pi * n_g * c / 7), rel=1e-12)
         assert cp.clt_crossing_width(d, g, 0.2) == pytest.approx(
             2 / (np.pi * 0.04) * c / lam[g], rel=1e-12
@@ -211,7 +213,7 @@ def test_clt_formulas_and_shapes():
 def test_limit_norm2_against_monte_carlo():
     d, n = 6, 200_000
     x = cp.sample_inputs(d, n, rng=7)
-    for g in cp.FINITE_WIDTH_GROUPS:
+    for g in cp.GROUPS:
         F2 = cp.limit(x, g) ** 2  # (n, K): every member has the same norm
         est = F2.mean()
         se = F2.mean(axis=1).std() / np.sqrt(n)
@@ -219,37 +221,44 @@ def test_limit_norm2_against_monte_carlo():
 
 
 def test_fit_exponent_slope_and_standard_error():
+    fit_exponent = finite_width._fit_exponent  # the fit of FiniteWidthStudy.width_exponents
     ms = np.array([100.0, 300, 1000, 3000, 10000])
-    slope, se = cp.fit_exponent(ms, 2 * ms**-0.5, np.zeros(5))
+    slope, se = fit_exponent(ms, 2 * ms**-0.5, np.zeros(5))
     assert slope == pytest.approx(-0.5) and se == 0
     assert slope == pytest.approx(cp.fit_slope(ms, 2 * ms**-0.5))
     # the standard error is the spread of the slope over noisy repetitions
     rng = np.random.default_rng(0)
     sig = np.array([0.2, 0.1, 0.05, 0.05, 0.1])
     slopes = [
-        cp.fit_exponent(ms, 2 * ms**-0.5 * np.exp(sig * rng.standard_normal(5)), sig)[0]
+        fit_exponent(ms, 2 * ms**-0.5 * np.exp(sig * rng.standard_normal(5)), sig)[0]
         for _ in range(4000)
     ]
-    _, se = cp.fit_exponent(ms, 2 * ms**-0.5, sig)
+    _, se = fit_exponent(ms, 2 * ms**-0.5, sig)
     assert np.std(slopes) == pytest.approx(se, rel=0.06)
     assert np.mean(slopes) == pytest.approx(-0.5, abs=4 * se / np.sqrt(4000))
     with pytest.raises(ValueError, match="same length"):
-        cp.fit_exponent(ms, ms, sig[:3])
+        fit_exponent(ms, ms, sig[:3])
     with pytest.raises(ValueError, match="two different widths"):
-        cp.fit_exponent([5.0, 5.0], [1.0, 2.0], [0.1, 0.1])
+        fit_exponent([5.0, 5.0], [1.0, 2.0], [0.1, 0.1])
 
 
-def test_crossing_width():
+def test_first_width_interpolated_crossing():
     ms = np.array([100.0, 1000, 10000])
-    assert cp.crossing_width(ms, 3 * ms**-0.5, 0.05) == pytest.approx((3 / 0.05) ** 2)
-    assert np.isnan(cp.crossing_width(ms, 3 * ms**-0.5, 0.001))  # never reached on the grid
-    assert np.isnan(cp.crossing_width(ms, 3 * ms**-0.5, 1.0))  # below already at ms[0]
+    e = 3 * ms**-0.5  # a power law: the log-log interpolation is exact
+    assert cp.first_width(e, ms, 0.05, interpolate=True) == pytest.approx((3 / 0.05) ** 2)
+    assert np.isnan(cp.first_width(e, ms, 0.001, interpolate=True))  # never reached on the grid
+    assert np.isnan(cp.first_width(e, ms, 1.0, interpolate=True))  # below already at ms[0]
+    assert cp.first_width(e, ms, 0.05) == 10000  # without interpolation: the grid width
     with pytest.raises(ValueError, match="increasing"):
-        cp.crossing_width(ms[::-1], ms, 0.1)
-    with pytest.raises(ValueError, match="threshold"):
-        cp.crossing_width(ms, ms, 0.0)
-    with pytest.raises(TypeError, match="threshold"):
-        cp.crossing_width(ms, ms, "0.1")
+        cp.first_width(ms, ms[::-1], 0.1, interpolate=True)
+    with pytest.raises(ValueError, match="positive"):
+        cp.first_width(e - 1, ms, 0.1, interpolate=True)
+    with pytest.raises(ValueError, match="above"):
+        cp.first_width(e, ms, 0.1, interpolate=True, above=True)
+    with pytest.raises(ValueError, match="tol"):
+        cp.first_width(e, ms, 0.0, interpolate=True)
+    with pytest.raises(TypeError, match="tol"):
+        cp.first_width(e, ms, "0.1", interpolate=True)
 
 
 def test_first_width():
@@ -314,24 +323,24 @@ def test_finite_width_study_structure_and_reproducibility():
 
 def test_width_exponents_and_crossings():
     st = cp.finite_width_study([5], [200, 800, 3200, 12800], seeds=4, n_inputs=40, rng=0)
-    ex = cp.width_exponents(st)
-    assert list(ex.index.get_level_values("group")) == list(cp.FINITE_WIDTH_GROUPS)
-    for g in cp.FINITE_WIDTH_GROUPS:
+    ex = st.width_exponents()
+    assert list(ex.index.get_level_values("group")) == list(cp.GROUPS)
+    for g in cp.GROUPS:
         slope, se = ex.loc[(5, g), ["slope", "se"]]
         assert 0 < se < 0.05 and abs(slope + 0.5) < max(5 * se, 0.03), (g, slope, se)
-    ex_mse = cp.width_exponents(st, kind="mse", m_max=3200)
+    ex_mse = st.width_exponents(kind="mse", m_max=3200)
     assert (ex_mse["n_widths"] == 3).all()
-    cr = cp.crossing_widths(st, threshold=0.1)
+    cr = st.crossing_widths(threshold=0.1)
     g2 = cr.loc[(5, "G2")]
     assert g2["predicted"] == pytest.approx(cp.clt_crossing_width(5, "G2", 0.1))
     assert g2["measured"] == pytest.approx(g2["predicted"], rel=0.25)
     with pytest.raises(ValueError, match="at least two"):
-        cp.width_exponents(st, m_min=5000)
+        st.width_exponents(m_min=5000)
     one = cp.finite_width_study([5], [200, 800], seeds=1, n_inputs=10)
     with pytest.raises(ValueError, match="two draws"):
-        cp.width_exponents(one)
-    with pytest.raises(TypeError, match="FiniteWidthStudy"):
-        cp.crossing_widths({"m": 1})
+        one.width_exponents()
+    with pytest.raises(ValueError, match="kind"):
+        st.width_exponents(kind="rms")
 
 
 def test_spectral_resolution():
@@ -365,20 +374,22 @@ def test_spectral_resolution():
 
 
 def test_clt_validation():
-    # (was `FINITE_WIDTH_GROUPS == GROUPS`, the definition restated) the default study measures
-    # every group of the package, each with a finite error and a CLT prediction
+    # the default study measures every group of the package, each with a finite error and a CLT
+    # prediction
     st = cp.finite_width_study([3], [20], seeds=1, n_inputs=3)
     assert set(st.mae) == set(cp.GROUPS)
     for g in cp.GROUPS:
         assert (
             np.isfinite(st.mae[g]).all()
             and np.isfinite(st.clt_ratio(g)).all()
-            and cp.clt_mse(3, 20, g) > 0
+            and cp.clt_mae(3, 20, g, kind="mse") > 0
         ), g
     with pytest.raises(ValueError, match="group must be one of"):
         cp.clt_mae(5, 100, "G4")
     with pytest.raises(ValueError, match="m must be >= 1"):
-        cp.clt_mse(5, 0, "G2")
+        cp.clt_mae(5, 0, "G2", kind="mse")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        cp.clt_mae(5, 100, "G2", kind="rms")
     with pytest.raises(TypeError, match="m must be an integer"):
         cp.clt_mae(5, 100.0, "G2")
     with pytest.raises(ValueError, match="d must be >= 3"):
@@ -395,7 +406,7 @@ def test_plot_finite_width_and_explorer():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from companion.widgets import finite_width_explorer
+    from companion.widgets import explorer
 
     st = cp.finite_width_study([5], [200, 2000], seeds=2, n_inputs=20, groups=("G1", "G2"))
     for kind in ("mae", "ratio", "relative"):
@@ -407,7 +418,7 @@ def test_plot_finite_width_and_explorer():
         cp.plot_finite_width(st, 10)
     with pytest.raises(ValueError, match="kind"):
         cp.plot_finite_width(st, 5, kind="slope")
-    box = finite_width_explorer(live=True)
+    box = explorer("finite_width", live=True)
     assert len(box.redraw_seconds) == 1 and box.children[-1].value[:4] == b"\x89PNG"
 
 

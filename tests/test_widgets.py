@@ -70,21 +70,21 @@ def test_live_explorer_redraws_on_every_move():
     assert "Computed live" in status.value
 
 
-@pytest.mark.parametrize(
-    "maker",
-    [
-        widgets.spectrum_explorer,
-        widgets.limits_explorer,
-        widgets.mercer_explorer,
-        widgets.decay_explorer,
-        widgets.finite_width_explorer,
-        widgets.dynamics_explorer,
-        widgets.distributions_explorer,
-    ],
-)
-def test_chapter_explorers_build_live(maker):
-    box = maker(live=True)
+@pytest.mark.parametrize("chapter", sorted(widgets._EXPLORERS))
+def test_chapter_explorers_build_live(chapter):
+    box = widgets.explorer(chapter, live=True)
     assert len(box.redraw_seconds) == 1 and box.children[-1].value[:4] == b"\x89PNG"
+
+
+def test_explorer_arguments():
+    with pytest.raises(ValueError, match=r"chapter must be one of \[.*'fisher'"):
+        widgets.explorer("eigenvalues")
+    with pytest.raises(TypeError, match=r"explorer\('harmonics'\) has no option \['seeds'\]"):
+        widgets.explorer("harmonics", seeds=3)
+    with pytest.raises(TypeError, match="its options: none"):
+        widgets.explorer("fisher", kmax=3)
+    with pytest.raises(ValueError, match="kmax"):
+        widgets.explorer("harmonics", kmax=0, live=True)
 
 
 def test_bad_grid():
