@@ -9,8 +9,9 @@ One module per chapter of the book, in its order; each module's ``__all__`` list
 names, and every one of them is also here, at the top level (``companion.fisher_exact``):
 
 - :mod:`companion.fisher` (the Fisher information matrix), :mod:`companion.eigengroups`,
-  :mod:`companion.limits`, :mod:`companion.harmonics`, :mod:`companion.simulations`
-  (Table 1, Figure 1): the paper;
+  :mod:`companion.limits`, :mod:`companion.harmonics`, :mod:`companion.model` (the network
+  as the small linear model of eq. (2)), :mod:`companion.simulations` (Table 1, Figure 1):
+  the paper;
 - :mod:`companion.finite_width`, :mod:`companion.dynamics`, :mod:`companion.distributions`:
   beyond the paper;
 - :mod:`companion.plotting`, :mod:`companion.widgets`, :mod:`companion.checks` (a student's
