@@ -5,7 +5,8 @@ the environment variable ``CHROMIUM`` names (default ``/usr/bin/chromium``; ``ma
 exports it, and installs Debian's chromium when it is missing and make runs as root). For every
 page of the book: no JavaScript error, no request to another host, math rendered by the
 vendored MathJax without TeX errors; on the chapters with widgets, every slider moved in the
-browser changes the picture shown.
+browser changes the picture shown; on a phone and on a wide screen, the sidebar buttons work
+and the explorer fits the screen.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ WIDGETS = {
     "book/fisher": 2,
     "book/limits": 2,
     "book/harmonics": 1,
+    "book/model": 2,
     "book/simulations": 2,
     "book/finite_width": 2,
     "book/dynamics": 2,
@@ -172,3 +174,46 @@ def test_every_slider_changes_the_picture(opened, doc, n_sliders):
                 break
         assert len(after) == 1 and after != before, f"slider {i} did not change the picture"
     assert not problems, problems
+
+
+@pytest.mark.parametrize("width", [390, 800])
+def test_sidebar_buttons_open_the_drawers_on_a_phone(server, browser, width):
+    """The visible ☰ and "on this page" buttons open their drawers (pydata-sphinx-theme 0.17
+    listens only to the hidden copies; book/_static/sidebar-toggles.js passes the click on),
+    and the explorer's sliders and picture fit the screen."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(f"{server}/book/fisher.html", wait_until="load")
+        for kind, dialog in (("primary", "pst-primary-sidebar-modal"), ("secondary", None)):
+            buttons = page.locator(f"button.{kind}-toggle:visible")
+            assert buttons.count() >= 1, f"no visible {kind} button at {width} px"
+            if dialog is None:  # the secondary drawer's id: the theme's, whatever it is
+                dialog = "pst-secondary-sidebar-modal"
+            buttons.first.click()
+            page.wait_for_function(f"() => document.getElementById('{dialog}').open", timeout=5000)
+            assert page.locator(f"#{dialog} a").count() > 0, f"the {kind} drawer is empty"
+            page.keyboard.press("Escape")
+            page.wait_for_function(f"() => !document.getElementById('{dialog}').open")
+        explorer = page.locator(".companion-explorer").first
+        explorer.scroll_into_view_if_needed()
+        right = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('.companion-explorer *')]"
+            ".filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().right))"
+        )
+        assert right <= width, f"the explorer reaches {right:.0f} px on a {width} px screen"
+    finally:
+        page.close()
+
+
+def test_sidebar_buttons_hide_the_sidebars_on_a_wide_screen(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{server}/book/fisher.html", wait_until="load")
+        sidebar = page.locator(".bd-sidebar-primary")
+        assert sidebar.is_visible()
+        page.locator("button.primary-toggle:visible").first.click()
+        assert sidebar.is_hidden(), "☰ does not hide the sidebar"
+        page.locator("button.primary-toggle:visible").first.click()
+        assert sidebar.is_visible(), "☰ does not bring the sidebar back"
+    finally:
+        page.close()
