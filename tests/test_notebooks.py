@@ -169,3 +169,19 @@ def test_execution_cache_is_keyed_on_the_package(tmp_path, monkeypatch):
         before = build()
         change()
         assert build() != before and not cached.exists(), "a change must empty the cache"
+
+
+@pytest.mark.parametrize("doc", _chapters())
+def test_saving_a_chapter_from_jupyterlab_leaves_it_unchanged(doc):
+    """JupyterLab saves a chapter opened as a notebook through jupytext, with the settings of
+    jupytext.toml: what it writes back is the file itself (no version fields, no blank lines
+    moved), so an autosave leaves the tree clean."""
+    import jupytext
+    from jupytext.config import load_jupytext_config
+
+    path = ROOT / f"{doc}.md"
+    config = load_jupytext_config(str(path.parent))
+    assert config is not None, "jupytext.toml is not found from book/"
+    text = path.read_text()
+    saved = jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst", config=config)
+    assert saved.rstrip("\n") == text.rstrip("\n")
