@@ -106,6 +106,35 @@ def test_install_cell_does_nothing_when_companion_is_installed(tmp_path):
     assert run.returncode == 0 and run.stdout == "" and run.stderr == "", run.stderr
 
 
+#: Run before a downloaded chapter: importing myst_nb fails, as in a Jupyter without the
+#: book's environment (Colab, say).
+NO_MYST_NB = """\
+import sys
+
+class NoMystNb:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "myst_nb":
+            raise ModuleNotFoundError(f"No module named {name!r}")
+
+sys.meta_path.insert(0, NoMystNb())
+"""
+
+
+def test_downloaded_notebook_runs_without_myst_nb(tmp_path):
+    """A downloaded chapter runs where myst_nb is not installed: its install cell gives the
+    chapter a glue() that shows the value (the limits chapter, one of the quickest)."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(SITE / "_sources" / "book" / "limits.ipynb", as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(NO_MYST_NB))
+    probe = "import myst_nb; print(getattr(myst_nb, '__file__', None) is None)"
+    nb.cells.insert(2, nbformat.v4.new_code_cell(probe))
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert "True" in nb.cells[2].outputs[0]["text"], "the real myst_nb was imported"
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+
+
 def _solution_sentences(doc: str) -> list[str]:
     """A sentence of prose from inside each solution of the chapter's source."""
 

@@ -31,7 +31,22 @@ import importlib.util, subprocess, sys
 
 if importlib.util.find_spec("companion") is None:
     source = "{source}"  # the book's own copy of the package source
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)"""
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+
+# The book puts numbers in its text with myst_nb's glue(); without myst_nb, glue() shows
+# the value under the cell instead (or nothing, where the book uses it only in the text).
+try:
+    import myst_nb  # noqa: F401
+except ModuleNotFoundError:
+    import types
+    from IPython.display import display as _show
+
+    def glue(name, value, display=True):
+        if display:
+            _show(value)
+
+    sys.modules["myst_nb"] = types.ModuleType("myst_nb")
+    sys.modules["myst_nb"].glue = glue"""
 
 _START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}.*?^\1\s*$", re.S | re.M)
 _END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}.*?^\1\s*$", re.S | re.M)
