@@ -135,6 +135,28 @@ def test_downloaded_notebook_runs_without_myst_nb(tmp_path):
     assert not errors, errors
 
 
+def test_install_cell_says_where_the_package_is_when_it_is_missing(tmp_path):
+    """Without companion and without companion-src.zip next to the notebook, the first cell
+    says what to download (the introduction links the archive), not a pip traceback."""
+    cell = nbformat.read(SITE / "_sources" / "book" / "fisher.ipynb", as_version=4).cells[0]
+    blocked = (  # find_spec reports companion missing, as in a Jupyter without it
+        "import importlib.util\n"
+        "_find = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda n, *a: None if n == 'companion' else _find(n, *a)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", blocked + cell.source],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0 and "companion-src.zip is not next to this notebook" in run.stderr
+    intro = (SITE / "book" / "intro.html").read_text()
+    assert 'href="../_static/companion-src.zip"' in intro
+    assert (SITE / "_static" / "companion-src.zip").exists()
+
+
 def _solution_sentences(doc: str) -> list[str]:
     """A sentence of prose from inside each solution of the chapter's source."""
 

@@ -27,10 +27,16 @@ from sphinx_exercise.nodes import solution_end_node, solution_node, solution_sta
 INSTALL_CELL = """\
 # Run this cell first: it installs the companion package when it is missing
 # (in Colab, or a Jupyter without this book's environment) and does nothing otherwise.
-import importlib.util, subprocess, sys
+import importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("companion") is None:
     source = "{source}"  # the book's own copy of the package source
+    if "://" not in source and not os.path.exists(source):
+        raise FileNotFoundError(
+            "The companion package is not installed and companion-src.zip is not next to this "
+            "notebook: download it from the book's introduction (or its _static/ folder) and "
+            "save it here, or run `pip install` on the book's repository."
+        )
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
 
 # The book puts numbers in its text with myst_nb's glue(); without myst_nb, glue() shows
