@@ -39,20 +39,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _early_threads(argv: list[str]) -> None:
-    """``--threads T`` must reach the BLAS before NumPy is imported."""
-    for i, arg in enumerate(argv):
-        value = (
-            argv[i + 1]
-            if arg == "--threads" and i + 1 < len(argv)
-            else (arg.split("=", 1)[1] if arg.startswith("--threads=") else None)
-        )
-        if value is not None:
-            for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-                os.environ[var] = value
+from _blas_threads import early_threads  # noqa: E402
 
-
-_early_threads(sys.argv[1:])
+early_threads(sys.argv[1:])
 
 import numpy as np  # noqa: E402
 
