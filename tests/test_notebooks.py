@@ -4,10 +4,14 @@ notebooks."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 import yaml
@@ -71,26 +75,111 @@ def _code(cells) -> list[str]:
     return [c.source.strip() for c in cells if c.cell_type == "code"]
 
 
+def _shown(cells) -> list:
+    return [c for c in cells if "remove-cell" not in c.metadata.get("tags", [])]
+
+
 @pytest.mark.parametrize("doc", _chapters())
 def test_downloaded_notebook_is_the_chapter_the_build_executed(doc):
-    """The download runs what the build ran, so it is not executed a second time here.
+    """The download is what the build ran, outputs included, so it is not executed again here.
 
     The build executes every chapter (a cell error fails it) in a temporary folder, as a
     downloaded notebook runs (``execute.run_in_temp`` in ``_config.yml``), and keeps the
-    executed notebook in ``_build/jupyter_execute``. The downloaded notebook must hold the
-    same code, cell for cell, after its install cell; and no executed cell holds an error.
+    executed notebook in ``_build/jupyter_execute``. The downloaded notebook holds the same
+    code and outputs, cell for cell, after its install cell, without the cells the book does
+    not show (those that compute the {eval} values); and no executed cell holds an error.
     """
     nb = nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4)
     ran = nbformat.read(ROOT / "_build" / "jupyter_execute" / f"{doc}.ipynb", as_version=4)
-    assert _code(nb.cells[1:]) == _code(ran.cells)
-    errors = [
-        o
-        for c in ran.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
+    assert _code(nb.cells[1:]) == _code(_shown(ran.cells))
+    code = [c for c in nb.cells[1:] if c.cell_type == "code"]
+    assert [c.outputs for c in code] == [c.outputs for c in _shown(ran.cells) if "outputs" in c]
+    errors = [o for c in ran.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
+
+
+#: What MyST looks like: a role, a directive's opening fence, a label line, a glue placeholder.
+MYST = re.compile(r"\{[a-z][a-z:-]*\}`|^\s*(`{3,}|:{3,})\{|^\([\w:.-]+\)=|\{glue", re.M)
+
+
+@pytest.mark.parametrize("doc", _chapters())
+def test_downloaded_notebook_reads_without_myst(doc):
+    """Plain Jupyter and Colab render the downloaded notebook: no MyST role, directive, label
+    or placeholder left in its Markdown, the numbers written in, every figure shown with its
+    caption below it, and no import of myst_nb (a package the notebook does not install)."""
+    nb = nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4)
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    left = [m.group(0) for text in markdown for m in MYST.finditer(text)]
+    assert not left, f"MyST left in the downloaded {doc}.ipynb: {sorted(set(left))}"
+    assert "myst_nb" not in "\n".join(_code(nb.cells[1:]))
+    source = jupytext.read(ROOT / f"{doc}.md")
+    figures = [c for c in source.cells if c.metadata.get("mystnb", {}).get("figure")]
+    for cell, after in zip(nb.cells[:-1], nb.cells[1:], strict=True):
+        if cell.metadata.get("mystnb", {}).get("figure"):
+            assert sum("image/png" in o.get("data", {}) for o in cell.outputs) == 1
+            assert after.cell_type == "markdown" and after.source.startswith("**Fig. ")
+    shown = [c for c in nb.cells if c.metadata.get("mystnb", {}).get("figure")]
+    assert len(shown) == len(figures)
+
+
+def test_plain_markdown_turns_myst_into_markdown():
+    lookup = notebooks.Lookup(
+        "book/a",
+        labels={
+            "a-thm": ("Theorem 2", "https://b.org/book/a.html#a-thm"),
+            "a-eq": ("(3)", ""),
+            "a-fig": ("Fig. 1", ""),
+            "a-ex": ("Exercise 4", ""),
+        },
+        docs={"book/b": ("The B chapter", "")},
+        citations={"ho": ("Ho et al.", "2025")},
+        values={"eval-1": "'0.50'"},
+        api_url="https://b.org/book/api.html",
+    )
+    text = """(a-sec)=
+## Title
+
+By {prf:ref}`a-thm` and {eq}`a-eq`, {cite:t}`ho` found {glue:text}`eval-1`
+(see {doc}`b`, {numref}`a-fig`, {py:func}`companion.limit`
+and {cite:p}`ho`).
+
+$$
+x = 1
+$$ (a-eq)
+
+```{prf:theorem} Limits
+:label: a-thm
+
+Body with {glue:text}`eval-1`.
+```
+
+```{exercise-start}
+:label: a-ex
+```
+Do it.
+```{exercise-end}
+```
+"""
+    got = notebooks.to_markdown(text, lookup)
+    assert (
+        got
+        == """## Title
+
+By [Theorem 2](https://b.org/book/a.html#a-thm) and (3), Ho et al. (2025) found 0.50
+(see The B chapter, Fig. 1, [`companion.limit()`](https://b.org/book/api.html#companion.limit)
+and (Ho et al., 2025)).
+
+$$
+x = 1
+\\tag{3}
+$$
+
+> **Theorem 2 (Limits).** Body with 0.50.
+
+**Exercise 4.**
+Do it.
+"""[:-1]
+    )
 
 
 def test_install_cell_does_nothing_when_companion_is_installed(tmp_path):
@@ -106,33 +195,39 @@ def test_install_cell_does_nothing_when_companion_is_installed(tmp_path):
     assert run.returncode == 0 and run.stdout == "" and run.stderr == "", run.stderr
 
 
-#: Run before a downloaded chapter: importing myst_nb fails, as in a Jupyter without the
-#: book's environment (Colab, say).
-NO_MYST_NB = """\
-import sys
-
-class NoMystNb:
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "myst_nb":
-            raise ModuleNotFoundError(f"No module named {name!r}")
-
-sys.meta_path.insert(0, NoMystNb())
-"""
-
-
-def test_downloaded_notebook_runs_without_myst_nb(tmp_path):
-    """A downloaded chapter runs where myst_nb is not installed: its install cell gives the
-    chapter a glue() that shows the value (the limits chapter, one of the quickest)."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(SITE / "_sources" / "book" / "limits.ipynb", as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(NO_MYST_NB))
-    probe = "import myst_nb; print(getattr(myst_nb, '__file__', None) is None)"
-    nb.cells.insert(2, nbformat.v4.new_code_cell(probe))
-    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
-    assert "True" in nb.cells[2].outputs[0]["text"], "the real myst_nb was imported"
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors, errors
+def test_downloaded_notebook_runs_in_a_fresh_environment(tmp_path):
+    """A downloaded chapter runs top to bottom in a new virtual environment that has only
+    Jupyter's kernel: its first cell installs the package (with pandas and ipywidgets) from
+    companion-src.zip saved next to it, as a reader of the book does (the fisher chapter,
+    which uses tables and an explorer)."""
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    python = env / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "ipykernel", "nbclient"], check=True, timeout=600)
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(SITE / "_static" / "companion-src.zip", work)
+    nb = nbformat.read(SITE / "_sources" / "book" / "fisher.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    nbformat.write(nb, work / "fisher.ipynb")
+    run = (
+        "import nbformat, nbclient\n"
+        "nb = nbformat.read('fisher.ipynb', as_version=4)\n"
+        "nbclient.NotebookClient(nb, timeout=900, kernel_name='python3').execute()\n"
+        "nbformat.write(nb, 'ran.ipynb')\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "PYTHONPATH")}
+    environ["PATH"] = f"{env / 'bin'}:{environ['PATH']}"
+    done = subprocess.run(
+        [str(python), "-c", run], cwd=work, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    ran = nbformat.read(work / "ran.ipynb", as_version=4)
+    images = sum("image/png" in o.get("data", {}) for c in ran.cells for o in c.get("outputs", []))
+    assert images >= 1
 
 
 def test_install_cell_says_where_the_package_is_when_it_is_missing(tmp_path):

@@ -1,7 +1,9 @@
 """Sphinx extension: chapters downloadable as notebooks, and the student edition.
 
 For each MyST-notebook page the extension writes ``_sources/<page>.ipynb`` (the theme's
-download menu then offers ".ipynb"): the chapter converted by jupytext, not executed, with a
+download menu then offers ".ipynb"): the notebook the build executed, outputs kept, its
+Markdown turned into plain Markdown with the computed numbers written in
+(book/_ext/plain_markdown.py), so that it reads well in any Jupyter and in Colab, with a
 first cell that installs the ``companion`` package when it is missing (in Colab, say) and does
 nothing otherwise. The package's source is served as ``_static/companion-src.zip``; the cell
 installs it from ``html_baseurl`` when the book's address is configured, else from a
@@ -16,43 +18,38 @@ solution: the solution's content stays on the page and its ``solution-end`` brea
 
 from __future__ import annotations
 
+import copy
+import json
 import re
+import sys
 import zipfile
 from pathlib import Path
 
 import jupytext
 import nbformat
+import pybtex.database
 from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
+
+sys.path.insert(0, str(Path(__file__).parent))
+from plain_markdown import Lookup, to_markdown  # noqa: E402  (the book's own module)
 
 INSTALL_CELL = """\
 # Run this cell first: it installs the companion package when it is missing
 # (in Colab, or a Jupyter without this book's environment) and does nothing otherwise.
-import importlib.util, os, subprocess, sys
+import importlib.util, pathlib, subprocess, sys
 
 if importlib.util.find_spec("companion") is None:
     source = "{source}"  # the book's own copy of the package source
-    if "://" not in source and not os.path.exists(source):
-        raise FileNotFoundError(
-            "The companion package is not installed and companion-src.zip is not next to this "
-            "notebook: download it from the book's introduction (or its _static/ folder) and "
-            "save it here, or run `pip install` on the book's repository."
-        )
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
-
-# The book puts numbers in its text with myst_nb's glue(); without myst_nb, glue() shows
-# the value under the cell instead (or nothing, where the book uses it only in the text).
-try:
-    import myst_nb  # noqa: F401
-except ModuleNotFoundError:
-    import types
-    from IPython.display import display as _show
-
-    def glue(name, value, display=True):
-        if display:
-            _show(value)
-
-    sys.modules["myst_nb"] = types.ModuleType("myst_nb")
-    sys.modules["myst_nb"].glue = glue"""
+    if "://" not in source:
+        if not pathlib.Path(source).exists():
+            raise FileNotFoundError(
+                "The companion package is not installed and companion-src.zip is not next to "
+                "this notebook: download it from the book's introduction (or its _static/ "
+                "folder) and save it here, or run `pip install` on the book's repository."
+            )
+        source = pathlib.Path(source).resolve().as_uri()
+    package = f"relu-fisher-companion[notebook] @ {{source}}"  # with pandas and ipywidgets
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)"""
 
 _START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}.*?^\1\s*$", re.S | re.M)
 _END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}.*?^\1\s*$", re.S | re.M)
@@ -91,17 +88,73 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def chapter_notebook(path: Path, source: str, hide_solutions: bool) -> nbformat.NotebookNode:
-    """The notebook of one chapter: install cell first, solutions cut when asked."""
-    nb = jupytext.read(path)
-    if hide_solutions:
+def _lookup(app, docname: str) -> Lookup:
+    """What the built book shows for each reference of a page (see plain_markdown.Lookup)."""
+    env = app.env
+    base = (app.config.html_baseurl or "").rstrip("/")
+
+    def url(doc: str, anchor: str = "") -> str:
+        return f"{base}/{doc}.html" + (f"#{anchor}" if anchor else "") if base else ""
+
+    docs = {d: (env.titles[d].astext(), url(d)) for d in env.found_docs if d in env.titles}
+    std = env.get_domain("std").data
+    labels = {k: (str(t), url(doc, anchor)) for k, (doc, anchor, t) in std["labels"].items()}
+    names = {"figure": "Fig.", "table": "Table", "code-block": "Listing", "exercise": "Exercise"}
+    for doc, kinds in env.toc_fignumbers.items():
+        for kind, numbers in kinds.items():
+            for label, number in numbers.items():
+                shown = names.get(kind, kind.title())
+                labels[label] = (f"{shown} {'.'.join(map(str, number))}", url(doc, label))
+    for label, (doc, number) in env.get_domain("math").data["objects"].items():
+        labels[label] = (f"({number})", url(doc, f"equation-{label}"))
+    for label, info in getattr(env, "proof_list", {}).items():
+        if info["nonumber"]:
+            labels[label] = (info["realtype"].title(), url(info["docname"], label))
+    citations = {}
+    for bib in app.config.bibtex_bibfiles:
+        for key, entry in pybtex.database.parse_file(Path(app.srcdir) / bib).entries.items():
+            last = [" ".join(p.last_names) for p in entry.persons.get("author", [])]
+            authors = last[0] + (" et al." if len(last) > 2 else "") if last else key
+            if len(last) == 2:
+                authors = f"{last[0]} and {last[1]}"
+            citations[key] = (authors, entry.fields.get("year", ""))
+    api = url("book/api") if "book/api" in env.found_docs else ""
+    return Lookup(docname, labels, docs, citations, {}, api)
+
+
+def chapter_notebook(
+    executed: nbformat.NotebookNode, values: dict, lookup: Lookup, source: str, student: bool
+) -> nbformat.NotebookNode:
+    """The downloadable notebook of one chapter, from the notebook the build executed.
+
+    It keeps the outputs (so the figures and tables show before anything runs) and reads as
+    plain Markdown (plain_markdown.to_markdown): the numbers the build computed are written
+    into the text, each figure's caption follows it. Cells the book does not show
+    (``remove-cell``, among them the ``{eval}`` cells of inline_values.py) are left out, and
+    so are the solutions in the student edition. The first cell installs companion when it
+    is missing.
+    """
+    nb = copy.deepcopy(executed)
+    nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
+    if student:
         strip_solutions(nb)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(source=source)))
-    nb.metadata.pop("jupytext", None)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
+    lookup.values = values
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = to_markdown(cell.source, lookup)
+            if not cell.source.strip():
+                continue
+        cells.append(cell)
+        figure = cell.metadata.get("mystnb", {}).get("figure", {})
+        if cell.cell_type == "code" and figure.get("caption"):
+            number = lookup.labels.get(figure.get("name", ""), ("Figure", ""))[0]
+            caption = to_markdown(figure["caption"], lookup).strip()
+            cells.append(nbformat.v4.new_markdown_cell(f"**{number}.** {caption}"))
+    nb.cells = [nbformat.v4.new_code_cell(INSTALL_CELL.format(source=source)), *cells]
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
     }
     return nb
 
@@ -122,7 +175,19 @@ def _write_notebook(app, pagename, templatename, context, doctree):
         return
     base = (app.config.html_baseurl or "").rstrip("/")
     source = f"{base}/_static/companion-src.zip" if base else "companion-src.zip"
-    nb = chapter_notebook(Path(app.env.doc2path(pagename)), source, app.config.student_edition)
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    glued = executed.with_suffix(".glue.json")
+    values = {}
+    if glued.exists():
+        for key, output in json.loads(glued.read_text()).items():
+            values[key] = output.get("data", {}).get("text/plain", "")
+    nb = chapter_notebook(
+        nbformat.read(executed, as_version=4),
+        values,
+        _lookup(app, pagename),
+        source,
+        app.config.student_edition,
+    )
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
