@@ -331,3 +331,45 @@ def test_saving_a_chapter_from_jupyterlab_leaves_it_unchanged(doc):
     text = path.read_text()
     saved = jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst", config=config)
     assert saved.rstrip("\n") == text.rstrip("\n")
+
+
+def test_eval_roles_are_glued_where_jupyterlab_evaluates_them(tmp_path):
+    """book/_ext/inline_values.py: each {eval} is computed after the code cell before its
+    Markdown (a later change of the variable does not reach it) and shows what
+    jupyterlab-myst shows: the plain text, a string's quotes removed, "0.50" kept as written."""
+    import inline_values
+    from nbclient import NotebookClient
+
+    text = """---
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+
+```{code-cell} ipython3
+x = 0.5
+```
+
+x is {eval}`f"{x:.2f}"`, twice {eval}`2 * x`, as int {eval}`int(3 * x)`.
+
+```{code-cell} ipython3
+x = 7
+```
+
+now {eval}`x`.
+"""
+    rewritten = inline_values.rewrite(text)
+    assert "{eval}" not in rewritten and rewritten.count("{glue:text}`eval-") == 4
+    nb = jupytext.reads(rewritten, fmt="md:myst")
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    values = {
+        o.metadata["scrapbook"]["name"]: notebooks.plain_value(
+            o.data["application/papermill.record/text/plain"]
+        )
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "scrapbook" in o.get("metadata", {})
+    }
+    assert values == {"eval-1": "0.50", "eval-2": "1.0", "eval-3": "1", "eval-4": "7"}
+    hidden = [c for c in nb.cells if inline_values.TAG in c.metadata.get("tags", [])]
+    assert len(hidden) == 2 and all("remove-cell" in c.metadata["tags"] for c in hidden)

@@ -31,7 +31,7 @@ import pybtex.database
 from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
 sys.path.insert(0, str(Path(__file__).parent))
-from plain_markdown import Lookup, to_markdown  # noqa: E402  (the book's own module)
+from plain_markdown import Lookup, plain_value, to_markdown  # noqa: E402, F401  (the book's own module)
 
 INSTALL_CELL = """\
 # Run this cell first: it installs the companion package when it is missing
