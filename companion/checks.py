@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_d, check_int, check_seed, check_W
+from ._validate import check_d, check_int, check_real, check_seed, check_W
+
+#: The loosest tolerance a check accepts: looser ones would pass wrong answers (with
+#: ``rtol=1e10`` an all-zero J would "match").
+_MAX_RTOL = 0.1
 
 __all__ = [
     "check_fisher",
@@ -103,7 +107,14 @@ class CheckResult:
         )
 
 
+def _rtol(rtol: object) -> float:
+    return check_real(rtol, "rtol", lo=0, hi=_MAX_RTOL, lo_open=True)
+
+
 def _as_array(value, result: CheckResult, what: str) -> np.ndarray | None:
+    if np.iscomplexobj(np.asarray(value)):
+        result.bad(f"{what} must be real numbers, not complex ones")
+        return None
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -154,7 +165,11 @@ def _compare(
                 if np.isclose(r, factor, rtol=1e-3):
                     result.bad(f"{what}: off by a constant factor — looks like {slip}")
                     return
-            result.bad(f"{what}: right shape of the answer but off by a constant factor ≈ {r:.4g}")
+            result.bad(
+                f"{what}: {'too large' if abs(r) > 1 else 'too small'} by one constant factor "
+                "for all entries, not one of the usual slips (1/(2π), 1/π, 1/2, the sign): "
+                "check the constant in front of your formula"
+            )
             return
     bad = np.argwhere(~close)
     idx = tuple(int(i) for i in bad[0])
@@ -185,7 +200,7 @@ def check_fisher(J, W, *, rtol: float = 1e-6) -> CheckResult:
     W : ndarray of shape (d, m)
         The hidden weights it was computed for: finite, no zero column, ``m <= 16384``.
     rtol : float, default 1e-6
-        Relative tolerance of the entry-wise comparison, positive.
+        Relative tolerance of the entry-wise comparison, in (0, 0.1].
 
     Returns
     -------
@@ -196,13 +211,14 @@ def check_fisher(J, W, *, rtol: float = 1e-6) -> CheckResult:
     Raises
     ------
     TypeError
-        If ``W`` is not an array of real numbers.
+        If ``W`` is not an array of real numbers or ``rtol`` not a real number.
     ValueError
-        If ``W`` is not a finite 2-d array without a zero column, or ``J`` has the right shape
-        but ``m`` is too large for a dense reference.
+        If ``rtol`` is outside (0, 0.1], ``W`` is not a finite 2-d array without a zero column,
+        or ``J`` has the right shape but ``m`` is too large for a dense reference.
     """
     from .fisher import fisher_exact
 
+    rtol = _rtol(rtol)
     result = CheckResult("Fisher information J")
     W = check_W(W)
     d, m = W.shape
@@ -253,7 +269,7 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
     group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
         The group of the vectors.
     rtol : float, default 1e-8
-        Relative tolerance of the entry-wise comparison, positive.
+        Relative tolerance of the entry-wise comparison, in (0, 0.1].
 
     Returns
     -------
@@ -263,13 +279,14 @@ def check_eigenvectors(V, W, group: str, *, rtol: float = 1e-8) -> CheckResult:
     Raises
     ------
     TypeError
-        If ``W`` is not an array of real numbers.
+        If ``W`` is not an array of real numbers or ``rtol`` not a real number.
     ValueError
-        If ``W`` is not a finite 2-d array with ``d >= 3`` and no zero column, ``group`` is
-        unknown, or the reference vectors would need more than 4 GiB.
+        If ``rtol`` is outside (0, 0.1], ``W`` is not a finite 2-d array with ``d >= 3`` and no
+        zero column, ``group`` is unknown, or the reference vectors would need more than 4 GiB.
     """
     from .eigengroups import group_size, group_vectors
 
+    rtol = _rtol(rtol)
     result = CheckResult(f"eigenvectors of group {group}")
     W = check_W(W, min_d=3)
     d, m = W.shape
@@ -336,7 +353,7 @@ def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
     group : {"G1", "G2", "G3_gamma", "G3_ab", "G3_tilde"}
         The group of the limit.
     rtol : float, default 1e-8
-        Relative tolerance of the comparison, positive.
+        Relative tolerance of the comparison, in (0, 0.1].
 
     Returns
     -------
@@ -346,14 +363,16 @@ def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
     Raises
     ------
     TypeError
-        If ``x`` is not an array of real numbers.
+        If ``x`` is not an array of real numbers or ``rtol`` not a real number.
     ValueError
-        If ``x`` is not a finite 1-d or 2-d array with ``d >= 3``, or ``group`` is unknown.
+        If ``rtol`` is outside (0, 0.1], ``x`` is not a finite 1-d or 2-d array with
+        ``d >= 3``, or ``group`` is unknown.
     """
     from scipy.special import betaln
 
     from .limits import limit
 
+    rtol = _rtol(rtol)
     result = CheckResult(f"limit function of group {group}")
     ref = limit(x, group)
     F = _as_array(F, result, "F")
@@ -414,7 +433,7 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
         Spherical-harmonic degree, ``k >= 0`` (within the range of
         :func:`companion.mercer_eigenvalues`).
     rtol : float, default 1e-6
-        Relative tolerance, positive.
+        Relative tolerance, in (0, 0.1].
 
     Returns
     -------
@@ -424,13 +443,15 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
     Raises
     ------
     TypeError
-        If ``d`` or ``k`` is not an integer.
+        If ``d`` or ``k`` is not an integer, or ``rtol`` not a real number.
     ValueError
-        If ``d < 3``, ``k < 0`` or ``k`` is too large for the quadrature.
+        If ``rtol`` is outside (0, 0.1], ``d < 3``, ``k < 0`` or ``k`` is too large for the
+        quadrature.
     """
     from .eigengroups import group_eigenvalues
     from .harmonics import mercer_eigenvalues
 
+    rtol = _rtol(rtol)
     result = CheckResult(f"Mercer eigenvalue λ_{k} at d = {d}")
     d = check_d(d)
     k = check_int(k, "k", minimum=0)
@@ -442,11 +463,14 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
         return result
     got = float(got.reshape(()))
     ref = float(mercer_eigenvalues(d, k)[k])
+    if k % 2 == 1 and k >= 3 and abs(got) >= 1e-10:
+        result.bad(
+            "not this value: for an odd degree look at the odd part of the kernel g(t), "
+            "and at which degrees a polynomial of that degree has components"
+        )
+        return result
     if k % 2 == 1 and k >= 3:
-        if abs(got) < 1e-10:
-            result.good("odd degree ≥ 3: zero")
-        else:
-            result.bad("odd degrees k ≥ 3 have eigenvalue 0 (the odd part of the kernel is t/4)")
+        result.good("odd degree ≥ 3: matches")
         return result
     if np.isclose(got, ref, rtol=rtol):
         result.good(f"matches to rtol {rtol:g}")
@@ -461,8 +485,9 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
         if np.isclose(got, paper, rtol=1e-9):
             result.bad("this is the paper's approximation; the exact value keeps B(d/2, 1/2)")
             return result
-    rel = got / ref - 1
-    result.bad(f"off by {100 * rel:+.2f}% (too {'large' if rel > 0 else 'small'})")
+    rel = abs(got / ref - 1)
+    size = "by more than a factor 2" if rel > 1 or got < ref / 2 else "by less than a factor 2"
+    result.bad(f"too {'large' if got > ref else 'small'} ({size}): check the constant")
     return result
 
 

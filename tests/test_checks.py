@@ -2,6 +2,7 @@
 saying what is wrong without giving the answer away."""
 
 import numpy as np
+import pytest
 from scipy.special import betaln
 
 import companion as cp
@@ -82,7 +83,35 @@ def test_check_mercer_eigenvalue():
     r = cp.check_mercer_eigenvalue(0.01, 7, 3)
     assert not r and "odd" in str(r)
     r = cp.check_mercer_eigenvalue(lam[4] * 1.1, 7, 4)
-    assert not r and "+10.00%" in str(r)
+    assert not r and "too large" in str(r) and "%" not in str(r)
+    r = cp.check_mercer_eigenvalue(lam[2] * 7232.4641, 7, 2)  # no ratio to read the answer from
+    assert not r and "more than a factor 2" in str(r) and "7232" not in str(r)
+    assert cp.check_mercer_eigenvalue(0.0, 7, 5)
+    r = cp.check_mercer_eigenvalue(0.01, 7, 5)
+    assert not r and "eigenvalue 0" not in str(r) and " 0 " not in str(r)
+    _no_numbers_leaked(cp.check_mercer_eigenvalue(lam[2] * 3.3, 7, 2), lam[2:3])
+
+
+def test_checks_refuse_complex_answers_and_loose_tolerances():
+    J = cp.fisher_exact(W)
+    assert not cp.check_fisher(J + 1e-3j, W)  # the real part is right, the answer is not
+    assert "complex" in str(cp.check_fisher(J + 1e-3j, W))
+    assert not cp.check_mercer_eigenvalue(0.25 + 0.1j, 7, 1)
+    for bad in (1e10, 0.5, 0.0, -1e-6):
+        with pytest.raises(ValueError, match=r"rtol must be a finite number in \(0, 0.1\]"):
+            cp.check_fisher(np.zeros_like(J), W, rtol=bad)
+    with pytest.raises(TypeError, match="rtol"):
+        cp.check_limit(cp.limit(x, "G1"), x, "G1", rtol="loose")
+
+
+def test_a_constant_factor_is_named_without_its_value():
+    """A limit off by an unusual constant (the B(d/2, 1/2) constant of F0 is about 2.385 at
+    d = 5) is reported as "a constant factor" without the factor, from which the constant
+    would follow."""
+    F0 = cp.limit(x, "G1")[:, 0]
+    r = cp.check_limit(F0 / 2.38479, x, "G1")
+    assert not r and "constant factor" in str(r)
+    assert "2.38" not in str(r) and "0.419" not in str(r)
 
 
 def test_check_table1_row():
