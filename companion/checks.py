@@ -55,6 +55,8 @@ class CheckResult:
         The verdict so far; :meth:`bad` sets it to False.
     lines : list of str, optional
         The lines so far (by default none).
+    form_ok : bool, default True
+        Whether the answer's form is right so far; :meth:`bad` with ``form=True`` clears it.
 
     Attributes
     ----------
@@ -64,11 +66,15 @@ class CheckResult:
         True when every property checked holds.
     lines : list of str
         One line per property, starting with "✓" (holds) or "✗" (fails, with a diagnosis).
+    form_ok : bool
+        True when the answer has the right form (real numbers, the right shape or kind), even
+        if its values are wrong: an autograder gives this part of the marks separately.
     """
 
     name: str
     ok: bool = True
     lines: list[str] = field(default_factory=list)
+    form_ok: bool = True
 
     def good(self, text: str) -> None:
         """Record a property that holds (a line starting with "✓").
@@ -80,15 +86,19 @@ class CheckResult:
         """
         self.lines.append(f"✓ {text}")
 
-    def bad(self, text: str) -> None:
+    def bad(self, text: str, *, form: bool = False) -> None:
         """Record a property that fails (a line starting with "✗") and set ``ok`` to False.
 
         Parameters
         ----------
         text : str
             What is wrong, and what kind of mistake it looks like.
+        form : bool, default False
+            True when the answer's form is wrong (not numbers, a wrong shape): also sets
+            ``form_ok`` to False.
         """
         self.ok = False
+        self.form_ok = self.form_ok and not form
         self.lines.append(f"✗ {text}")
 
     def __bool__(self) -> bool:
@@ -113,15 +123,15 @@ def _rtol(rtol: object) -> float:
 
 def _as_array(value, result: CheckResult, what: str) -> np.ndarray | None:
     if np.iscomplexobj(np.asarray(value)):
-        result.bad(f"{what} must be real numbers, not complex ones")
+        result.bad(f"{what} must be real numbers, not complex ones", form=True)
         return None
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        result.bad(f"{what} must be an array of numbers")
+        result.bad(f"{what} must be an array of numbers", form=True)
         return None
     if not np.all(np.isfinite(arr)):
-        result.bad(f"{what} contains NaN or inf")
+        result.bad(f"{what} contains NaN or inf", form=True)
         return None
     return arr
 
@@ -139,10 +149,10 @@ def _shape_ok(
     """Record whether ``A`` has shape ``expected``; a shape equal to ``wrong`` (a usual slip) gets
     ``hint``."""
     if A.shape == wrong and wrong != expected:
-        result.bad(f"{name} has shape {A.shape} but {need}: {hint}")
+        result.bad(f"{name} has shape {A.shape} but {need}: {hint}", form=True)
         return False
     if A.shape != expected:
-        result.bad(f"{name} has shape {A.shape} but {need}")
+        result.bad(f"{name} has shape {A.shape} but {need}", form=True)
         return False
     result.good(f"shape {expected}")
     return True
@@ -383,7 +393,8 @@ def check_limit(F, x, group: str, *, rtol: float = 1e-8) -> CheckResult:
     if F.shape != ref.shape:
         result.bad(
             f"F has shape {F.shape}; expected {ref.shape} "
-            "(one row per input, one column per member)"
+            "(one row per input, one column per member)",
+            form=True,
         )
         return result
     result.good(f"shape {ref.shape}")
@@ -459,7 +470,7 @@ def check_mercer_eigenvalue(value: float, d: int, k: int, *, rtol: float = 1e-6)
     if got is None:
         return result
     if got.size != 1:
-        result.bad(f"give one number, got an array of shape {got.shape}")
+        result.bad(f"give one number, got an array of shape {got.shape}", form=True)
         return result
     got = float(got.reshape(()))
     ref = float(mercer_eigenvalues(d, k)[k])
@@ -546,11 +557,14 @@ def check_table1_row(
 
     result = CheckResult(f"Table 1 row d = {d}, m = {m}")
     if not isinstance(row, dict):
-        result.bad("give the row as a dict {'G1': ..., 'G2': ..., 'G3_gamma': ..., 'G3_ab': ...}")
+        result.bad(
+            "give the row as a dict {'G1': ..., 'G2': ..., 'G3_gamma': ..., 'G3_ab': ...}",
+            form=True,
+        )
         return result
     missing = [g for g in TABLE1_GROUPS if g not in row]
     if missing:
-        result.bad(f"missing group(s): {', '.join(missing)}")
+        result.bad(f"missing group(s): {', '.join(missing)}", form=True)
         return result
     ref = table1_row(d, m, seeds=seeds, n_inputs=n_inputs, rng=seed)
     for g in TABLE1_GROUPS:

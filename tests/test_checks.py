@@ -134,3 +134,16 @@ def test_check_table1_row():
 def test_result_renders_in_jupyter():
     r = cp.check_fisher(cp.fisher_exact(W), W)
     assert "correct" in r._repr_html_() and str(r).startswith("Fisher information J: correct")
+
+
+def test_the_form_of_an_answer_is_judged_apart_from_its_values():
+    """An autograder gives marks for the right form (numbers, shape) and for the right values."""
+    J = cp.fisher_exact(W)
+    wrong_values = cp.check_fisher(2 * J, W)
+    assert not wrong_values and wrong_values.form_ok
+    for not_yet in (..., np.eye(5), J + 1e-3j, np.full_like(J, np.nan)):
+        r = cp.check_fisher(not_yet, W)
+        assert not r and not r.form_ok
+    assert cp.check_fisher(J, W).form_ok
+    assert not cp.check_table1_row(..., 6, 2000).form_ok
+    assert not cp.check_mercer_eigenvalue([0.1, 0.2], 7, 2).form_ok
