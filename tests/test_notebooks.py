@@ -90,7 +90,9 @@ def test_downloaded_notebook_is_the_chapter_the_build_executed(doc):
     not show (those that compute the {eval} values); and no executed cell holds an error.
     """
     nb = nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4)
-    ran = nbformat.read(ROOT / "_build" / "jupyter_execute" / f"{doc}.ipynb", as_version=4)
+    ran = notebooks.executed_notebook(
+        ROOT / "_build" / "jupyter_execute" / f"{doc}.ipynb", ROOT / "_build" / ".jupyter_cache"
+    )
     assert _code(nb.cells[1:]) == _code(_shown(ran.cells))
     code = [c for c in nb.cells[1:] if c.cell_type == "code"]
     assert [c.outputs for c in code] == [c.outputs for c in _shown(ran.cells) if "outputs" in c]

@@ -28,6 +28,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pybtex.database
+from jupyter_cache import get_cache
 from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -100,13 +101,21 @@ def _lookup(app, docname: str) -> Lookup:
     std = env.get_domain("std").data
     labels = {k: (str(t), url(doc, anchor)) for k, (doc, anchor, t) in std["labels"].items()}
     names = {"figure": "Fig.", "table": "Table", "code-block": "Listing", "exercise": "Exercise"}
+    numbered = {}  # (page, node id) -> "Fig. 3"; a node id is its label with "_" -> "-"
     for doc, kinds in env.toc_fignumbers.items():
         for kind, numbers in kinds.items():
-            for label, number in numbers.items():
-                shown = names.get(kind, kind.title())
-                labels[label] = (f"{shown} {'.'.join(map(str, number))}", url(doc, label))
+            for node_id, number in numbers.items():
+                shown = f"{names.get(kind, kind.title())} {'.'.join(map(str, number))}"
+                numbered[(doc, node_id)] = shown
+                labels[node_id] = (shown, url(doc, node_id))
+    for label, (doc, anchor, _) in std["labels"].items():
+        if (doc, anchor) in numbered:
+            labels[label] = (numbered[(doc, anchor)], url(doc, anchor))
     for label, (doc, number) in env.get_domain("math").data["objects"].items():
-        labels[label] = (f"({number})", url(doc, f"equation-{label}"))
+        node_id = "equation-" + re.sub(r"[^a-z0-9]+", "-", label.lower())
+        if (doc, node_id) in numbered:  # the book numbers equations across pages
+            number = numbered[(doc, node_id)].rsplit(" ", 1)[-1]
+        labels[label] = (f"({number})", url(doc, node_id))
     for label, info in getattr(env, "proof_list", {}).items():
         if info["nonumber"]:
             labels[label] = (info["realtype"].title(), url(info["docname"], label))
@@ -120,6 +129,22 @@ def _lookup(app, docname: str) -> Lookup:
             citations[key] = (authors, entry.fields.get("year", ""))
     api = url("book/api") if "book/api" in env.found_docs else ""
     return Lookup(docname, labels, docs, citations, {}, api)
+
+
+def executed_notebook(path: Path, cache: str = "") -> nbformat.NotebookNode:
+    """The notebook the build ran, with its outputs.
+
+    MyST-NB writes it to ``_build/jupyter_execute``, but with its outputs only when it has
+    just executed it: a chapter taken from the execution cache is written without them. So
+    they are taken from the cache (jupyter-cache matches the notebook by its code cells).
+    """
+    nb = nbformat.read(path, as_version=4)
+    if cache:
+        try:
+            _, nb = get_cache(cache).merge_match_into_notebook(nb)
+        except KeyError:  # not in the cache: the notebook as MyST-NB wrote it
+            pass
+    return nb
 
 
 def chapter_notebook(
@@ -181,8 +206,9 @@ def _write_notebook(app, pagename, templatename, context, doctree):
     if glued.exists():
         for key, output in json.loads(glued.read_text()).items():
             values[key] = output.get("data", {}).get("text/plain", "")
+    cache = app.config.nb_execution_cache_path if app.config.nb_execution_mode == "cache" else ""
     nb = chapter_notebook(
-        nbformat.read(executed, as_version=4),
+        executed_notebook(executed, cache),
         values,
         _lookup(app, pagename),
         source,

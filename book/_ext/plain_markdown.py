@@ -105,7 +105,9 @@ def _role(match: re.Match, lookup: Lookup) -> str:
     target = target.strip()
     if name in ("glue:text", "glue"):
         key, _, fmt = target.partition(":")
-        return plain_value(lookup.values.get(key, key), fmt)
+        if key not in lookup.values:
+            raise KeyError(f"{lookup.docname}: no value computed for {key!r}")
+        return plain_value(lookup.values[key], fmt)
     if name == "math":
         return f"${body}$"
     if name.startswith("py:"):
