@@ -143,7 +143,7 @@ def test_plain_markdown_turns_myst_into_markdown():
 
 By {prf:ref}`a-thm` and {eq}`a-eq`, {cite:t}`ho` found {glue:text}`eval-1`
 (see {doc}`b`, {numref}`a-fig`, {py:func}`companion.limit`
-and {cite:p}`ho`).
+and {cite:p}`ho`; [the B chapter](b.md)).
 
 $$
 x = 1
@@ -169,7 +169,7 @@ Do it.
 
 By [Theorem 2](https://b.org/book/a.html#a-thm) and (3), Ho et al. (2025) found 0.50
 (see The B chapter, Fig. 1, [`companion.limit()`](https://b.org/book/api.html#companion.limit)
-and (Ho et al., 2025)).
+and (Ho et al., 2025); the B chapter).
 
 $$
 x = 1

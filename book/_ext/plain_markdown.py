@@ -9,7 +9,7 @@ lose every MyST role and directive (book/_ext/notebooks.py calls :func:`to_markd
   shows ("Theorem 2", "Fig. 3", "(5)", the page or section title), linked to the book's page
   when its address (``html_baseurl``) is known; ``{py:func}`` etc. -> the name in code font,
   linked to the API page likewise; ``{cite:p}``/``{cite:t}`` -> "(Ho et al., 2025)" /
-  "Ho et al. (2025)";
+  "Ho et al. (2025)"; a link to another page (``[text](references.md)``) -> linked likewise;
 - directives: theorems, proofs, exercises, solutions and admonitions -> a bold heading and
   their body (theorems and admonitions as block quotes); ``(label)=`` lines and ``%``
   comments go; a labelled display equation gets its number as ``\\tag``.
@@ -136,7 +136,17 @@ def _role(match: re.Match, lookup: Lookup) -> str:
     return f"`{body}`"
 
 
+#: A Markdown link to another page of the book, ``[text](page.md)`` or ``(page.md#anchor)``.
+_PAGE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<page>[\w./-]+)\.md(?P<anchor>#[\w-]+)?\)")
+
+
+def _page_link(match: re.Match, lookup: Lookup) -> str:
+    _, url = _doc(match.group("page"), lookup)
+    return _link(match.group("text"), url + (match.group("anchor") or "") if url else "")
+
+
 def _roles(text: str, lookup: Lookup) -> str:
+    text = _PAGE_LINK.sub(lambda m: _page_link(m, lookup), text)
     return ROLE.sub(lambda m: _role(m, lookup), text)
 
 
