@@ -51,6 +51,10 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
 CHAPTERS = ["book/fisher.md"]
+#: Every chapter that runs (has a kernel): the check of the {eval}s needs no browser.
+ALL_CHAPTERS = sorted(
+    str(p.relative_to(ROOT)) for p in (ROOT / "book").glob("*.md") if "kernelspec:" in p.read_text()
+)
 RUN_TIMEOUT_MS = 300_000
 
 #: JupyterLab settings of the test's server only (the overrides of ``make venv`` still apply).
@@ -425,7 +429,7 @@ def test_chapter_runs_and_renders_in_jupyterlab(lab, browser, chapter, tmp_path)
     )
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
+@pytest.mark.parametrize("chapter", ALL_CHAPTERS)
 def test_evals_use_no_name_that_a_later_cell_binds_again(chapter):
     """Run All Cells in JupyterLab sends every code cell to the kernel at once, and
     jupyterlab-myst asks for the values of a Markdown cell's {eval}s only once that cell has
@@ -447,3 +451,25 @@ def test_evals_use_no_name_that_a_later_cell_binds_again(chapter):
         f"{chapter}: after Run All Cells in JupyterLab these {{eval}}s show the value of a later "
         "cell (give the value its own name):\n" + "\n".join(problems)
     )
+
+
+#: Where a chapter defines a label: an option ``:label:``, a target ``(label)=``, a figure's
+#: ``name:`` in its cell's metadata, a labelled equation ``$$ (label)``.
+LABELS = (r":label:\s*(\S+)", r"^\(([\w:.-]+)\)=", r"^\s+name:\s*(\S+)", r"\$\$\s*\(([\w:.-]+)\)")
+
+
+@pytest.mark.parametrize("chapter", ALL_CHAPTERS)
+def test_every_reference_resolves_in_jupyterlab(chapter):
+    """jupyterlab-myst resolves a reference only to a label of the same notebook, and knows
+    no bibliography and no figure made by a code cell: a chapter cites in plain text (linked
+    to the references page), names a figure "the figure above/below", and reaches another
+    chapter through {doc}."""
+    text = (ROOT / chapter).read_text()
+    own = {m for pattern in LABELS for m in re.findall(pattern, text, re.M)}
+    problems = [f"{m.group(0)}" for m in re.finditer(r"\{(cite(:\w+)?|numref)\}`[^`]*`", text)]
+    for m in re.finditer(r"\{(prf:ref|ref|eq)\}`([^`]*)`", text):
+        target = re.search(r"<([^<>]+)>$", m.group(2))
+        label = (target.group(1) if target else m.group(2)).strip()
+        if label not in own:
+            problems.append(f"{m.group(0)} (a label of another chapter)")
+    assert not problems, f"{chapter}: JupyterLab cannot resolve {problems}"
