@@ -4,6 +4,8 @@
 #                whose code or package changed; see execute: in _config.yml)
 #   make test    rebuild the whole book (--all) and the student edition, then run the test suite
 #   make student build the student edition (no solutions) into _build/student/html
+#   make assignments  write the graded exercises as Otter-Grader assignments into
+#                _build/assignments/<chapter>/dist (student notebook, autograder zip)
 #   make venv    create the virtual environment .venv from requirements.lock
 #   make lock    write requirements.lock (exact versions) from requirements.txt and pyproject.toml
 #   make vendor  fetch MathJax and the widget JavaScript into book/_static/
@@ -50,7 +52,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Silence debugpy's "frozen modules" notice printed by every kernel.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all book student test venv lock vendor clean distclean check-chromium
+.PHONY: all book student assignments test venv lock vendor clean distclean check-chromium
 
 all: book
 
@@ -125,6 +127,25 @@ student: $(VENV_STAMP) $(VENDOR_STAMP)
 	    --config $(STUDENT)/_config.yml --path-output $(STUDENT) $(BOOKFLAGS)
 	rm -rf $(STUDENT)/html && mv $(STUDENT)/_build/html $(STUDENT)/html && rm -rf $(STUDENT)/_build
 
+# The assignments: the book build writes an Otter Assign master notebook for each chapter
+# with graded exercises (book/_ext/assignments.py); otter assign turns each into a student
+# notebook and an autograder zip (for `otter run`, locally, and for Gradescope), beside a copy
+# of the package's source that both install from.
+ASSIGNMENTS := _build/assignments
+AUTOGRADER_REQUIREMENT := relu-fisher-companion[notebook] @ file:///autograder/source/companion-src.zip
+
+assignments: book
+	@for master in $(ASSIGNMENTS)/*/*.ipynb; do \
+	  dir=$$(dirname $$master); \
+	  cp _build/html/_static/companion-src.zip $$dir/ && \
+	  echo '$(AUTOGRADER_REQUIREMENT)' > $$dir/requirements.txt && \
+	  rm -rf $$dir/dist && \
+	  (cd $$dir && $(CURDIR)/$(VENV)/bin/otter assign --no-pdfs $$(basename $$master) dist >/dev/null) && \
+	  cp $$dir/companion-src.zip $$dir/dist/student/ && \
+	  echo "$$dir/dist: $$(ls $$dir/dist/student/*.ipynb) and $$(ls $$dir/dist/autograder/*.zip)" \
+	  || exit 1; \
+	done
+
 # The browser tests (tests/test_browser.py) drive the Chromium that CHROMIUM names
 # (exported to the tests), never a downloaded browser.  When the default one is
 # missing and make runs as root, Debian's chromium is installed with apt-get;
@@ -152,6 +173,7 @@ test: $(VENV_STAMP) $(VENDOR_STAMP) check-chromium
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(MAKE) --no-print-directory book BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(MAKE) --no-print-directory student BOOKFLAGS="$(BOOKFLAGS) --all"
+	$(MAKE) --no-print-directory assignments
 	$(PY) -m pytest -q tests
 
 # The execution cache (_build/.jupyter_cache) is kept: it is keyed on the
