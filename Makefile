@@ -142,7 +142,7 @@ assignments: book
 	  rm -rf $$dir/dist && \
 	  (cd $$dir && $(CURDIR)/$(VENV)/bin/otter assign --no-pdfs $$(basename $$master) dist >/dev/null) && \
 	  cp $$dir/companion-src.zip $$dir/dist/student/ && \
-	  echo "$$dir/dist: $$(ls $$dir/dist/student/*.ipynb) and $$(ls $$dir/dist/autograder/*.zip)" \
+	  echo "$$dir/dist: $$(ls $$dir/dist/student/*.ipynb) and $$(ls $$dir/dist/autograder/*-autograder_*.zip)" \
 	  || exit 1; \
 	done
 

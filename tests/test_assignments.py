@@ -32,7 +32,7 @@ def _built(chapter: str) -> tuple[Path, Path, Path]:
     dist = OUT / chapter / "dist"
     if not dist.exists():
         pytest.fail("the assignments are not built: run `make assignments` (make test does)")
-    (zipfile,) = (dist / "autograder").glob("*.zip")
+    (zipfile,) = (dist / "autograder").glob(f"{chapter}-autograder_*.zip")
     return dist / "student" / f"{chapter}.ipynb", dist / "autograder" / f"{chapter}.ipynb", zipfile
 
 
@@ -58,7 +58,8 @@ def _grade(zipfile: Path, notebook: Path, tmp_path: Path) -> dict:
 
 def _answers(notebook: Path) -> list[nbformat.NotebookNode]:
     nb = nbformat.read(notebook, as_version=4)
-    return nb, [c for c in nb.cells if c.cell_type == "code" and "= ..." in c.source]
+    blank = re.compile(r"^\s*[\w, ]+=\s*\.\.\.\s*(#.*)?$", re.M)
+    return nb, [c for c in nb.cells if c.cell_type == "code" and blank.search(c.source)]
 
 
 def test_graded_exercises_are_read_from_a_chapter():
@@ -116,14 +117,17 @@ def test_each_assignment_has_a_student_notebook_and_an_autograder(chapter):
     assert len(prompts) >= len(questions), "every question shows its starter cell"
     checks = [c for c in nb.cells if c.cell_type == "code" and "cp.check_" in c.source]
     assert len(checks) >= len(questions), "every question is followed by its check cell"
-    solutions = [
-        c.source for c in master.cells if c.cell_type == "code" and "= ..." not in c.source
+    answers = [
+        c.source.split("# BEGIN SOLUTION NO PROMPT")[1].split("# END SOLUTION")[0]
+        for c in master.cells
+        if "# BEGIN SOLUTION NO PROMPT" in c.source
     ]
-    answers = [s.splitlines()[-1] for s in solutions if "BEGIN TEST CONFIG" not in s][3:]
+    assert len(answers) == len(questions)
     student_text = "\n".join(c.source for c in nb.cells)
-    for line in answers:  # no line of a solution reaches the student
-        if "cp.check_" not in line and line.strip():
-            assert line not in student_text, line
+    for answer in answers:  # no line of a solution reaches the student
+        for line in answer.strip().splitlines():
+            if line.strip() and "cp.check_" not in line and not line.lstrip().startswith("#"):
+                assert line not in student_text, line
     assert "companion-src.zip" in {p.name for p in student.parent.iterdir()}
 
 

@@ -117,12 +117,13 @@ def _requires(dist: str, extras: frozenset[str] = frozenset(), seen=None) -> set
 
 def _chapter_imports() -> set[str]:
     """Top-level modules imported by the chapters' code cells."""
+    import jupytext
+
     mods = set()
     for md_file in (ROOT / "book").glob("*.md"):
-        for block in re.findall(
-            r"^```\{code-cell\}[^\n]*\n(.*?)^```", md_file.read_text(), re.S | re.M
-        ):
-            code = "\n".join(ln for ln in block.splitlines() if not ln.startswith((":", "%", "!")))
+        cells = jupytext.read(md_file, fmt="md:myst").cells
+        for block in (c.source for c in cells if c.cell_type == "code"):
+            code = "\n".join(ln for ln in block.splitlines() if not ln.startswith(("%", "!")))
             for node in ast.walk(ast.parse(code)):
                 if isinstance(node, ast.Import):
                     mods |= {a.name.split(".")[0] for a in node.names}

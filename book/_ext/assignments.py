@@ -12,10 +12,11 @@ A *graded exercise* in a chapter is an ``exercise-start``/``exercise-end`` block
 The chapter is the only source of each question. After the full book is built (not the
 student edition), this extension writes for each chapter of ``assignment_chapters`` an Otter
 Assign master notebook ``_build/assignments/<chapter>/<chapter>.ipynb``: the exercise's text
-in plain Markdown (book/_ext/plain_markdown.py), the starter as the student's prompt, the
-givens and the answer as the solution, and two tests built from the check call: a public one
-worth 1 point (the answer has the right form: numbers, shape) and a hidden one worth 2 (the
-check passes; its failure message is the check's diagnosis, which names the mistake). The
+in plain Markdown (book/_ext/plain_markdown.py), one cell that Otter turns into the starter
+in the student's notebook and into the givens and the answer in the solution, and two tests
+built from the check call: a public one worth 1 point (the answer has the right form:
+numbers, shape) and a hidden one worth 2 (the check passes; its failure message is the
+check's diagnosis, which names the mistake). The
 check cell follows each question, for instant feedback. ``make assignments`` then runs
 ``otter assign`` on each master (student notebook, tests, autograder zip).
 """
@@ -34,10 +35,13 @@ from plain_markdown import to_markdown  # noqa: E402  (the book's own module)
 
 _START = re.compile(r"\{exercise-start\}[^\n]*\n:label:\s*(\S+)")
 _BODY = re.compile(
-    r"^(?P<fence>`{3,}|:{3,})\{exercise-start\}[^\n]*\n(?::[^\n]*\n)*(?P<body>.*?)"
-    r"^(?P=fence)\{exercise-end\}",
+    r"^(?P<fence>`{3,}|:{3,})\{exercise-start\}[^\n]*\n(?::[^\n]*\n)*(?P=fence)[ \t]*\n"
+    r"(?P<body>.*?)^(?P=fence)\{exercise-end\}",
     re.S | re.M,
 )
+
+#: A line for the student to fill in: ``name = ...`` (a comment may follow).
+_BLANK = re.compile(r"^\s*[\w, ]+=\s*\.\.\.\s*(#.*)?$")
 
 #: Points of the public test (right form) and of the hidden test (right values).
 FORM_POINTS, VALUE_POINTS = 1, 2
@@ -72,6 +76,18 @@ def graded_exercises(nb: nbformat.NotebookNode) -> list[dict]:
         if lines and lines[-1].strip() == ex["check"]:  # the book shows the verdict; not here
             ex["answer"] = "\n".join(lines[:-1]).strip()
     return found
+
+
+def solution_cell(starter: str, answer: str) -> str:
+    """One cell for both notebooks (Otter's line markers): the student's has the starter's
+    givens and its ``name = ...`` lines, the solution's the givens and the answer."""
+    lines = starter.splitlines()
+    prompt = [line for line in lines if _BLANK.match(line)]
+    givens = [line for line in lines if not _BLANK.match(line)]
+    return "\n".join(
+        [*givens, '""" # BEGIN PROMPT', *prompt, '""" # END PROMPT']
+        + ["# BEGIN SOLUTION NO PROMPT", answer, "# END SOLUTION"]
+    )
 
 
 def _raw(text: str) -> nbformat.NotebookNode:
@@ -114,14 +130,10 @@ def master_notebook(
     ]
     for k, ex in enumerate(exercises, 1):
         text = to_markdown(ex["text"], lookup)
-        givens = "\n".join(line for line in ex["starter"].splitlines() if "..." not in line)
-        solution = f"{givens}\n{ex['answer']}".strip()
+        solution = solution_cell(ex["starter"], ex["answer"])
         cells += [
             nbformat.v4.new_markdown_cell(f"## Question {k}\n\n{text}"),
             _raw(f"# BEGIN QUESTION\nname: q{k}\npoints: {FORM_POINTS + VALUE_POINTS}"),
-            _raw("# BEGIN PROMPT"),
-            nbformat.v4.new_code_cell(ex["starter"]),
-            _raw("# END PROMPT"),
             _raw("# BEGIN SOLUTION"),
             nbformat.v4.new_code_cell(solution),
             _raw("# END SOLUTION"),
