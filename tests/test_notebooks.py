@@ -281,6 +281,12 @@ def test_student_edition_has_no_solutions(doc):
     assert not any("{solution" in c.source for c in nb.cells)
     source = (STUDENT / "_sources" / f"{doc}.md").read_text()
     assert "{solution" not in source and "{exercise-start}" in source
+    tags = [c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code"]
+    full = nbformat.read(SITE / "_sources" / f"{doc}.ipynb", as_version=4)
+    graded = sum("starter" in c.metadata.get("tags", []) for c in full.cells)
+    assert sum("starter" in t for t in tags) == graded, "every starter cell is kept"
+    assert sum("check" in t for t in tags) == graded, "every check cell is kept"
+    assert not any("answer" in t for t in tags), "an answer cell of a solution is left"
 
 
 def test_execution_cache_is_keyed_on_the_package(tmp_path, monkeypatch):
