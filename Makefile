@@ -52,7 +52,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Silence debugpy's "frozen modules" notice printed by every kernel.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all book student assignments test venv lock vendor clean distclean check-chromium
+.PHONY: all book student assignments otter-assign test venv lock vendor clean distclean check-chromium
 
 all: book
 
@@ -135,6 +135,10 @@ ASSIGNMENTS := _build/assignments
 AUTOGRADER_REQUIREMENT := relu-fisher-companion[notebook] @ file:///autograder/source/companion-src.zip
 
 assignments: book
+	@$(MAKE) --no-print-directory otter-assign
+
+# (make test calls this after its own build of the book)
+otter-assign:
 	@for master in $(ASSIGNMENTS)/*/*.ipynb; do \
 	  dir=$$(dirname $$master); \
 	  cp _build/html/_static/companion-src.zip $$dir/ && \
@@ -173,8 +177,8 @@ test: $(VENV_STAMP) $(VENDOR_STAMP) check-chromium
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(MAKE) --no-print-directory book BOOKFLAGS="$(BOOKFLAGS) --all"
 	$(MAKE) --no-print-directory student BOOKFLAGS="$(BOOKFLAGS) --all"
-	$(MAKE) --no-print-directory assignments
-	$(PY) -m pytest -q tests
+	$(MAKE) --no-print-directory otter-assign
+	$(PY) -m pytest -q -n auto tests
 
 # The execution cache (_build/.jupyter_cache) is kept: it is keyed on the
 # chapters' code and the package (book/_ext/execution_key.py).
